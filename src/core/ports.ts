@@ -1,0 +1,213 @@
+// The small interfaces the core needs. Adapters live in store/, limits/, delivery/;
+// only main.ts and cli/ assemble them.
+
+export type Role = "user" | "supervisor" | "administrator";
+export const ROLES: readonly Role[] = ["user", "supervisor", "administrator"];
+
+export type Method = "app" | "sms" | "email";
+export const METHODS: readonly Method[] = ["app", "sms", "email"];
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface Random {
+  bytes(length: number): Buffer;
+  /** Uniform integer in [0, maxExclusive). */
+  int(maxExclusive: number): number;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  active: boolean;
+  createdAt: number;
+  lastSignInAt: number | null;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  role: Role;
+  passwordHash: string;
+  mustChangePassword: boolean;
+}
+
+export interface Authenticator {
+  userId: string;
+  /** AES-256-GCM box of the base32 secret. */
+  secretBox: string;
+  confirmedAt: number | null;
+  lastStep: number | null;
+  createdAt: number;
+}
+
+export type ChallengeState = "change_password" | "setup_app" | "verify";
+
+export interface Challenge {
+  /** sha256 of the cookie token; the token itself is never stored. */
+  idHash: string;
+  userId: string;
+  state: ChallengeState;
+  createdAt: number;
+  expiresAt: number;
+  failedCodes: number;
+}
+
+export interface Session {
+  idHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface AuditEvent {
+  type: string;
+  at: number;
+  userId?: string | null;
+  actorId?: string | null;
+  username?: string | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface StoredAuditEvent extends Required<Omit<AuditEvent, "detail">> {
+  id: number;
+  detail: Record<string, unknown>;
+}
+
+export interface UserPatch {
+  displayName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  role?: Role;
+  active?: boolean;
+}
+
+export interface UserListQuery {
+  search?: string;
+  /** Keyset paging: usernames strictly after this one. */
+  after?: string;
+  limit: number;
+}
+
+export interface AuditQuery {
+  userId?: string;
+  type?: string;
+  since?: number;
+  /** Keyset paging: ids strictly below this one. */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface Store {
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  findUserByUsername(username: string): Promise<User | undefined>;
+  findUserById(id: string): Promise<User | undefined>;
+  /** Returns undefined when the username is taken. */
+  createUser(user: NewUser, id: string, now: number): Promise<User | undefined>;
+  updateUser(id: string, patch: UserPatch): Promise<void>;
+  listUsers(query: UserListQuery): Promise<User[]>;
+  setPassword(userId: string, passwordHash: string, mustChangePassword: boolean): Promise<void>;
+  recordSignIn(userId: string, now: number): Promise<void>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  getAuthenticator(userId: string): Promise<Authenticator | undefined>;
+  /** Inserts a pending authenticator unless one exists; returns whichever is stored. */
+  ensurePendingAuthenticator(userId: string, secretBox: string, now: number): Promise<Authenticator>;
+  /**
+   * Confirms the pending authenticator and records `step` as used, in one statement.
+   * False when it was confirmed already or the step is not newer than the last used.
+   */
+  confirmAuthenticator(userId: string, step: number, now: number): Promise<boolean>;
+  /** RFC 6238 §5.2: records `step` as used iff it is newer than the last one. */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+
+  createChallenge(challenge: Challenge): Promise<void>;
+  findChallenge(idHash: string, now: number): Promise<Challenge | undefined>;
+  /** Moves a challenge to a new state under a new id, iff it is still in `from`. */
+  advanceChallenge(
+    idHash: string,
+    from: ChallengeState,
+    to: ChallengeState,
+    newIdHash: string,
+  ): Promise<boolean>;
+  /** Counts one wrong code; returns the new count, or undefined when the challenge is gone. */
+  addFailedCode(idHash: string): Promise<number | undefined>;
+  /** Deletes and returns the challenge: succeeds for exactly one caller. */
+  takeChallenge(idHash: string, state: ChallengeState): Promise<Challenge | undefined>;
+  deleteChallenge(idHash: string): Promise<void>;
+
+  createSession(session: Session): Promise<void>;
+  findSession(idHash: string, now: number): Promise<Session | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+
+  /**
+   * Force New Password, in one transaction: clears the authenticator, sets
+   * must-change-password, ends the user's sessions and pending sign-ins.
+   */
+  forceNewPassword(userId: string): Promise<void>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(query: AuditQuery): Promise<StoredAuditEvent[]>;
+
+  /** Removes expired sessions and challenges; returns how many rows went. */
+  sweepExpired(now: number): Promise<number>;
+}
+
+/** Outcome of a throttled attempt. */
+export type LimitResult = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** A counter that blocks a key after too many hits in a window. */
+export interface Limiter {
+  /** Is the key blocked now? Does not count. */
+  check(key: string): Promise<LimitResult>;
+  /** Counts one hit; reports whether the key is now blocked. */
+  hit(key: string): Promise<LimitResult>;
+  /** Forgets the key (after a success, or a supervisor's reset). */
+  reset(key: string): Promise<void>;
+}
+
+export interface Limits {
+  /** Wrong passwords per account. */
+  passwordByAccount: Limiter;
+  /** Wrong passwords per client address. */
+  passwordByIp: Limiter;
+  /** Consecutive wrong second-factor codes per account, across sign-ins. */
+  secondFactor: Limiter;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends one email. Rejects with DeliveryError when the server refuses or does not answer. */
+export interface Mailer {
+  send(message: OutgoingEmail): Promise<void>;
+}
+
+/** Sends one SMS to an E.164 number. Rejects with DeliveryError on provider failure. */
+export interface SmsSender {
+  send(to: string, body: string): Promise<void>;
+}
+
+/** A provider failed; the message says which and why, never the content. */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+}
