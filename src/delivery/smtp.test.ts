@@ -1,0 +1,106 @@
+import { createServer, type Server } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { startSmtpServer, type TestSmtpServer } from "../../test/support/smtp.js";
+import { DeliveryError } from "../core/ports.js";
+import { codeEmail } from "./messages.js";
+import { createSmtpMailer } from "./smtp.js";
+
+const FROM = "Vestibule <no-reply@vestibule.test>";
+const email = {
+  to: "bob@example.test",
+  ...codeEmail({ appName: "Vestibule", code: "493817", minutes: 10 }),
+};
+
+let smtp: TestSmtpServer | undefined;
+let silent: Server | undefined;
+afterEach(async () => {
+  await smtp?.close();
+  smtp = undefined;
+  await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
+  silent = undefined;
+});
+
+async function rejected(promise: Promise<unknown>): Promise<DeliveryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DeliveryError);
+  return error as DeliveryError;
+}
+
+describe("createSmtpMailer", () => {
+  it("delivers text and html with the right headers through a real SMTP server", async () => {
+    smtp = await startSmtpServer({ auth: { user: "mailer", pass: "s3cret pass" } });
+    await createSmtpMailer({ url: smtp.url, from: FROM }).send(email);
+
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes("bob@example.test"));
+    expect(mail.envelopeFrom).toBe("no-reply@vestibule.test");
+    expect(mail.from).toBe("no-reply@vestibule.test");
+    expect(mail.fromName).toBe("Vestibule");
+    expect(mail.to).toBe("bob@example.test");
+    expect(mail.subject).toBe("Your Vestibule verification code");
+    expect(mail.text).toContain("493817");
+    expect(mail.html).toContain("493817");
+  });
+
+  it("rejects with DeliveryError on wrong credentials, naming the status but no code", async () => {
+    smtp = await startSmtpServer({ auth: { user: "mailer", pass: "right" } });
+    const url = smtp.url.replace(":right@", ":wrong@");
+    const error = await rejected(createSmtpMailer({ url, from: FROM }).send(email));
+    expect(error.message).toMatch(/^SMTP 127\.0\.0\.1:\d+ failed: EAUTH .*535/);
+    expect(error.message).not.toContain("wrong");
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it("rejects when the server refuses the recipient, without quoting the message", async () => {
+    smtp = await startSmtpServer();
+    smtp.rejectNext(550);
+    const error = await rejected(createSmtpMailer({ url: smtp.url, from: FROM }).send(email));
+    expect(error.message).toContain("550");
+    expect(error.message).not.toContain("493817");
+    expect(error.message).not.toContain("bob@example.test");
+  });
+
+  it("fails fast when nothing listens on the port", async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const error = await rejected(
+      createSmtpMailer({ url: `smtp://u:p@127.0.0.1:${port}`, from: FROM }).send(email),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error.message).toContain(`SMTP 127.0.0.1:${port} failed`);
+    expect(error.message).not.toContain("493817");
+  });
+
+  it("gives up after timeoutMs when the server accepts but never greets", async () => {
+    silent = createServer(() => {});
+    const port = await new Promise<number>((resolve) =>
+      silent!.listen(0, "127.0.0.1", () => resolve((silent!.address() as { port: number }).port)),
+    );
+    const started = Date.now();
+    const error = await rejected(
+      createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM, timeoutMs: 300 }).send(email),
+    );
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(2000);
+    expect(error.message).toContain("ETIMEDOUT");
+  });
+
+  it("refuses a URL that is not smtp:// or smtps:// at startup", () => {
+    expect(() => createSmtpMailer({ url: "http://mail.example.test", from: FROM })).toThrow(
+      /smtp:\/\//,
+    );
+  });
+});
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
