@@ -127,7 +127,11 @@ export interface Store {
 
   getAuthenticator(userId: string): Promise<Authenticator | undefined>;
   /** Inserts a pending authenticator unless one exists; returns whichever is stored. */
-  ensurePendingAuthenticator(userId: string, secretBox: string, now: number): Promise<Authenticator>;
+  ensurePendingAuthenticator(
+    userId: string,
+    secretBox: string,
+    now: number,
+  ): Promise<Authenticator>;
   /**
    * Confirms the pending authenticator and records `step` as used, in one statement.
    * False when it was confirmed already or the step is not newer than the last used.

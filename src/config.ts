@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
+import type { LimitRules } from "./limits/rate-limits.js";
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** True when PUBLIC_URL is https: cookies get Secure and the __Host- prefix. */
+  secureCookies: boolean;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  appName: string;
+  /** The current key first; older ones still open secrets sealed under them. */
+  secretKeys: string[];
+  trustProxy: string | false;
+  challengeTtlMs: number;
+  sessionTtlMs: number;
+  maxWrongCodesPerChallenge: number;
+  passwordRules: PasswordRules;
+  limits: LimitRules;
+  hasher: { maxConcurrent: number | undefined; maxQueued: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment → typed config. Every mistake throws at start, naming the variable to set. */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === "production";
+  const port = int(env, "PORT", 3000, 0, 65535);
+  const host = env.HOST ?? (production ? "0.0.0.0" : "localhost");
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL is not a URL: "${publicUrl}"`);
+  }
+  const databaseUrl = env.DATABASE_URL ?? "sqlite:./data/vestibule.db";
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError("DATABASE_URL must be sqlite:PATH or postgres://…");
+  }
+  return {
+    production,
+    port,
+    host,
+    publicUrl,
+    secureCookies: parsedUrl.protocol === "https:",
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    appName: env.APP_NAME?.trim() || "Vestibule",
+    secretKeys: secretKeys(env, production, databaseUrl),
+    trustProxy: env.TRUST_PROXY?.trim() || false,
+    challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
+    sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 8 * 3600, 60, 30 * 86400) * 1000,
+    maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
+    passwordRules: {
+      minLength: int(env, "PASSWORD_MIN_LENGTH", DEFAULT_PASSWORD_RULES.minLength, 8, 64),
+      maxLength: DEFAULT_PASSWORD_RULES.maxLength,
+    },
+    limits: {
+      passwordByAccount: rule(env, "LIMIT_PASSWORD_ACCOUNT", 10, 900, 900),
+      passwordByIp: rule(env, "LIMIT_PASSWORD_IP", 50, 900, 900),
+      secondFactor: rule(env, "LIMIT_SECOND_FACTOR", 10, 86400, 900),
+    },
+    hasher: {
+      maxConcurrent: env.HASH_CONCURRENCY ? int(env, "HASH_CONCURRENCY", 2, 1, 64) : undefined,
+      maxQueued: int(env, "HASH_QUEUE", 64, 0, 10000),
+    },
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+  };
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/** NAME="points/windowSeconds/blockSeconds", e.g. LIMIT_PASSWORD_ACCOUNT=10/900/900. */
+function rule(env: Env, name: string, points: number, windowSeconds: number, blockSeconds: number) {
+  const raw = env[name];
+  if (!raw) return { points, windowSeconds, blockSeconds };
+  const parts = raw.split("/").map(Number);
+  if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new ConfigError(`${name} must be points/windowSeconds/blockSeconds, e.g. 10/900/900`);
+  }
+  const [p, w, b] = parts as [number, number, number];
+  return { points: p, windowSeconds: w, blockSeconds: b };
+}
+
+/**
+ * SECRET_KEY (and SECRET_KEY_PREVIOUS, comma-separated, for rotation). Outside
+ * production with the embedded database, one is generated into ./data/ on first start.
+ */
+function secretKeys(env: Env, production: boolean, databaseUrl: string): string[] {
+  const previous = (env.SECRET_KEY_PREVIOUS ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const current = env.SECRET_KEY?.trim();
+  if (current) {
+    if (current.length < 32) throw new ConfigError("SECRET_KEY must be at least 32 characters");
+    return [current, ...previous];
+  }
+  if (production) {
+    throw new ConfigError(
+      "SECRET_KEY is required in production: set it to 32+ random characters (openssl rand -base64 48)",
+    );
+  }
+  const dbPath = databaseUrl.startsWith("sqlite:") ? databaseUrl.slice(7) : "./data/x";
+  const file = `${dbPath === ":memory:" ? "./data" : dirname(dbPath)}/secret.key`;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+  }
+  return [readFileSync(file, "utf8").trim(), ...previous];
+}

@@ -1,0 +1,27 @@
+// Why a user's request was refused. These are ordinary results, not exceptions; the
+// web layer maps each to a status and the words on the page (web/messages.ts).
+export type Reason =
+  | "bad_credentials"
+  | "throttled"
+  | "busy"
+  | "expired"
+  | "wrong_step"
+  | "malformed_code"
+  | "invalid_code"
+  | "too_many_codes"
+  | "second_factor_locked"
+  | "password_mismatch"
+  | "password_too_short"
+  | "password_too_long"
+  | "password_is_username"
+  | "password_is_old"
+  | "password_common"
+  | "method_unavailable"
+  | "send_throttled"
+  | "send_failed";
+
+export type Refusal = { ok: false; reason: Reason; retryAfterMs?: number };
+
+export function refuse(reason: Reason, retryAfterMs?: number): Refusal {
+  return retryAfterMs === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterMs };
+}

@@ -1,0 +1,149 @@
+import type { Challenge, User } from "./ports.js";
+import { type Refusal, refuse } from "./reasons.js";
+import type { SecretBox } from "./secrets.js";
+import type { LoadedChallenge, Next, SignInDeps } from "./signin.js";
+import { loadChallenge, startSession } from "./signin.js";
+import { generateTotpSecret, groupSecret, matchTotpStep, totpUri } from "./totp.js";
+
+export interface SecondFactorDeps extends SignInDeps {
+  box: SecretBox;
+  appName: string;
+}
+
+export interface SetupKey {
+  ok: true;
+  secret: string;
+  grouped: string;
+  uri: string;
+}
+
+/**
+ * The set-up screen's key. The pending secret is kept (encrypted) per user, so a
+ * reload, or a new sign-in before confirming, shows the same key.
+ */
+export async function setupKey(
+  deps: SecondFactorDeps,
+  loaded: LoadedChallenge,
+): Promise<SetupKey | Refusal> {
+  const { challenge, user } = loaded;
+  if (challenge.state !== "setup_app") return refuse("wrong_step");
+  const existing = await deps.store.getAuthenticator(user.id);
+  if (existing?.confirmedAt) return refuse("wrong_step");
+  const auth =
+    existing ??
+    (await deps.store.ensurePendingAuthenticator(
+      user.id,
+      deps.box.seal(generateTotpSecret(deps.random)),
+      deps.clock.now(),
+    ));
+  const secret = deps.box.open(auth.secretBox);
+  return {
+    ok: true,
+    secret,
+    grouped: groupSecret(secret),
+    uri: totpUri(deps.appName, user.username, secret),
+  };
+}
+
+/**
+ * Save on the set-up screen. A valid code confirms the authenticator (and uses its
+ * time step); the pending sign-in then ends and the user signs in again.
+ */
+export async function confirmSetup(
+  deps: SecondFactorDeps,
+  token: string | undefined,
+  code: string,
+  ip: string,
+): Promise<{ ok: true } | Refusal> {
+  const loaded = await loadChallenge(deps, token);
+  if (!loaded) return refuse("expired");
+  const { challenge, user } = loaded;
+  if (challenge.state !== "setup_app") return refuse("wrong_step");
+  const gate = await checkCode(deps, user, code);
+  if (gate) return gate;
+  const auth = await deps.store.getAuthenticator(user.id);
+  if (!auth || auth.confirmedAt) return refuse("wrong_step");
+
+  const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
+  if (step === null || !(await deps.store.confirmAuthenticator(user.id, step, deps.clock.now()))) {
+    return wrongCode(deps, challenge, user, ip);
+  }
+  await deps.store.deleteChallenge(challenge.idHash);
+  await deps.limits.secondFactor.reset(user.id);
+  await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
+  return { ok: true };
+}
+
+/** Confirm on the verification screen with an authenticator-app code. */
+export async function verifyAppCode(
+  deps: SecondFactorDeps,
+  token: string | undefined,
+  code: string,
+  ip: string,
+): Promise<Next | Refusal> {
+  const loaded = await loadChallenge(deps, token);
+  if (!loaded) return refuse("expired");
+  const { challenge, user, methods } = loaded;
+  if (challenge.state !== "verify" || !methods.includes("app")) return refuse("wrong_step");
+  const gate = await checkCode(deps, user, code);
+  if (gate) return gate;
+  const auth = await deps.store.getAuthenticator(user.id);
+  if (!auth?.confirmedAt) return refuse("wrong_step");
+
+  const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
+  // The compare-and-swap on the last used step lets exactly one of many concurrent
+  // submissions of one code through, on any number of instances.
+  if (step === null || !(await deps.store.useTotpStep(user.id, step))) {
+    return wrongCode(deps, challenge, user, ip);
+  }
+  return finishSecondFactor(deps, challenge, user, ip, "app");
+}
+
+/** After a correct second factor: the challenge is consumed once, then a new session. */
+export async function finishSecondFactor(
+  deps: SignInDeps,
+  challenge: Challenge,
+  user: User,
+  ip: string,
+  method: string,
+): Promise<Next | Refusal> {
+  const taken = await deps.store.takeChallenge(challenge.idHash, "verify");
+  if (!taken) return refuse("expired");
+  await deps.limits.secondFactor.reset(user.id);
+  return startSession(deps, user, ip, method);
+}
+
+/** Throttle order: is the account's second factor locked? is the code well formed? */
+export async function checkCode(
+  deps: SignInDeps,
+  user: User,
+  code: string,
+): Promise<Refusal | undefined> {
+  const lock = await deps.limits.secondFactor.check(user.id);
+  if (!lock.allowed) return refuse("second_factor_locked", lock.retryAfterMs);
+  if (!/^\d{6}$/.test(code)) return refuse("malformed_code");
+  return undefined;
+}
+
+/** Counts a wrong code on the pending sign-in and on the account. */
+export async function wrongCode(
+  deps: SignInDeps,
+  challenge: Challenge,
+  user: User,
+  ip: string,
+): Promise<Refusal> {
+  const failed = await deps.store.addFailedCode(challenge.idHash);
+  const lock = await deps.limits.secondFactor.hit(user.id);
+  await deps.audit({ type: "second_factor_failed", userId: user.id, ip, detail: { failed } });
+  if (!lock.allowed) {
+    await deps.store.deleteChallenge(challenge.idHash);
+    await deps.audit({ type: "second_factor_locked", userId: user.id, ip });
+    return refuse("second_factor_locked", lock.retryAfterMs);
+  }
+  if (failed === undefined || failed >= deps.settings.maxWrongCodesPerChallenge) {
+    await deps.store.deleteChallenge(challenge.idHash);
+    await deps.audit({ type: "challenge_ended", userId: user.id, ip, detail: { failed } });
+    return refuse("too_many_codes");
+  }
+  return refuse("invalid_code");
+}

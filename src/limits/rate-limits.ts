@@ -1,0 +1,92 @@
+import {
+  type IRateLimiterStoreOptions,
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRes,
+  RateLimiterSQLite,
+} from "rate-limiter-flexible";
+import type { Limiter, LimitResult, Limits } from "../core/ports.js";
+
+export interface LimitRule {
+  /** Hits allowed in the window; the hit that reaches it blocks the key. */
+  points: number;
+  windowSeconds: number;
+  blockSeconds: number;
+}
+
+export interface LimitRules {
+  passwordByAccount: LimitRule;
+  passwordByIp: LimitRule;
+  secondFactor: LimitRule;
+}
+
+/** Where the counters live; each backend is a rate-limiter-flexible store. */
+export type LimitBackend =
+  | { kind: "memory" }
+  | { kind: "sqlite"; client: unknown }
+  | { kind: "custom"; make: (name: string, rule: LimitRule) => RateLimiterAbstract };
+
+export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
+  const make = (name: string, rule: LimitRule): Limiter =>
+    wrap(buildLimiter(name, rule, backend), rule);
+  return {
+    passwordByAccount: make("pw_account", rules.passwordByAccount),
+    passwordByIp: make("pw_ip", rules.passwordByIp),
+    secondFactor: make("second_factor", rules.secondFactor),
+  };
+}
+
+export function buildLimiter(
+  name: string,
+  rule: LimitRule,
+  backend: LimitBackend,
+): RateLimiterAbstract {
+  const base = { keyPrefix: name, points: rule.points, duration: rule.windowSeconds };
+  switch (backend.kind) {
+    case "memory":
+      return new RateLimiterMemory(base);
+    case "sqlite":
+      return new RateLimiterSQLite({
+        ...base,
+        storeClient: backend.client,
+        storeType: "better-sqlite3",
+        tableName: `rl_${name}`,
+      } as IRateLimiterStoreOptions);
+    case "custom":
+      return backend.make(name, rule);
+  }
+}
+
+/**
+ * Our Limiter over a rate-limiter-flexible one. A key is blocked once its count
+ * reaches `points`; the block then lasts blockSeconds. Store errors propagate, so a
+ * request whose limit cannot be checked fails closed (503), never open.
+ */
+export function wrap(rl: RateLimiterAbstract, rule: LimitRule): Limiter {
+  const blocked = (res: RateLimiterRes | null): LimitResult =>
+    res && res.consumedPoints >= rule.points
+      ? { allowed: false, retryAfterMs: Math.max(res.msBeforeNext, 1000) }
+      : { allowed: true };
+  return {
+    async check(key) {
+      return blocked(await rl.get(key));
+    },
+    async hit(key) {
+      let res: RateLimiterRes;
+      try {
+        res = await rl.consume(key, 1);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        res = err;
+      }
+      if (res.consumedPoints === rule.points) {
+        // The hit that reaches the limit starts a block of its own length.
+        res = await rl.block(key, rule.blockSeconds);
+      }
+      return blocked(res);
+    },
+    async reset(key) {
+      await rl.delete(key);
+    },
+  };
+}

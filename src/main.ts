@@ -1,0 +1,35 @@
+import "dotenv/config";
+import { ConfigError, loadConfig } from "./config.js";
+import { createSystem } from "./system.js";
+
+/** Entry: config → store → app → listen. */
+export async function serve(): Promise<void> {
+  const config = loadConfig();
+  const system = await createSystem(config);
+  const app = await system.buildApp();
+  // Expired sessions and pending sign-ins are swept in the background.
+  const sweeper = setInterval(() => {
+    system.store.sweepExpired(Date.now()).catch(() => {});
+  }, 60_000);
+  sweeper.unref();
+  const shutdown = async (): Promise<void> => {
+    clearInterval(sweeper);
+    await app.close();
+    await system.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`${config.appName} sign-in is serving at ${config.publicUrl}`);
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1]}`;
+if (isEntry) {
+  serve().catch((err: unknown) => {
+    const message =
+      err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`;
+    process.stderr.write(`vestibule: ${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,36 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import * as initial from "./migrations/0001_initial.js";
+import type { Dialect } from "./schema.js";
+
+type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+// In order; a new migration is appended here and never edited once released.
+const MIGRATIONS: Record<string, DialectMigration> = {
+  "0001_initial": initial,
+};
+
+function provider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return Object.fromEntries(
+        Object.entries(MIGRATIONS).map(([name, m]) => [
+          name,
+          { up: (db: Kysely<unknown>) => m.up(db, dialect) },
+        ]),
+      );
+    },
+  };
+}
+
+/**
+ * Brings the schema up to date. Kysely's Migrator takes a lock (a table lock on
+ * PostgreSQL) so several instances starting at once apply each migration once.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new Error(`database migration failed: ${error instanceof Error ? error.message : error}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

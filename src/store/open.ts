@@ -1,0 +1,56 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Store } from "../core/ports.js";
+import { createKyselyStore } from "./kysely-store.js";
+import { migrateToLatest } from "./migrate.js";
+import type { Database, Dialect } from "./schema.js";
+
+export type OpenedDatabase =
+  | { dialect: "sqlite"; db: Kysely<Database>; store: Store; sqlite: SQLite.Database }
+  | { dialect: "postgres"; db: Kysely<Database>; store: Store; pool: pg.Pool };
+
+// int8 (bigint) columns hold millisecond times, well inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function databaseDialect(url: string): Dialect {
+  if (url.startsWith("sqlite:")) return "sqlite";
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgres";
+  throw new Error(
+    `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(":")[0]}:")`,
+  );
+}
+
+export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
+  if (databaseDialect(url) === "sqlite") {
+    const path = url.slice("sqlite:".length);
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new SQLite(path);
+    // WAL lets readers run beside the one writer; busy_timeout waits for the lock
+    // instead of failing when the CLI and the server write at once.
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma("foreign_keys = ON");
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const store = createKyselyStore(db, () => db.destroy());
+    return { dialect: "sqlite", db, store, sqlite };
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 3000,
+  });
+  // An idle client losing its connection must not crash the process; the next
+  // query fails and the request answers 503.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const store = createKyselyStore(db, () => db.destroy());
+  return { dialect: "postgres", db, store, pool };
+}
+
+export async function migrate(opened: OpenedDatabase): Promise<string[]> {
+  return migrateToLatest(opened.db as Kysely<unknown>, opened.dialect);
+}

@@ -1,0 +1,103 @@
+import { randomBytes, randomInt } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.js";
+import { type Audit, createAudit } from "./core/audit.js";
+import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
+import type { Clock, Limits, Random, Store } from "./core/ports.js";
+import type { SecondFactorDeps } from "./core/second-factor.js";
+import { createSecretBox, deriveKey, keyId } from "./core/secrets.js";
+import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
+import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
+import { buildApp } from "./web/app.js";
+import { cookieNames, type WebKit } from "./web/http.js";
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const systemRandom: Random = {
+  bytes: (length) => randomBytes(length),
+  int: (maxExclusive) => randomInt(maxExclusive),
+};
+
+export interface System {
+  config: Config;
+  database: OpenedDatabase;
+  store: Store;
+  limits: Limits;
+  hasher: PasswordHasher;
+  audit: Audit;
+  core: SecondFactorDeps;
+  kit: WebKit;
+  buildApp(): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+export interface SystemOverrides {
+  clock?: Clock;
+  random?: Random;
+  limitBackend?: LimitBackend;
+}
+
+/** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
+export async function createSystem(
+  config: Config,
+  overrides: SystemOverrides = {},
+): Promise<System> {
+  const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? systemRandom;
+  const database = openDatabase(config.databaseUrl);
+  await migrate(database);
+  const store = database.store;
+  const limits = createLimits(
+    config.limits,
+    overrides.limitBackend ??
+      (database.dialect === "sqlite"
+        ? { kind: "sqlite", client: database.sqlite }
+        : { kind: "memory" }),
+  );
+  const hasher = await createPasswordHasher(config.hasher);
+  const audit = createAudit(store, clock);
+  const boxKeys = config.secretKeys.map((secret) => {
+    const key = deriveKey(secret, "totp-secret-box");
+    return { id: keyId(key), key };
+  });
+  const core: SecondFactorDeps = {
+    store,
+    hasher,
+    limits,
+    clock,
+    random,
+    audit,
+    box: createSecretBox(boxKeys, random),
+    appName: config.appName,
+    settings: {
+      challengeTtlMs: config.challengeTtlMs,
+      sessionTtlMs: config.sessionTtlMs,
+      maxWrongCodesPerChallenge: config.maxWrongCodesPerChallenge,
+      passwordRules: config.passwordRules,
+    },
+  };
+  const kit: WebKit = {
+    names: cookieNames(config.secureCookies),
+    secure: config.secureCookies,
+    csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
+    appName: config.appName,
+  };
+  return {
+    config,
+    database,
+    store,
+    limits,
+    hasher,
+    audit,
+    core,
+    kit,
+    buildApp: () =>
+      buildApp({
+        kit,
+        core,
+        store,
+        trustProxy: config.trustProxy,
+        logLevel: config.logLevel,
+      }),
+    close: () => store.close(),
+  };
+}

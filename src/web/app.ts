@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from "fastify";
+import type { Store } from "../core/ports.js";
+import { csrfToken, csrfValid, sendPage, type WebKit } from "./http.js";
+import { errorPage } from "./pages.js";
+import { registerSignInRoutes, type SignInRouteDeps } from "./routes/signin.js";
+
+export interface AppDeps extends SignInRouteDeps {
+  store: Store;
+  trustProxy: string | false;
+  logLevel: string;
+  /** Further route groups (supervision, codes, dev outbox), registered after sign-in. */
+  plugins?: ((app: FastifyInstance) => void)[];
+}
+
+const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: deps.trustProxy === false ? false : deps.trustProxy,
+    logger: {
+      level: deps.logLevel,
+      // Request logs carry method, url and status only: never bodies, never cookies.
+      redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+    },
+    routerOptions: { maxParamLength: 200 },
+  };
+  const app = Fastify(options);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        // Over plain http (development) upgrading would break every form post.
+        upgradeInsecureRequests: deps.kit.secure ? [] : null,
+      },
+    },
+    strictTransportSecurity: deps.kit.secure,
+    referrerPolicy: { policy: "no-referrer" },
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    // Nothing we serve after a sign-in step should sit in a shared or back-button cache.
+    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "POST") return;
+    if (!csrfValid(deps.kit, request)) {
+      return sendPage(
+        reply,
+        errorPage(
+          pageCtx(deps.kit, request),
+          "This form has expired",
+          "Reload the page and try again.",
+        ),
+        403,
+      );
+    }
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === "number" ? error.statusCode : 0;
+    const ctx = pageCtx(deps.kit, request);
+    if (status >= 400 && status < 500) {
+      // Malformed bodies, wrong content types, oversize forms: the client's mistake.
+      return sendPage(
+        reply,
+        errorPage(ctx, "Bad request", "The request could not be read."),
+        status,
+      );
+    }
+    request.log.error({ err: { type: error.name, message: error.message } }, "request failed");
+    reply.header("retry-after", "5");
+    return sendPage(
+      reply,
+      errorPage(
+        ctx,
+        "Service unavailable",
+        "The service is temporarily unavailable. Please try again shortly.",
+      ),
+      503,
+    );
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendPage(
+      reply,
+      errorPage(pageCtx(deps.kit, request), "Not found", "There is no page at this address."),
+      404,
+    ),
+  );
+
+  app.get("/assets/app.css", async (_request, reply) =>
+    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(CSS),
+  );
+
+  app.get("/healthz", async (_request, reply) => {
+    try {
+      await deps.store.ping();
+      return reply.send({ status: "ok" });
+    } catch {
+      return reply.code(503).send({ status: "unavailable", reason: "database" });
+    }
+  });
+
+  registerSignInRoutes(app, deps);
+  for (const plugin of deps.plugins ?? []) plugin(app);
+  return app;
+}
+
+function pageCtx(kit: WebKit, request: Parameters<typeof csrfToken>[1]) {
+  return { appName: kit.appName, csrf: csrfToken(kit, request) };
+}
