@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./migrations/0001_initial.js";
+import * as userSearch from "./migrations/0002_user_search.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -7,6 +8,7 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<voi
 // In order; a new migration is appended here and never edited once released.
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_initial": initial,
+  "0002_user_search": userSearch,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
