@@ -12,7 +12,11 @@ export interface Config {
   /** True when PUBLIC_URL is https: cookies get Secure and the __Host- prefix. */
   secureCookies: boolean;
   databaseUrl: string;
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key (REDIS_PREFIX), so installations can share a Redis. */
+  redisPrefix: string;
   appName: string;
   /** The current key first; older ones still open secrets sealed under them. */
   secretKeys: string[];
@@ -55,7 +59,9 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     secureCookies: parsedUrl.protocol === "https:",
     databaseUrl,
+    databasePoolSize: int(env, "DATABASE_POOL_SIZE", 10, 1, 1000),
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: redisPrefix(env),
     appName: env.APP_NAME?.trim() || "Vestibule",
     secretKeys: secretKeys(env, production, databaseUrl),
     trustProxy: env.TRUST_PROXY?.trim() || false,
@@ -87,6 +93,14 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+}
+
+function redisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX ?? "vestibule:";
+  if (!/^[A-Za-z0-9_:.-]{0,64}$/.test(raw)) {
+    throw new ConfigError(`REDIS_PREFIX may hold letters, digits and _ : . - (got "${raw}")`);
+  }
+  return raw;
 }
 
 /** NAME="points/windowSeconds/blockSeconds", e.g. LIMIT_PASSWORD_ACCOUNT=10/900/900. */
