@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./migrations/0001_initial.js";
 import * as userSearch from "./migrations/0002_user_search.js";
+import * as rateLimits from "./migrations/0003_rate_limits.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -9,6 +10,7 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<voi
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_initial": initial,
   "0002_user_search": userSearch,
+  "0003_rate_limits": rateLimits,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
@@ -25,7 +27,7 @@ function provider(dialect: Dialect): MigrationProvider {
 }
 
 /**
- * Brings the schema up to date. Kysely's Migrator takes a lock (a table lock on
+ * Brings the schema up to date. Kysely's Migrator takes a lock (an advisory lock on
  * PostgreSQL) so several instances starting at once apply each migration once.
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
