@@ -2,6 +2,8 @@ import {
   type IRateLimiterStoreOptions,
   type RateLimiterAbstract,
   RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
   RateLimiterRes,
   RateLimiterSQLite,
 } from "rate-limiter-flexible";
@@ -24,6 +26,10 @@ export interface LimitRules {
 export type LimitBackend =
   | { kind: "memory" }
   | { kind: "sqlite"; client: unknown }
+  /** A pg.Pool; the shared rate_limits table is created by migration 0003. */
+  | { kind: "postgres"; pool: unknown }
+  /** An ioredis client (see connectRedis); every key starts with `prefix`. */
+  | { kind: "redis"; client: unknown; prefix: string }
   | { kind: "custom"; make: (name: string, rule: LimitRule) => RateLimiterAbstract };
 
 export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
@@ -52,9 +58,34 @@ export function buildLimiter(
         storeType: "better-sqlite3",
         tableName: `rl_${name}`,
       } as IRateLimiterStoreOptions);
+    case "postgres":
+      return new RateLimiterPostgres({
+        ...base,
+        storeClient: backend.pool,
+        storeType: "pool",
+        tableName: "rate_limits",
+        // Our migration made the table under its lock; no CREATE TABLE race at start.
+        tableCreated: true,
+      } as IRateLimiterStoreOptions);
+    case "redis":
+      return new RateLimiterRedis({
+        ...base,
+        keyPrefix: `${backend.prefix}rl:${name}`,
+        storeClient: backend.client,
+        // Refuse at once while disconnected; the caller answers 503.
+        rejectIfRedisNotReady: true,
+      });
     case "custom":
       return backend.make(name, rule);
   }
+}
+
+/**
+ * One more named limiter on the same backend as the others (e.g. send quotas), so every
+ * counter lives where the deployment keeps its limits: Redis, PostgreSQL, SQLite or memory.
+ */
+export function createLimiter(name: string, rule: LimitRule, backend: LimitBackend): Limiter {
+  return wrap(buildLimiter(name, rule, backend), rule);
 }
 
 /**

@@ -1,0 +1,41 @@
+import type { Redis } from "ioredis";
+import type { OpenedDatabase } from "../store/open.js";
+import type { LimitBackend } from "./rate-limits.js";
+import { connectRedis, pingRedis } from "./redis.js";
+
+/** Where a deployment keeps its counters, with what it takes to check and close it. */
+export interface LimitStore {
+  backend: LimitBackend;
+  /** "redis" when Redis holds the counters; otherwise they live in the database. */
+  kind: "redis" | "database" | "memory";
+  /** Rejects when the counters cannot be reached (the database is pinged separately). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * REDIS_URL → Redis (shared by every instance); else PostgreSQL → its rate_limits table
+ * (still shared); else SQLite → its own tables (one process). Memory only when asked.
+ */
+export function openLimitStore(
+  settings: { redisUrl: string | undefined; redisPrefix: string },
+  database: OpenedDatabase,
+  onRedisError?: (err: Error) => void,
+): LimitStore {
+  if (settings.redisUrl) {
+    const client: Redis = connectRedis(settings.redisUrl, { onError: onRedisError });
+    return {
+      backend: { kind: "redis", client, prefix: settings.redisPrefix },
+      kind: "redis",
+      ping: () => pingRedis(client),
+      close: async () => {
+        client.disconnect();
+      },
+    };
+  }
+  const backend: LimitBackend =
+    database.dialect === "postgres"
+      ? { kind: "postgres", pool: database.pool }
+      : { kind: "sqlite", client: database.sqlite };
+  return { backend, kind: "database", ping: async () => {}, close: async () => {} };
+}
