@@ -16,7 +16,8 @@ export type AuditType =
   | "force_new_password"
   | "settings_changed"
   | "user_added"
-  | "user_changed";
+  | "user_changed"
+  | "notice_send_failed";
 
 export type Audit = (event: Omit<AuditEvent, "at" | "type"> & { type: AuditType }) => Promise<void>;
 

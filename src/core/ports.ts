@@ -100,6 +100,19 @@ export interface UserListQuery {
   limit: number;
 }
 
+/** A user as the users page lists them: the account plus whether the app is set up. */
+export interface UserSummary extends User {
+  appSetUp: boolean;
+}
+
+export interface UserSearch {
+  /** Prefix of the username or of the email address, case-insensitive. */
+  prefix?: string;
+  /** Keyset paging: usernames strictly after this one. */
+  after?: string;
+  limit: number;
+}
+
 export interface AuditQuery {
   userId?: string;
   type?: string;
@@ -164,6 +177,15 @@ export interface Store {
    * must-change-password, ends the user's sessions and pending sign-ins.
    */
   forceNewPassword(userId: string): Promise<void>;
+
+  /** Users by username/email prefix, in username order, one page (keyset). */
+  searchUsers(query: UserSearch): Promise<UserSummary[]>;
+  countUsers(prefix?: string): Promise<number>;
+  /**
+   * Sets the account active or not; deactivating also ends the user's sessions and
+   * pending sign-ins, in one transaction.
+   */
+  setUserActive(userId: string, active: boolean): Promise<void>;
 
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(query: AuditQuery): Promise<StoredAuditEvent[]>;

@@ -15,6 +15,8 @@ import type {
   UserPatch,
 } from "../core/ports.js";
 import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
+import { createCodeQueries } from "./code-queries.js";
+import { createUserAdminQueries } from "./user-admin-queries.js";
 
 // Kysely on either dialect. Every single-use rule is one conditional statement whose
 // affected-row count (or RETURNING row) says who won, so it holds across processes.
@@ -278,6 +280,9 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
         await trx.deleteFrom("challenges").where("user_id", "=", userId).execute();
       });
     },
+
+    ...createUserAdminQueries(db),
+    ...createCodeQueries(db),
 
     async appendAudit(e: AuditEvent) {
       await db

@@ -1,0 +1,113 @@
+import type { Audit } from "./audit.js";
+import { getEnabledMethods, setEnabledMethods } from "./policy.js";
+import type { Clock, Limits, Method, Role, Store, User } from "./ports.js";
+
+// Who may act on whom (DESIGN §1). Every route and CLI command asks these functions,
+// with the actor loaded from the store on that request, never from a cookie or form.
+
+export interface SupervisionDeps {
+  store: Store;
+  limits: Limits;
+  clock: Clock;
+  audit: Audit;
+  /**
+   * Tells a user that their password was reset (by email where a mailer is set up).
+   * Optional: without it, Force New Password still happens, the user is not told.
+   */
+  notifyForcedPassword?: (user: User) => Promise<void>;
+}
+
+/** The person acting: a signed-in account, or the operator at the server's CLI. */
+export type Actor = User | "cli";
+
+export type SupervisionRefusal = { ok: false; reason: "not_found" | "forbidden" };
+
+const RANK: Record<Role, number> = { user: 0, supervisor: 1, administrator: 2 };
+
+export function isSupervisor(user: User): boolean {
+  return user.active && RANK[user.role] >= RANK.supervisor;
+}
+
+export function isAdministrator(user: User): boolean {
+  return user.active && user.role === "administrator";
+}
+
+/**
+ * Supervisors act on users; administrators on users and supervisors; nobody on
+ * themselves (a supervisor who lost their phone asks someone else). Administrator
+ * accounts are looked after at the CLI, by whoever runs the server.
+ */
+export function mayActOn(actor: Actor, target: User): boolean {
+  if (actor === "cli") return true;
+  if (!actor.active || actor.id === target.id) return false;
+  if (actor.role === "administrator") return target.role !== "administrator";
+  if (actor.role === "supervisor") return target.role === "user";
+  return false;
+}
+
+/**
+ * Force New Password (the article's "lost access to your authenticator app"). The
+ * store clears the authenticator and its used step, sets must-change-password and
+ * ends sessions and pending sign-ins in one transaction; only after it commits do we
+ * clear the second-factor lock, audit and notify, so a failure leaves nothing half done.
+ */
+export async function forceNewPassword(
+  deps: SupervisionDeps,
+  actor: Actor,
+  targetId: string,
+  ip: string | null,
+): Promise<{ ok: true; user: User; notified: boolean } | SupervisionRefusal> {
+  const target = await deps.store.findUserById(targetId);
+  if (!target) return { ok: false, reason: "not_found" };
+  if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
+  await deps.store.forceNewPassword(target.id);
+  await deps.limits.secondFactor.reset(target.id);
+  await deps.audit({
+    type: "force_new_password",
+    userId: target.id,
+    actorId: actor === "cli" ? null : actor.id,
+    username: target.username,
+    ip,
+    detail: { via: actor === "cli" ? "cli" : "web" },
+  });
+  let notified = false;
+  if (deps.notifyForcedPassword && target.email) {
+    try {
+      await deps.notifyForcedPassword(target);
+      notified = true;
+    } catch {
+      // The reset stands; a mail server being down must not undo it or hide it.
+      await deps.audit({
+        type: "notice_send_failed",
+        userId: target.id,
+        detail: { notice: "force_new_password" },
+      });
+    }
+  }
+  return { ok: true, user: target, notified };
+}
+
+/** Is the account's second factor throttled after wrong codes (DESIGN §3)? */
+export async function isSecondFactorLocked(deps: Pick<SupervisionDeps, "limits">, userId: string) {
+  return !(await deps.limits.secondFactor.check(userId)).allowed;
+}
+
+/** Administrator settings: which second-factor methods are enabled. Audited. */
+export async function changeMethods(
+  deps: SupervisionDeps,
+  actor: Actor,
+  methods: readonly Method[],
+  ip: string | null,
+): Promise<{ ok: true; from: Method[]; to: Method[] } | SupervisionRefusal> {
+  if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
+  const from = await getEnabledMethods(deps.store);
+  await setEnabledMethods(deps.store, methods);
+  const to = await getEnabledMethods(deps.store);
+  await deps.audit({
+    type: "settings_changed",
+    actorId: actor === "cli" ? null : actor.id,
+    ip,
+    detail: { methods: { from, to }, via: actor === "cli" ? "cli" : "web" },
+  });
+  return { ok: true, from, to };
+}

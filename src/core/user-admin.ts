@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import type { PasswordHasher } from "./password.js";
+import { checkNewPassword, type PasswordRules } from "./password-policy.js";
+import { isValidUsername, normalizeUsername } from "./policy.js";
+import type { Role, User } from "./ports.js";
+import { type Actor, isAdministrator, mayActOn, type SupervisionDeps } from "./supervision.js";
+
+// User management for administrators: add, edit, deactivate, reactivate. Input is
+// checked field by field first; nothing is written unless every field is valid.
+
+export interface UserAdminDeps extends SupervisionDeps {
+  hasher: PasswordHasher;
+  passwordRules: PasswordRules;
+  /** E.164 normaliser (delivery/phone.ts), passed in so the core stays free of adapters. */
+  normalizePhone: (input: string) => { ok: true; e164: string } | { ok: false };
+}
+
+export type FieldError =
+  | "username_invalid"
+  | "username_taken"
+  | "display_name_invalid"
+  | "email_invalid"
+  | "phone_invalid"
+  | "role_invalid"
+  | "password_too_short"
+  | "password_too_long"
+  | "password_is_username"
+  | "password_common";
+
+export type FormErrors = Partial<
+  Record<"username" | "displayName" | "email" | "phone" | "role" | "password", FieldError>
+>;
+
+export type FormResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: "invalid"; errors: FormErrors }
+  | { ok: false; reason: "not_found" | "forbidden" };
+
+export interface ProfileInput {
+  displayName: string;
+  email: string;
+  phone: string;
+  role: string;
+}
+
+/** Roles the web may give. Administrators are made at the CLI (docs/supervision.md). */
+export const ASSIGNABLE_ROLES: readonly Role[] = ["user", "supervisor"];
+
+const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+const CONTROL = /\p{Cc}/u;
+
+interface Profile {
+  displayName: string | null;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+}
+
+function checkProfile(deps: UserAdminDeps, input: ProfileInput, errors: FormErrors): Profile {
+  const displayName = input.displayName.trim();
+  if (displayName.length > 100 || CONTROL.test(displayName))
+    errors.displayName = "display_name_invalid";
+  const email = input.email.trim();
+  if (email !== "" && (email.length > 254 || !EMAIL.test(email))) errors.email = "email_invalid";
+  let phone: string | null = null;
+  if (input.phone.trim() !== "") {
+    const parsed = deps.normalizePhone(input.phone);
+    if (parsed.ok) phone = parsed.e164;
+    else errors.phone = "phone_invalid";
+  }
+  const role = input.role as Role;
+  if (!ASSIGNABLE_ROLES.includes(role)) errors.role = "role_invalid";
+  return { displayName: displayName || null, email: email || null, phone, role };
+}
+
+/** Adds an account with a temporary password that must be changed at the first sign-in. */
+export async function addUser(
+  deps: UserAdminDeps,
+  actor: Actor,
+  input: ProfileInput & { username: string; password: string },
+  ip: string | null,
+): Promise<FormResult<User>> {
+  if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
+  const errors: FormErrors = {};
+  const username = normalizeUsername(input.username);
+  if (!isValidUsername(username)) errors.username = "username_invalid";
+  const profile = checkProfile(deps, input, errors);
+  const verdict = await checkNewPassword(deps.hasher, deps.passwordRules, {
+    password: input.password,
+    username,
+  });
+  if (!verdict.ok) errors.password = verdict.reason as FieldError;
+  if (!errors.username && (await deps.store.findUserByUsername(username))) {
+    errors.username = "username_taken";
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, reason: "invalid", errors };
+
+  const user = await deps.store.createUser(
+    {
+      username,
+      ...profile,
+      passwordHash: await deps.hasher.hash(input.password),
+      mustChangePassword: true,
+    },
+    randomUUID(),
+    deps.clock.now(),
+  );
+  // Lost a race for the same username.
+  if (!user) return { ok: false, reason: "invalid", errors: { username: "username_taken" } };
+  await deps.audit({
+    type: "user_added",
+    userId: user.id,
+    actorId: actor === "cli" ? null : actor.id,
+    username,
+    ip,
+    detail: { role: user.role, via: actor === "cli" ? "cli" : "web" },
+  });
+  return { ok: true, value: user };
+}
+
+/** Changes display name, email, phone and role. The audit records which fields changed. */
+export async function editUser(
+  deps: UserAdminDeps,
+  actor: Actor,
+  targetId: string,
+  input: ProfileInput,
+  ip: string | null,
+): Promise<FormResult<User>> {
+  if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
+  const target = await deps.store.findUserById(targetId);
+  if (!target) return { ok: false, reason: "not_found" };
+  if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
+  const errors: FormErrors = {};
+  const profile = checkProfile(deps, input, errors);
+  if (Object.keys(errors).length > 0) return { ok: false, reason: "invalid", errors };
+
+  const changed = (Object.keys(profile) as (keyof Profile)[]).filter(
+    (k) => profile[k] !== target[k],
+  );
+  if (changed.length > 0) {
+    await deps.store.updateUser(target.id, profile);
+    await deps.audit({
+      type: "user_changed",
+      userId: target.id,
+      actorId: actor === "cli" ? null : actor.id,
+      username: target.username,
+      ip,
+      detail: {
+        changed,
+        ...(changed.includes("role") ? { role: { from: target.role, to: profile.role } } : {}),
+      },
+    });
+  }
+  return { ok: true, value: { ...target, ...profile } };
+}
+
+/** Deactivating ends the user's sessions and pending sign-ins; they cannot sign in. */
+export async function setUserActive(
+  deps: SupervisionDeps,
+  actor: Actor,
+  targetId: string,
+  active: boolean,
+  ip: string | null,
+): Promise<{ ok: true; user: User } | { ok: false; reason: "not_found" | "forbidden" }> {
+  if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
+  const target = await deps.store.findUserById(targetId);
+  if (!target) return { ok: false, reason: "not_found" };
+  if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
+  await deps.store.setUserActive(target.id, active);
+  await deps.audit({
+    type: "user_changed",
+    userId: target.id,
+    actorId: actor === "cli" ? null : actor.id,
+    username: target.username,
+    ip,
+    detail: { active },
+  });
+  return { ok: true, user: { ...target, active } };
+}
