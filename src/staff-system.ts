@@ -1,0 +1,64 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.js";
+import type { Audit } from "./core/audit.js";
+import type { PasswordHasher } from "./core/password.js";
+import type { Clock, Limits, Mailer, Store } from "./core/ports.js";
+import type { UserAdminDeps } from "./core/user-admin.js";
+import { forcedPasswordEmail } from "./delivery/force-notice.js";
+import { normalizePhone } from "./delivery/phone.js";
+import type { Html } from "./web/html.js";
+import type { WebKit } from "./web/http.js";
+import type { PageContext } from "./web/pages.js";
+import { staffLinks } from "./web/pages-admin.js";
+import { staffRoutes } from "./web/routes/staff.js";
+
+export interface StaffParts {
+  /** The supervision and user-management core, as the web and the CLI use it. */
+  admin: UserAdminDeps;
+  routes: (app: FastifyInstance) => void;
+  homeLinks: (ctx: PageContext & { user: NonNullable<PageContext["user"]> }) => Html;
+}
+
+/** Wires supervision: the core deps, the staff routes and the home page's links. */
+export function createStaffParts(parts: {
+  config: Config;
+  store: Store;
+  limits: Limits;
+  clock: Clock;
+  audit: Audit;
+  hasher: PasswordHasher;
+  kit: WebKit;
+  /** The email sender where SMTP (or the dev outbox) is set up; without it users are not told. */
+  mailer?: Mailer;
+}): StaffParts {
+  const { config, store, limits, clock, audit, hasher, kit, mailer } = parts;
+  const admin: UserAdminDeps = {
+    store,
+    limits,
+    clock,
+    audit,
+    hasher,
+    passwordRules: config.passwordRules,
+    normalizePhone,
+    ...(mailer
+      ? {
+          notifyForcedPassword: async (user) => {
+            if (!user.email) return;
+            await mailer.send(
+              forcedPasswordEmail({
+                to: user.email,
+                appName: config.appName,
+                username: user.username,
+                at: clock.now(),
+              }),
+            );
+          },
+        }
+      : {}),
+  };
+  return {
+    admin,
+    routes: staffRoutes({ kit, core: { store, clock }, admin }),
+    homeLinks: staffLinks,
+  };
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from "fastify";
+import { getEnabledMethods } from "../../core/policy.js";
+import { METHODS, type Method } from "../../core/ports.js";
+import { changeMethods } from "../../core/supervision.js";
+import { ADMIN_NOTICES } from "../admin-words.js";
+import { queryField, sendPage } from "../http.js";
+import { settingsPage } from "../pages-admin.js";
+import { requireStaff } from "../staff-guard.js";
+import type { StaffRouteDeps } from "./users.js";
+
+export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDeps): void {
+  app.get("/settings", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "administrator");
+    if (!ctx) return reply;
+    const methods = await getEnabledMethods(deps.admin.store);
+    const notice = ADMIN_NOTICES[queryField(request, "notice")];
+    return sendPage(reply, settingsPage(ctx, { methods, notice }));
+  });
+
+  app.post("/settings", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "administrator");
+    if (!ctx) return reply;
+    // Unchecked boxes are simply absent; unknown words are ignored, never stored.
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const sent = body.methods;
+    const words = (Array.isArray(sent) ? sent : [sent]).filter(
+      (w): w is string => typeof w === "string",
+    );
+    const methods = METHODS.filter((m: Method) => words.includes(m));
+    const result = await changeMethods(deps.admin, ctx.user, methods, request.ip);
+    if (!result.ok) return reply.code(403).send();
+    return reply.redirect("/settings?notice=methods_saved", 303);
+  });
+}

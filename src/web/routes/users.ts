@@ -1,0 +1,185 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import {
+  forceNewPassword,
+  isAdministrator,
+  isSecondFactorLocked,
+  mayActOn,
+} from "../../core/supervision.js";
+import {
+  addUser,
+  editUser,
+  type FormErrors,
+  setUserActive,
+  type UserAdminDeps,
+} from "../../core/user-admin.js";
+import { ADMIN_NOTICES } from "../admin-words.js";
+import { formField, queryField, sendPage } from "../http.js";
+import { errorPage } from "../pages.js";
+import { forbiddenPage } from "../pages-admin.js";
+import {
+  addUserPage,
+  confirmForcePage,
+  type StaffContext,
+  userSettingsPage,
+  usersPage,
+} from "../pages-users.js";
+import { type GuardDeps, requireStaff } from "../staff-guard.js";
+
+export interface StaffRouteDeps extends GuardDeps {
+  admin: UserAdminDeps;
+}
+
+const PAGE_SIZE = 50;
+const PROFILE_FIELDS = ["displayName", "email", "phone", "role"] as const;
+
+export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): void {
+  const { admin } = deps;
+  const idOf = (request: FastifyRequest): string => {
+    const id = (request.params as { id?: unknown }).id;
+    return typeof id === "string" && id.length <= 64 ? id : "";
+  };
+  const notFound = (reply: FastifyReply, ctx: StaffContext) =>
+    sendPage(reply, errorPage(ctx, "Not found", "There is no such user."), 404);
+  const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
+    reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
+
+  app.get("/users", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    const q = queryField(request, "q").trim().slice(0, 254);
+    const after = queryField(request, "after").slice(0, 64) || undefined;
+    const [users, total] = await Promise.all([
+      admin.store.searchUsers({ prefix: q, after, limit: PAGE_SIZE + 1 }),
+      admin.store.countUsers(q),
+    ]);
+    const page = users.slice(0, PAGE_SIZE);
+    const rows = await Promise.all(
+      page.map(async (u) => ({ ...u, locked: await isSecondFactorLocked(admin, u.id) })),
+    );
+    const next = users.length > PAGE_SIZE ? page[page.length - 1]?.username : undefined;
+    return sendPage(
+      reply,
+      usersPage(ctx, { rows, total, q, next, canAdd: isAdministrator(ctx.user) }),
+    );
+  });
+
+  app.get("/users/new", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "administrator");
+    if (!ctx) return reply;
+    return sendPage(reply, addUserPage(ctx, { values: { role: "user" } }));
+  });
+
+  app.post("/users/new", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "administrator");
+    if (!ctx) return reply;
+    const values = profileValues(request, ["username", ...PROFILE_FIELDS]);
+    const result = await addUser(
+      admin,
+      ctx.user,
+      {
+        username: values.username ?? "",
+        displayName: values.displayName ?? "",
+        email: values.email ?? "",
+        phone: values.phone ?? "",
+        role: values.role ?? "",
+        password: formField(request, "password", 4096),
+      },
+      request.ip,
+    );
+    if (result.ok) return reply.redirect(`/users/${result.value.id}?notice=added`, 303);
+    if (result.reason !== "invalid") return refused(reply, ctx, result.reason);
+    return sendPage(reply, addUserPage(ctx, { values, errors: result.errors }), 400);
+  });
+
+  const showUser = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ctx: StaffContext,
+    form?: { values: Record<string, string>; errors: FormErrors },
+  ) => {
+    const target = await admin.store.findUserById(idOf(request));
+    if (!target) return notFound(reply, ctx);
+    const [auth, locked, events] = await Promise.all([
+      admin.store.getAuthenticator(target.id),
+      isSecondFactorLocked(admin, target.id),
+      admin.store.listAudit({ userId: target.id, limit: 20 }),
+    ]);
+    const mayAct = mayActOn(ctx.user, target);
+    return sendPage(
+      reply,
+      userSettingsPage(ctx, {
+        target,
+        appSetUp: Boolean(auth?.confirmedAt),
+        locked,
+        events,
+        mayAct,
+        canEdit: mayAct && isAdministrator(ctx.user),
+        notice: ADMIN_NOTICES[queryField(request, "notice")],
+        form,
+      }),
+      form ? 400 : 200,
+    );
+  };
+
+  app.get("/users/:id", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    return showUser(request, reply, ctx);
+  });
+
+  app.get("/users/:id/force-new-password", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    const target = await admin.store.findUserById(idOf(request));
+    if (!target) return notFound(reply, ctx);
+    if (!mayActOn(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
+    return sendPage(reply, confirmForcePage(ctx, target));
+  });
+
+  app.post("/users/:id/force-new-password", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    const result = await forceNewPassword(admin, ctx.user, idOf(request), request.ip);
+    if (!result.ok) return refused(reply, ctx, result.reason);
+    const notice = result.notified ? "forced_emailed" : "forced";
+    return reply.redirect(`/users/${result.user.id}?notice=${notice}`, 303);
+  });
+
+  app.post("/users/:id/edit", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "administrator");
+    if (!ctx) return reply;
+    const values = profileValues(request, PROFILE_FIELDS);
+    const result = await editUser(
+      admin,
+      ctx.user,
+      idOf(request),
+      {
+        displayName: values.displayName ?? "",
+        email: values.email ?? "",
+        phone: values.phone ?? "",
+        role: values.role ?? "",
+      },
+      request.ip,
+    );
+    if (result.ok) return reply.redirect(`/users/${result.value.id}?notice=saved`, 303);
+    if (result.reason !== "invalid") return refused(reply, ctx, result.reason);
+    return showUser(request, reply, ctx, { values, errors: result.errors });
+  });
+
+  for (const [action, active] of [
+    ["deactivate", false],
+    ["reactivate", true],
+  ] as const) {
+    app.post(`/users/:id/${action}`, async (request, reply) => {
+      const ctx = await requireStaff(deps, request, reply, "administrator");
+      if (!ctx) return reply;
+      const result = await setUserActive(admin, ctx.user, idOf(request), active, request.ip);
+      if (!result.ok) return refused(reply, ctx, result.reason);
+      return reply.redirect(`/users/${result.user.id}?notice=${action}d`, 303);
+    });
+  }
+}
+
+function profileValues(request: FastifyRequest, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f, formField(request, f, 300)]));
+}
