@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { OpenedDatabase } from "../store/open.js";
 import type { LimitBackend } from "./rate-limits.js";
-import { connectRedis, pingRedis } from "./redis.js";
+import { connectRedis, pingRedis, redisReady } from "./redis.js";
 
 /** Where a deployment keeps its counters, with what it takes to check and close it. */
 export interface LimitStore {
@@ -10,6 +10,8 @@ export interface LimitStore {
   kind: "redis" | "database" | "memory";
   /** Rejects when the counters cannot be reached (the database is pinged separately). */
   ping(): Promise<void>;
+  /** Resolves once connected, or after a few seconds when the store is away (then 503s). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,9 @@ export function openLimitStore(
       backend: { kind: "redis", client, prefix: settings.redisPrefix },
       kind: "redis",
       ping: () => pingRedis(client),
+      ready: async () => {
+        await redisReady(client, 3000);
+      },
       close: async () => {
         client.disconnect();
       },
@@ -37,5 +42,6 @@ export function openLimitStore(
     database.dialect === "postgres"
       ? { kind: "postgres", pool: database.pool }
       : { kind: "sqlite", client: database.sqlite };
-  return { backend, kind: "database", ping: async () => {}, close: async () => {} };
+  const nothing = async () => {};
+  return { backend, kind: "database", ping: nothing, ready: nothing, close: nothing };
 }

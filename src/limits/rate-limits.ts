@@ -51,13 +51,22 @@ export function buildLimiter(
   switch (backend.kind) {
     case "memory":
       return new RateLimiterMemory(base);
-    case "sqlite":
+    case "sqlite": {
+      const tableName = `rl_${name}`;
+      // The library creates its table in a promise and refuses every call until then
+      // ("Table is not created yet"); better-sqlite3 is synchronous, so create it now.
+      // The layout is RateLimiterSQLite#_getCreateTableSQL's.
+      (backend.client as { exec(sql: string): unknown }).exec(
+        `CREATE TABLE IF NOT EXISTS ${tableName} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`,
+      );
       return new RateLimiterSQLite({
         ...base,
         storeClient: backend.client,
         storeType: "better-sqlite3",
-        tableName: `rl_${name}`,
+        tableName,
+        tableCreated: true,
       } as IRateLimiterStoreOptions);
+    }
     case "postgres":
       return new RateLimiterPostgres({
         ...base,

@@ -32,3 +32,22 @@ export async function pingRedis(client: Redis): Promise<void> {
   const answer = await client.ping();
   if (answer !== "PONG") throw new Error(`redis answered ${answer} to PING`);
 }
+
+/**
+ * Waits until the client is connected (true) or `timeoutMs` passes (false). Used at
+ * start so the first requests do not fail while the connection is being made; when
+ * Redis is away at start the service still starts and answers 503 until it returns.
+ */
+export function redisReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.on("ready", onReady);
+  });
+}

@@ -1,0 +1,139 @@
+import SQLite from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Limiter } from "../core/ports.js";
+import {
+  buildLimiter,
+  createLimits,
+  type LimitBackend,
+  type LimitRule,
+  wrap,
+} from "./rate-limits.js";
+
+// RateLimiterSQLite creates its table in a promise after construction; createSystem
+// awaits other work (the dummy hash) before the first request, so only tests wait here.
+const tablesCreated = () => new Promise((resolve) => setImmediate(resolve));
+
+const RULE: LimitRule = { points: 3, windowSeconds: 60, blockSeconds: 900 };
+
+const backends: [string, () => LimitBackend][] = [
+  ["memory", () => ({ kind: "memory" })],
+  ["sqlite", () => ({ kind: "sqlite", client: new SQLite(":memory:") })],
+];
+
+describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
+  let limiter: Limiter;
+  let n = 0;
+
+  beforeEach(async () => {
+    limiter = wrap(buildLimiter(`t${n++}`, RULE, backend()), RULE);
+    await tablesCreated();
+    // rate-limiter-flexible reads Date.now() and sets timers; both are faked here.
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("allows hits below the limit and blocks at the Nth hit", async () => {
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    const third = await limiter.hit("k");
+    expect(third.allowed).toBe(false);
+    expect(await limiter.check("k")).toMatchObject({ allowed: false });
+  });
+
+  it("reports the block's length as retryAfter, and it shrinks as time passes", async () => {
+    for (let i = 0; i < RULE.points - 1; i++) await limiter.hit("k");
+    const blocked = await limiter.hit("k");
+    if (blocked.allowed) throw new Error("expected a block");
+    expect(blocked.retryAfterMs).toBe(RULE.blockSeconds * 1000);
+    vi.advanceTimersByTime(60_000);
+    const later = await limiter.check("k");
+    if (later.allowed) throw new Error("expected a block");
+    expect(later.retryAfterMs).toBe((RULE.blockSeconds - 60) * 1000);
+  });
+
+  it("check does not count", async () => {
+    for (let i = 0; i < 10; i++) expect(await limiter.check("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+  });
+
+  it("more hits while blocked stay blocked and do not extend the block", async () => {
+    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+    vi.advanceTimersByTime(100_000);
+    const again = await limiter.hit("k");
+    expect(again.allowed).toBe(false);
+    if (!again.allowed) expect(again.retryAfterMs).toBe((RULE.blockSeconds - 100) * 1000);
+  });
+
+  it("unblocks when the block ends, and counts afresh", async () => {
+    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+    vi.advanceTimersByTime(RULE.blockSeconds * 1000 - 1000);
+    expect((await limiter.check("k")).allowed).toBe(false);
+    vi.advanceTimersByTime(2000);
+    expect(await limiter.check("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+  });
+
+  it("forgets hits older than the window", async () => {
+    await limiter.hit("k");
+    await limiter.hit("k");
+    vi.advanceTimersByTime(RULE.windowSeconds * 1000 + 1000);
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+  });
+
+  it("reset unblocks at once", async () => {
+    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+    await limiter.reset("k");
+    expect(await limiter.check("k")).toEqual({ allowed: true });
+    expect(await limiter.hit("k")).toEqual({ allowed: true });
+  });
+
+  it("keys are counted apart", async () => {
+    for (let i = 0; i < RULE.points; i++) await limiter.hit("a");
+    expect((await limiter.check("a")).allowed).toBe(false);
+    expect(await limiter.check("b")).toEqual({ allowed: true });
+    expect(await limiter.hit("b")).toEqual({ allowed: true });
+  });
+});
+
+describe("createLimits", () => {
+  it("keeps the three counters apart, each with its own rule", async () => {
+    const limits = createLimits(
+      {
+        passwordByAccount: { points: 1, windowSeconds: 60, blockSeconds: 60 },
+        passwordByIp: { points: 2, windowSeconds: 60, blockSeconds: 60 },
+        secondFactor: { points: 3, windowSeconds: 60, blockSeconds: 60 },
+      },
+      { kind: "sqlite", client: new SQLite(":memory:") },
+    );
+    await tablesCreated();
+    expect((await limits.passwordByAccount.hit("x")).allowed).toBe(false);
+    expect((await limits.passwordByIp.hit("x")).allowed).toBe(true);
+    expect((await limits.secondFactor.check("x")).allowed).toBe(true);
+    expect((await limits.passwordByIp.hit("x")).allowed).toBe(false);
+    expect((await limits.secondFactor.hit("x")).allowed).toBe(true);
+    expect((await limits.secondFactor.hit("x")).allowed).toBe(true);
+    expect((await limits.secondFactor.hit("x")).allowed).toBe(false);
+  });
+
+  it("fails closed: a store error propagates instead of allowing", async () => {
+    const db = new SQLite(":memory:");
+    const limits = createLimits(
+      {
+        passwordByAccount: RULE,
+        passwordByIp: RULE,
+        secondFactor: RULE,
+      },
+      { kind: "sqlite", client: db },
+    );
+    await tablesCreated();
+    await limits.secondFactor.hit("x");
+    db.close();
+    await expect(limits.secondFactor.check("x")).rejects.toThrow();
+    await expect(limits.secondFactor.hit("x")).rejects.toThrow();
+  });
+});
