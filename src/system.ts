@@ -3,10 +3,16 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { type Audit, createAudit } from "./core/audit.js";
 import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
-import type { Clock, Limits, Random, Store } from "./core/ports.js";
+import type { Clock, Limiter, Limits, Random, Store } from "./core/ports.js";
 import type { SecondFactorDeps } from "./core/second-factor.js";
 import { createSecretBox, deriveKey, keyId } from "./core/secrets.js";
-import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
+import { type LimitStore, openLimitStore } from "./limits/backend.js";
+import {
+  createLimiter,
+  createLimits,
+  type LimitBackend,
+  type LimitRule,
+} from "./limits/rate-limits.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
@@ -22,6 +28,10 @@ export interface System {
   database: OpenedDatabase;
   store: Store;
   limits: Limits;
+  /** Where the counters live (Redis, the database, memory); see limits/backend.ts. */
+  limitStore: LimitStore;
+  /** A further limiter (e.g. send quotas) on the same backend as `limits`. */
+  makeLimiter(name: string, rule: LimitRule): Limiter;
   hasher: PasswordHasher;
   audit: Audit;
   core: SecondFactorDeps;
@@ -43,16 +53,20 @@ export async function createSystem(
 ): Promise<System> {
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? systemRandom;
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrate(database);
   const store = database.store;
-  const limits = createLimits(
-    config.limits,
-    overrides.limitBackend ??
-      (database.dialect === "sqlite"
-        ? { kind: "sqlite", client: database.sqlite }
-        : { kind: "memory" }),
-  );
+  const limitStore: LimitStore = overrides.limitBackend
+    ? {
+        backend: overrides.limitBackend,
+        kind: "memory",
+        ping: async () => {},
+        ready: async () => {},
+        close: async () => {},
+      }
+    : openLimitStore(config, database);
+  await limitStore.ready();
+  const limits = createLimits(config.limits, limitStore.backend);
   const hasher = await createPasswordHasher(config.hasher);
   const audit = createAudit(store, clock);
   const boxKeys = config.secretKeys.map((secret) => {
@@ -90,6 +104,8 @@ export async function createSystem(
     audit,
     core,
     kit,
+    limitStore,
+    makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
     buildApp: () =>
       buildApp({
         kit,
@@ -97,7 +113,11 @@ export async function createSystem(
         store,
         trustProxy: config.trustProxy,
         logLevel: config.logLevel,
+        healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
       }),
-    close: () => store.close(),
+    close: async () => {
+      await limitStore.close();
+      await store.close();
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface AppDeps extends SignInRouteDeps {
   store: Store;
   trustProxy: string | false;
   logLevel: string;
+  /** Further dependencies /healthz checks besides the database (e.g. redis), by name. */
+  healthChecks?: Record<string, () => Promise<void>>;
   /** Further route groups (supervision, codes, dev outbox), registered after sign-in. */
   plugins?: ((app: FastifyInstance) => void)[];
 }
@@ -112,12 +114,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.get("/healthz", async (_request, reply) => {
-    try {
-      await deps.store.ping();
-      return reply.send({ status: "ok" });
-    } catch {
-      return reply.code(503).send({ status: "unavailable", reason: "database" });
+    const checks = { database: () => deps.store.ping(), ...deps.healthChecks };
+    for (const [name, check] of Object.entries(checks)) {
+      try {
+        await check();
+      } catch {
+        return reply.code(503).send({ status: "unavailable", reason: name });
+      }
     }
+    return reply.send({ status: "ok" });
   });
 
   registerSignInRoutes(app, deps);
