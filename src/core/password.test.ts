@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createPasswordHasher, HasherBusyError, type PasswordHasher } from "./password.js";
+
+describe("password hasher (argon2id)", () => {
+  let hasher: PasswordHasher;
+  let phc: string;
+
+  beforeAll(async () => {
+    hasher = await createPasswordHasher();
+    phc = await hasher.hash("violet staple orbit lantern");
+  });
+
+  it("stores argon2id with OWASP's m=19456, t=2, p=1 in the PHC string", () => {
+    expect(phc).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
+  });
+
+  it("salts: the same password hashes differently", async () => {
+    expect(await hasher.hash("violet staple orbit lantern")).not.toBe(phc);
+  });
+
+  it("verifies the right password only", async () => {
+    expect(await hasher.verify(phc, "violet staple orbit lantern")).toBe(true);
+    expect(await hasher.verify(phc, "violet staple orbit lanterN")).toBe(false);
+    expect(await hasher.verify(phc, "")).toBe(false);
+  });
+
+  it("answers false, not an exception, for a malformed hash", async () => {
+    expect(await hasher.verify("not a hash", "x")).toBe(false);
+    expect(await hasher.verify("", "x")).toBe(false);
+  });
+
+  it("the dummy verify really spends argon2 work", async () => {
+    const started = performance.now();
+    await hasher.verifyDummy("whatever");
+    expect(performance.now() - started).toBeGreaterThan(10);
+  });
+
+  it("does not block the event loop while hashing", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await hasher.verify(phc, "wrong password here");
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe("hasher cap", () => {
+  it("with maxConcurrent 1 and maxQueued 0, a second concurrent hash is refused fast", async () => {
+    const hasher = await createPasswordHasher({ maxConcurrent: 1, maxQueued: 0 });
+    const first = hasher.hash("first password 1234");
+    const started = performance.now();
+    await expect(hasher.hash("second password 1234")).rejects.toBeInstanceOf(HasherBusyError);
+    await expect(hasher.verify("x", "y")).rejects.toBeInstanceOf(HasherBusyError);
+    await expect(hasher.verifyDummy("y")).rejects.toBeInstanceOf(HasherBusyError);
+    expect(performance.now() - started).toBeLessThan(10);
+    // The first one finishes, and the slot is free again afterwards.
+    expect(await first).toMatch(/^\$argon2id\$/);
+    expect(await hasher.hash("third password 1234")).toMatch(/^\$argon2id\$/);
+  });
+
+  it("queues up to maxQueued, then refuses; the queue drains in order", async () => {
+    const hasher = await createPasswordHasher({ maxConcurrent: 1, maxQueued: 1 });
+    const a = hasher.hash("password number a");
+    const b = hasher.hash("password number b");
+    await expect(hasher.hash("password number c")).rejects.toBeInstanceOf(HasherBusyError);
+    const [ha, hb] = await Promise.all([a, b]);
+    expect(await hasher.verify(ha, "password number a")).toBe(true);
+    expect(await hasher.verify(hb, "password number b")).toBe(true);
+  });
+
+  it("a failed task frees its slot", async () => {
+    const hasher = await createPasswordHasher({ maxConcurrent: 1, maxQueued: 0 });
+    expect(await hasher.verify("$argon2id$broken", "x")).toBe(false);
+    expect(await hasher.verify("$argon2id$broken", "x")).toBe(false);
+  });
+});
