@@ -36,7 +36,8 @@ export interface System {
   audit: Audit;
   core: SecondFactorDeps;
   kit: WebKit;
-  buildApp(): Promise<FastifyInstance>;
+  /** `logStream` lets tests capture the log lines. */
+  buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -106,7 +107,7 @@ export async function createSystem(
     kit,
     limitStore,
     makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
-    buildApp: () =>
+    buildApp: (options = {}) =>
       buildApp({
         kit,
         core,
@@ -114,6 +115,7 @@ export async function createSystem(
         trustProxy: config.trustProxy,
         logLevel: config.logLevel,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
+        ...options,
       }),
     close: async () => {
       await limitStore.close();

@@ -18,6 +18,8 @@ export interface AppDeps extends SignInRouteDeps {
   logLevel: string;
   /** Further dependencies /healthz checks besides the database (e.g. redis), by name. */
   healthChecks?: Record<string, () => Promise<void>>;
+  /** Where log lines go (tests capture them); stdout when absent. */
+  logStream?: { write(line: string): void };
   /** Further route groups (supervision, codes, dev outbox), registered after sign-in. */
   plugins?: ((app: FastifyInstance) => void)[];
 }
@@ -33,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       level: deps.logLevel,
       // Request logs carry method, url and status only: never bodies, never cookies.
       redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     routerOptions: { maxParamLength: 200 },
   };
