@@ -53,6 +53,14 @@ export interface Authenticator {
 
 export type ChallengeState = "change_password" | "setup_app" | "verify";
 
+/** An email/SMS code on a pending sign-in; only its HMAC is kept. */
+export interface ChallengeCode {
+  hmac: string;
+  method: "email" | "sms";
+  sentAt: number;
+  expiresAt: number;
+}
+
 export interface Challenge {
   /** sha256 of the cookie token; the token itself is never stored. */
   idHash: string;
@@ -192,6 +200,17 @@ export interface Store {
 
   /** Removes expired sessions and challenges; returns how many rows went. */
   sweepExpired(now: number): Promise<number>;
+
+  /** Puts a code on a pending sign-in, replacing any earlier one; false when it is gone. */
+  setChallengeCode(idHash: string, code: ChallengeCode): Promise<boolean>;
+  getChallengeCode(idHash: string): Promise<ChallengeCode | undefined>;
+  /**
+   * Single use: clears the code iff it is still `hmac`, unexpired at `now`, on a challenge
+   * in `verify`. True for exactly one caller.
+   */
+  useChallengeCode(idHash: string, hmac: string, now: number): Promise<boolean>;
+  /** Removes the code iff it is still `hmac` (a send that failed). */
+  clearChallengeCode(idHash: string, hmac: string): Promise<void>;
 }
 
 /** Outcome of a throttled attempt. */
@@ -236,4 +255,27 @@ export interface SmsSender {
 /** A provider failed; the message says which and why, never the content. */
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";
+}
+
+export interface SendQuotaKeys {
+  userId: string;
+  method: "email" | "sms";
+  /** The address or E.164 number the code goes to. */
+  destination: string;
+  ip: string;
+}
+
+export type SendQuotaResult =
+  | { allowed: true /** Gives the send back (the provider failed). */; refund(): Promise<void> }
+  | {
+      allowed: false;
+      retryAfterMs: number /** Which limit refused, for the audit log. */;
+      limit: string;
+    };
+
+/** Limits on sending codes (email bombing, SMS pumping). A refused take counts nothing. */
+export interface SendQuota {
+  take(keys: SendQuotaKeys): Promise<SendQuotaResult>;
+  /** How long until this user may ask for another code (0: now). Does not count. */
+  userWaitMs(userId: string): Promise<number>;
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as initial from "./migrations/0001_initial.js";
 import * as userSearch from "./migrations/0002_user_search.js";
 import * as rateLimits from "./migrations/0003_rate_limits.js";
+import * as codes from "./migrations/0004_codes.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_initial": initial,
   "0002_user_search": userSearch,
   "0003_rate_limits": rateLimits,
+  "0004_codes": codes,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

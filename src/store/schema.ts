@@ -37,6 +37,11 @@ export interface ChallengesTable {
   created_at: number;
   expires_at: number;
   failed_codes: number;
+  /** Email/SMS code on this pending sign-in (migration 0004): HMAC only, never the code. */
+  code_hmac: string | null;
+  code_method: string | null;
+  code_sent_at: number | null;
+  code_expires_at: number | null;
 }
 
 export interface SessionsTable {
