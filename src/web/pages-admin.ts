@@ -40,7 +40,11 @@ ${(Object.keys(METHOD_LABELS) as Method[]).map(
 }
 
 /** Who/whom/what; detail values are already free of secrets (core/audit.ts). */
-export function auditTable(events: StoredAuditEvent[], withUser: boolean): Html {
+export function auditTable(
+  events: StoredAuditEvent[],
+  withUser: boolean,
+  actorNames: Map<string, string> = new Map(),
+): Html {
   if (events.length === 0) return html`<p>No events.</p>`;
   return html`<table>
 <thead><tr><th>Time (UTC)</th><th>Event</th>${withUser ? html`<th>User</th>` : ""}<th>By</th><th>Address</th><th>Detail</th></tr></thead>
@@ -49,7 +53,7 @@ ${events.map(
   (e) =>
     html`<tr><td>${utc(e.at)}</td><td>${e.type}</td>${
       withUser ? html`<td>${e.username ?? e.userId ?? ""}</td>` : ""
-    }<td>${e.actorId ? (e.actorId === e.userId ? "self" : e.actorId) : ""}</td><td>${e.ip ?? ""}</td><td>${describeDetail(e.detail)}</td></tr>`,
+    }<td>${e.actorId ? (e.actorId === e.userId ? "self" : (actorNames.get(e.actorId) ?? e.actorId)) : ""}</td><td>${e.ip ?? ""}</td><td>${describeDetail(e.detail)}</td></tr>`,
 )}
 </tbody>
 </table>`;
@@ -72,11 +76,6 @@ export function auditPage(
     actorNames: Map<string, string>;
   },
 ): Html {
-  const named = opts.events.map((e) => ({
-    ...e,
-    actorId: e.actorId ? (opts.actorNames.get(e.actorId) ?? e.actorId) : null,
-    userId: e.userId,
-  }));
   return layout(
     ctx,
     "Audit log",
@@ -91,7 +90,7 @@ ${opts.types.map((t) => html`<option value="${t}"${t === opts.type ? html` selec
 </select>
 <button type="submit">Filter</button>
 </form>
-${auditTable(named, true)}
+${auditTable(opts.events, true, opts.actorNames)}
 ${opts.next ? html`<p><a href="${opts.next}" rel="next">Older events</a></p>` : ""}
 <p><a href="/">Home</a></p>`,
     true,

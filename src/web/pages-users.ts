@@ -51,6 +51,7 @@ export interface UserSettingsView {
   appSetUp: boolean;
   locked: boolean;
   events: StoredAuditEvent[];
+  actorNames: Map<string, string>;
   mayAct: boolean;
   canEdit: boolean;
   notice?: string;
@@ -84,7 +85,7 @@ ${
 }
 ${v.canEdit ? editForm(ctx, v) : ""}
 <h2>Recent events</h2>
-${auditTable(v.events, false)}
+${auditTable(v.events, false, v.actorNames)}
 <p><a href="/users">All users</a></p>`,
     true,
   );

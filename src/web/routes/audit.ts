@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { AUDIT_TYPES, queryAudit } from "../../core/audit-log.js";
+import type { Store, StoredAuditEvent } from "../../core/ports.js";
 import { queryField, sendPage } from "../http.js";
 import { auditPage } from "../pages-admin.js";
 import { requireStaff } from "../staff-guard.js";
@@ -21,12 +22,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: StaffRouteDeps):
       beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined,
       limit: PAGE_SIZE,
     });
-    // Show who acted by username, not by id.
-    const actorIds = [...new Set(page.events.map((e) => e.actorId).filter((id) => id !== null))];
-    const actors = await Promise.all(actorIds.map((id) => deps.admin.store.findUserById(id)));
-    const actorNames = new Map(
-      actors.filter((u) => u !== undefined).map((u) => [u.id, u.username] as const),
-    );
+    const actorNames = await actorNamesOf(deps.admin.store, page.events);
     const next =
       page.nextBeforeId === undefined
         ? undefined
@@ -36,4 +32,14 @@ export function registerAuditRoutes(app: FastifyInstance, deps: StaffRouteDeps):
       auditPage(ctx, { events: page.events, username, type, types: AUDIT_TYPES, next, actorNames }),
     );
   });
+}
+
+/** Who acted, by username rather than by id. */
+export async function actorNamesOf(
+  store: Store,
+  events: StoredAuditEvent[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(events.map((e) => e.actorId).filter((id) => id !== null))];
+  const actors = await Promise.all(ids.map((id) => store.findUserById(id)));
+  return new Map(actors.filter((u) => u !== undefined).map((u) => [u.id, u.username] as const));
 }

@@ -24,6 +24,7 @@ import {
   usersPage,
 } from "../pages-users.js";
 import { type GuardDeps, requireStaff } from "../staff-guard.js";
+import { actorNamesOf } from "./audit.js";
 
 export interface StaffRouteDeps extends GuardDeps {
   admin: UserAdminDeps;
@@ -112,6 +113,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         appSetUp: Boolean(auth?.confirmedAt),
         locked,
         events,
+        actorNames: await actorNamesOf(admin.store, events),
         mayAct,
         canEdit: mayAct && isAdministrator(ctx.user),
         notice: ADMIN_NOTICES[queryField(request, "notice")],

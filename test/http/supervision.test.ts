@@ -1,0 +1,527 @@
+// Force New Password and what follows (issue 4 items 3, 4, 6, 7), over HTTP with
+// app.inject against a temp SQLite file, a fixed clock and the real argon2 hasher.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type CompiledQuery, Kysely, SqliteDialect, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryAudit } from "../../src/core/audit-log.js";
+import type { User } from "../../src/core/ports.js";
+import { generateTotp } from "../../src/core/totp.js";
+import { createKyselyStore } from "../../src/store/kysely-store.js";
+import type { Database } from "../../src/store/schema.js";
+import {
+  type Browser,
+  DEFAULT_PASSWORD,
+  location,
+  makeTestApp,
+  manualKeyOf,
+  type TestApp,
+} from "../support/app.js";
+
+const NEW_PASSWORD = "marmalade harbour gravel";
+
+async function countRows(t: TestApp, table: string, userId?: string): Promise<number> {
+  const db = t.system.database.db;
+  const where = userId ? sql` where user_id = ${userId}` : sql``;
+  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}${where}`.execute(
+    db,
+  );
+  return Number(r.rows[0]?.n);
+}
+
+async function forceAs(br: Browser, target: User) {
+  await br.get(`/users/${target.id}/force-new-password`);
+  return br.post(`/users/${target.id}/force-new-password`, {});
+}
+
+describe("Force New Password", () => {
+  let t: TestApp;
+  let sup: Browser;
+  let bob: User;
+  let oldSecret: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ methods: ["app"], env: { LIMIT_SECOND_FACTOR: "3/86400/900" } });
+    const supUser = await t.addUser("sup", { role: "supervisor" });
+    sup = await t.signIn("sup", await t.enrolApp(supUser));
+    t.clock.advance(30_000);
+    bob = await t.addUser("bob", { email: "bob@example.org" });
+    oldSecret = await t.enrolApp(bob);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("shows a confirmation step that names the user before anything happens", async () => {
+    await sup.get(`/users/${bob.id}`);
+    expect(sup.html).toContain(">Force New Password</button>");
+    const confirm = await sup.get(`/users/${bob.id}/force-new-password`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain("Force New Password for bob?");
+    expect(confirm.body).toContain(">Force New Password</button>");
+    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(false);
+  });
+
+  it("ends sessions and pending sign-ins, clears the app and the lock, and audits who and whom", async () => {
+    const session = await t.signIn("bob", oldSecret);
+    t.clock.advance(30_000);
+    const pending = t.browser();
+    await pending.get("/login");
+    await pending.post("/login", { username: "bob", password: DEFAULT_PASSWORD });
+    expect((await pending.get("/login/verify")).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.hit(bob.id);
+    expect((await t.system.limits.secondFactor.check(bob.id)).allowed).toBe(false);
+    const locked = await sup.get(`/users/${bob.id}`);
+    expect(locked.body).toMatch(/<dt>Second factor locked<\/dt><dd>Locked<\/dd>/);
+
+    const res = await forceAs(sup, bob);
+    expect(res.statusCode).toBe(303);
+    expect(location(res)).toBe(`/users/${bob.id}?notice=forced`);
+
+    expect(location(await session.get("/"))).toBe("/login");
+    expect(location(await pending.get("/login/verify"))).toBe("/login?notice=expired");
+    expect(await countRows(t, "sessions", bob.id)).toBe(0);
+    expect(await countRows(t, "challenges", bob.id)).toBe(0);
+    expect(await t.system.store.getAuthenticator(bob.id)).toBeUndefined();
+    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
+    expect((await t.system.limits.secondFactor.check(bob.id)).allowed).toBe(true);
+    const [event] = await t.system.store.listAudit({
+      userId: bob.id,
+      type: "force_new_password",
+      limit: 5,
+    });
+    const supUser = await t.system.store.findUserByUsername("sup");
+    expect(event).toMatchObject({ actorId: supUser?.id, userId: bob.id, at: t.clock.now() });
+    const page = await sup.follow(res);
+    expect(page.body).toContain("Force New Password done");
+    expect(page.body).toContain("<td>force_new_password</td><td>sup</td>");
+    expect(page.body).toContain("force_new_password");
+  });
+
+  it("at the next sign-in: current password, then a new one under the rules, with the reason shown", async () => {
+    const br = t.browser();
+    await br.get("/login");
+    const step = await br.post("/login", { username: "bob", password: DEFAULT_PASSWORD });
+    expect(location(step)).toBe("/login/new-password");
+    await br.get("/login/new-password");
+    const tries: [string, string][] = [
+      ["eleven char", "too short (at least 12 characters)"],
+      ["x".repeat(129), "too long (at most 128 characters)"],
+      ["bob", "too short"],
+      ["qwerty123456", "too common"],
+      [DEFAULT_PASSWORD, "must differ from the current one"],
+    ];
+    for (const [password, reason] of tries) {
+      const res = await br.post("/login/new-password", {
+        newPassword: password,
+        confirmPassword: password,
+      });
+      expect(res.statusCode, password).toBe(400);
+      expect(res.body).toContain(reason);
+    }
+    const mismatch = await br.post("/login/new-password", {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: `${NEW_PASSWORD}!`,
+    });
+    expect(mismatch.body).toContain("do not match");
+    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
+
+    const ok = await br.post("/login/new-password", {
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
+    expect(location(ok)).toBe("/login/setup");
+
+    // The set-up screen returns with a NEW key; codes from the old key fail.
+    await br.get("/login/setup?show=1");
+    const newKey = manualKeyOf(br.html);
+    expect(newKey).toBeDefined();
+    expect(newKey).not.toBe(oldSecret);
+    const oldCode = await br.post("/login/setup", { code: t.totp(oldSecret) });
+    expect(oldCode.statusCode).toBe(401);
+    expect(oldCode.body).toContain("not valid");
+    const saved = await br.post("/login/setup", { code: t.totp(newKey!) });
+    expect(location(saved)).toBe("/login?notice=app_added");
+
+    // The old password fails now; the new one and the new key sign in; the old key does not.
+    t.clock.advance(30_000);
+    const oldPw = t.browser();
+    await oldPw.get("/login");
+    expect(
+      (await oldPw.post("/login", { username: "bob", password: DEFAULT_PASSWORD })).statusCode,
+    ).toBe(401);
+    const again = t.browser();
+    await again.get("/login");
+    expect(location(await again.post("/login", { username: "bob", password: NEW_PASSWORD }))).toBe(
+      "/login/verify",
+    );
+    await again.get("/login/verify");
+    const wrong = await again.post("/login/verify", {
+      code: generateTotp(oldSecret, t.clock.now()),
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(location(await again.post("/login/verify", { code: t.totp(newKey!) }))).toBe("/");
+  });
+
+  it("a username with the rule's own word is refused as the username", async () => {
+    const carol = await t.addUser("carol.longname", { mustChange: true });
+    const br = t.browser();
+    await br.get("/login");
+    await br.post("/login", { username: "carol.longname", password: DEFAULT_PASSWORD });
+    await br.get("/login/new-password");
+    const res = await br.post("/login/new-password", {
+      newPassword: "carol.longname",
+      confirmPassword: "carol.longname",
+    });
+    expect(res.body).toContain("must not be your username");
+    expect((await t.system.store.findUserById(carol.id))?.mustChangePassword).toBe(true);
+  });
+
+  it("a fault in the middle leaves everything as before; a retry does it all", async () => {
+    const dave = await t.addUser("dave");
+    const secret = await t.enrolApp(dave);
+    const session = await t.signIn("dave", secret);
+    t.clock.advance(30_000);
+    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.hit(dave.id);
+    const auditBefore = await countRows(t, "audit_events");
+    const sqlite = t.system.database.dialect === "sqlite" ? t.system.database.sqlite : undefined;
+    if (!sqlite) throw new Error("this test injects its fault with a SQLite trigger");
+    // The authenticator is deleted and the flag set before the sessions delete fails.
+    sqlite.exec(
+      "create trigger inject_fault before delete on sessions begin select raise(abort, 'injected fault'); end",
+    );
+    try {
+      const res = await forceAs(sup, dave);
+      expect(res.statusCode).toBe(503);
+    } finally {
+      sqlite.exec("drop trigger inject_fault");
+    }
+    expect((await t.system.store.getAuthenticator(dave.id))?.confirmedAt).not.toBeNull();
+    expect((await t.system.store.findUserById(dave.id))?.mustChangePassword).toBe(false);
+    expect((await session.get("/")).statusCode).toBe(200);
+    expect((await t.system.limits.secondFactor.check(dave.id)).allowed).toBe(false);
+    expect(await countRows(t, "audit_events")).toBe(auditBefore);
+
+    expect((await forceAs(sup, dave)).statusCode).toBe(303);
+    expect(await t.system.store.getAuthenticator(dave.id)).toBeUndefined();
+    expect(location(await session.get("/"))).toBe("/login");
+    expect((await t.system.limits.secondFactor.check(dave.id)).allowed).toBe(true);
+  });
+});
+
+describe("user management", () => {
+  let t: TestApp;
+  let admin: Browser;
+  let eve: User;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ methods: [] });
+    await t.addUser("root", { role: "administrator" });
+    admin = await t.signIn("root");
+    eve = await t.addUser("eve", { phone: "+61412345678" });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const state = async () =>
+    JSON.stringify([
+      await countRows(t, "audit_events"),
+      (await sql`select * from users order by id`.execute(t.system.database.db)).rows,
+    ]);
+
+  it("shows errors by field and writes nothing on bad input", async () => {
+    await admin.get("/users/new");
+    const before = await state();
+    const res = await admin.post("/users/new", {
+      username: "Bad Name!",
+      displayName: "x".repeat(101),
+      email: "not-an-email",
+      phone: "0412 345 678",
+      role: "root",
+      password: "short",
+    });
+    expect(res.statusCode).toBe(400);
+    for (const id of ["username", "displayName", "email", "phone", "role", "password"]) {
+      expect(res.body).toContain(`id="${id}-error"`);
+    }
+    expect(res.body).toContain("international format");
+    const taken = await admin.post("/users/new", {
+      username: "eve",
+      displayName: "",
+      email: "",
+      phone: "",
+      role: "user",
+      password: "a perfectly long passphrase",
+    });
+    expect(taken.body).toContain("That username is taken.");
+    expect(await state()).toBe(before);
+  });
+
+  it("adds a user who must change the password at the first sign-in", async () => {
+    await admin.get("/users/new");
+    const res = await admin.post("/users/new", {
+      username: "Frank",
+      displayName: "Frank Smith",
+      email: "frank@example.org",
+      phone: "+44 20 7946 0958",
+      role: "supervisor",
+      password: "a perfectly long passphrase",
+    });
+    expect(res.statusCode).toBe(303);
+    const frank = await t.system.store.findUserByUsername("frank");
+    expect(frank).toMatchObject({
+      role: "supervisor",
+      phone: "+442079460958",
+      mustChangePassword: true,
+      active: true,
+    });
+    const [event] = await t.system.store.listAudit({ type: "user_added", limit: 1 });
+    expect(event?.userId).toBe(frank?.id);
+    expect(JSON.stringify(event)).not.toContain("passphrase");
+    const br = t.browser();
+    await br.get("/login");
+    const step = await br.post("/login", {
+      username: "frank",
+      password: "a perfectly long passphrase",
+    });
+    expect(location(step)).toBe("/login/new-password");
+  });
+
+  it("edits with validation, normalising the phone to E.164", async () => {
+    await admin.get(`/users/${eve.id}`);
+    const before = await state();
+    const bad = await admin.post(`/users/${eve.id}/edit`, {
+      displayName: "Eve",
+      email: "eve@",
+      phone: "+61412345678",
+      role: "user",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('id="email-error"');
+    expect(await state()).toBe(before);
+    await admin.get(`/users/${eve.id}`);
+    const ok = await admin.post(`/users/${eve.id}/edit`, {
+      displayName: "Eve Adams",
+      email: "eve@example.org",
+      phone: "+61 (0)412 345 679".replace("(0)", ""),
+      role: "supervisor",
+    });
+    expect(ok.statusCode).toBe(303);
+    expect(await t.system.store.findUserById(eve.id)).toMatchObject({
+      displayName: "Eve Adams",
+      email: "eve@example.org",
+      phone: "+61412345679",
+      role: "supervisor",
+    });
+    const [event] = await t.system.store.listAudit({
+      userId: eve.id,
+      type: "user_changed",
+      limit: 1,
+    });
+    expect(event?.detail).toMatchObject({ role: { from: "user", to: "supervisor" } });
+  });
+
+  it("deactivation ends the user's sessions and sign-ins; reactivation lets them back", async () => {
+    const gina = await t.addUser("gina");
+    const session = await t.signIn("gina");
+    expect((await session.get("/")).statusCode).toBe(200);
+    await admin.get(`/users/${gina.id}`);
+    expect((await admin.post(`/users/${gina.id}/deactivate`, {})).statusCode).toBe(303);
+    expect(location(await session.get("/"))).toBe("/login");
+    expect(await countRows(t, "sessions", gina.id)).toBe(0);
+    const br = t.browser();
+    await br.get("/login");
+    expect(
+      (await br.post("/login", { username: "gina", password: DEFAULT_PASSWORD })).statusCode,
+    ).toBe(401);
+    await admin.get(`/users/${gina.id}`);
+    expect((await admin.post(`/users/${gina.id}/reactivate`, {})).statusCode).toBe(303);
+    await t.signIn("gina");
+  });
+
+  it("administrator settings: methods are saved and audited, with the NIST note", async () => {
+    const page = await admin.get("/settings");
+    expect(page.body).toContain("NIST SP 800-63B");
+    for (const label of ["Authenticator app", "SMS", "Email"])
+      expect(page.body).toContain(`>${label}</label>`);
+    const res = await admin.post("/settings", { methods: ["app", "email", "bogus"] });
+    expect(location(res)).toBe("/settings?notice=methods_saved");
+    expect(await t.system.store.getSetting("methods")).toBe("app,email");
+    const [event] = await t.system.store.listAudit({ type: "settings_changed", limit: 1 });
+    expect(event?.detail).toMatchObject({ methods: { from: [], to: ["app", "email"] } });
+    await admin.get("/settings");
+    await admin.post("/settings", {});
+    expect(await t.system.store.getSetting("methods")).toBe("");
+  });
+});
+
+describe("audit log", () => {
+  let t: TestApp;
+  let admin: Browser;
+  let hal: User;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ methods: [] });
+    await t.addUser("root", { role: "administrator" });
+    admin = await t.signIn("root");
+    hal = await t.addUser("hal");
+    for (let i = 0; i < 130; i++) {
+      await t.system.store.appendAudit({
+        type: i % 2 ? "signin_failed" : "code_sent",
+        at: Date.UTC(2030, 0, 1) + i * 1000,
+        userId: hal.id,
+        username: "hal",
+        detail: { n: i },
+      });
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("pages newest first with filters by user and event type", async () => {
+    const first = await queryAudit(t.system.store, {
+      username: "hal",
+      type: "signin_failed",
+      limit: 50,
+    });
+    expect(first.events).toHaveLength(50);
+    expect(first.events.every((e) => e.type === "signin_failed" && e.userId === hal.id)).toBe(true);
+    expect(first.events[0]?.detail).toEqual({ n: 129 });
+    const ids = first.events.map((e) => e.id);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    const second = await queryAudit(t.system.store, {
+      username: "hal",
+      type: "signin_failed",
+      beforeId: first.nextBeforeId,
+      limit: 50,
+    });
+    expect(second.events).toHaveLength(15);
+    expect(second.nextBeforeId).toBeUndefined();
+    expect(second.events[0]!.id).toBeLessThan(ids[ids.length - 1]!);
+    expect((await queryAudit(t.system.store, { username: "nobody", limit: 10 })).events).toEqual(
+      [],
+    );
+  });
+
+  it("the page shows UTC times and an Older events link that continues the list", async () => {
+    const page = await admin.get("/audit?user=hal&type=code_sent");
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("2030-01-01 00:02:08 UTC");
+    expect(page.body).not.toContain("signin_failed</td>");
+    const next = /href="([^"]*)" rel="next"/.exec(page.body)?.[1]?.replace(/&amp;/g, "&");
+    expect(next).toMatch(/^\/audit\?user=hal&type=code_sent&before=\d+$/);
+    const older = await admin.get(next!);
+    expect(older.body).toContain("2030-01-01 00:00:00 UTC");
+    expect(older.body).not.toContain('rel="next"');
+  });
+
+  it("is append-only: no code in src/ updates or deletes audit_events", () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.ts$/.test(name) && !name.endsWith(".test.ts")) {
+          const text = readFileSync(path, "utf8");
+          if (
+            /(updateTable|deleteFrom)\(\s*["']audit_events["']/.test(text) ||
+            /(update|delete\s+from)\s+["`]?audit_events/i.test(text)
+          ) {
+            offenders.push(path);
+          }
+        }
+      }
+    };
+    walk("src");
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("users page with 10,000 users", () => {
+  let t: TestApp;
+  let sup: Browser;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ methods: [] });
+    await t.addUser("aaa-sup", { role: "supervisor" });
+    sup = await t.signIn("aaa-sup");
+    const sqlite = t.system.database.dialect === "sqlite" ? t.system.database.sqlite : undefined;
+    if (!sqlite) throw new Error("bulk insert uses SQLite");
+    const hash = (await t.system.store.findUserByUsername("aaa-sup"))!.passwordHash;
+    const insert = sqlite.prepare(
+      "insert into users (id, username, email, role, password_hash, must_change_password, active, created_at) values (?, ?, ?, 'user', ?, 0, 1, 0)",
+    );
+    sqlite.transaction(() => {
+      for (let i = 0; i < 10_000; i++) {
+        const n = String(i).padStart(5, "0");
+        insert.run(`id-${n}`, `user${n}`, `Person${n}@Example.org`, hash);
+      }
+    })();
+    sqlite.exec("analyze");
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** The SQL the store runs, captured from a second Kysely on the same connection. */
+  async function plansOf(run: (store: ReturnType<typeof createKyselyStore>) => Promise<unknown>) {
+    if (t.system.database.dialect !== "sqlite") throw new Error("sqlite only");
+    const sqlite = t.system.database.sqlite;
+    const queries: CompiledQuery[] = [];
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: (e) => {
+        if (e.level === "query") queries.push(e.query);
+      },
+    });
+    await run(createKyselyStore(db, async () => {}));
+    return queries.map((q) =>
+      (
+        sqlite.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as {
+          detail: string;
+        }[]
+      )
+        .map((r) => r.detail)
+        .join(" | "),
+    );
+  }
+
+  it("every users query walks an index, never the whole table", async () => {
+    const plans = await plansOf(async (store) => {
+      await store.searchUsers({ limit: 51 });
+      await store.searchUsers({ after: "user05000", limit: 51 });
+      await store.searchUsers({ prefix: "user0999", limit: 51 });
+      await store.searchUsers({ prefix: "person0123", after: "user01230", limit: 51 });
+      await store.countUsers("person01");
+    });
+    expect(plans).toHaveLength(5);
+    for (const plan of plans) {
+      expect(plan).toMatch(/USING (COVERING )?INDEX/);
+      expect(plan).not.toMatch(/SCAN users(?! USING)/);
+    }
+  });
+
+  it("searches by username or email prefix, case-insensitively, and pages without overlap", async () => {
+    const byName = await t.system.store.searchUsers({ prefix: "USER0999", limit: 51 });
+    expect(byName.map((u) => u.username)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `user0999${i}`),
+    );
+    const byEmail = await t.system.store.searchUsers({ prefix: "person0123", limit: 51 });
+    expect(byEmail).toHaveLength(10);
+    expect(await t.system.store.countUsers("person01")).toBe(1000);
+    expect(await t.system.store.searchUsers({ prefix: "%", limit: 5 })).toEqual([]);
+
+    const page1 = await sup.get("/users");
+    expect(page1.body).toContain("10001 users");
+    expect(page1.body.match(/<tr>\n<td><a href="\/users\//g)).toHaveLength(50);
+    const next = /href="([^"]*)" rel="next"/.exec(page1.body)?.[1]?.replace(/&amp;/g, "&");
+    expect(next).toBe("/users?q=&after=user00048");
+    const page2 = await sup.get(next!);
+    expect(page2.body).toContain(">user00049</a>");
+    expect(page2.body).not.toContain(">user00048</a>");
+    const search = await sup.get("/users?q=person0999");
+    expect(search.body).toContain("10 users match");
+  });
+});
