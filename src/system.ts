@@ -13,6 +13,7 @@ import {
   type LimitBackend,
   type LimitRule,
 } from "./limits/rate-limits.js";
+import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
@@ -36,6 +37,8 @@ export interface System {
   audit: Audit;
   core: SecondFactorDeps;
   kit: WebKit;
+  /** Supervision and user management (core deps, staff routes); see staff-system.ts. */
+  staff: StaffParts;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -96,6 +99,8 @@ export async function createSystem(
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName: config.appName,
   };
+  // Email notice on Force New Password: pass `mailer` here once the system has one.
+  const staff = createStaffParts({ config, store, limits, clock, audit, hasher, kit });
   return {
     config,
     database,
@@ -105,6 +110,7 @@ export async function createSystem(
     audit,
     core,
     kit,
+    staff,
     limitStore,
     makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
     buildApp: (options = {}) =>
@@ -114,6 +120,8 @@ export async function createSystem(
         store,
         trustProxy: config.trustProxy,
         logLevel: config.logLevel,
+        homeLinks: staff.homeLinks,
+        plugins: [staff.routes],
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         ...options,
       }),
