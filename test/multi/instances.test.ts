@@ -1,0 +1,183 @@
+// Two instances on one PostgreSQL database (and one Redis prefix), as behind a load
+// balancer: single use, lockouts and Force New Password hold across them. Run once
+// with Redis holding the limits and once with PostgreSQL's rate_limits table.
+import { randomInt } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { generateTotp } from "../../src/core/totp.js";
+import { fixedClock, location } from "../support/app.js";
+import {
+  addEnrolledUser,
+  BalancedBrowser,
+  type Instance,
+  startInstance,
+} from "../support/instances.js";
+import {
+  createTestDatabase,
+  probeServices,
+  REDIS_URL,
+  redisTestPrefix,
+  reportUnavailable,
+  type TestDatabase,
+} from "../support/services.js";
+
+const services = await probeServices();
+reportUnavailable(services, "two-instance tests (test/multi/instances.test.ts)");
+
+const SETUPS = [
+  { name: "PostgreSQL + Redis", redis: true },
+  { name: "PostgreSQL only (limits in the rate_limits table)", redis: false },
+];
+
+const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+describe.runIf(services.postgres && services.redis).each(SETUPS)(
+  "two instances: $name",
+  (setup) => {
+    const clock = fixedClock();
+    const redis = redisTestPrefix();
+    let database: TestDatabase;
+    let A: Instance;
+    let B: Instance;
+    let both: Instance[];
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      const env: Record<string, string> = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: "8" };
+      if (setup.redis) Object.assign(env, { REDIS_URL, REDIS_PREFIX: redis.prefix });
+      // Started together: both run the migrations at once, under the migration lock.
+      [A, B] = await Promise.all([startInstance("A", env, clock), startInstance("B", env, clock)]);
+      both = [A, B];
+      expect(A.system.limitStore.kind).toBe(setup.redis ? "redis" : "database");
+    });
+    afterAll(async () => {
+      await Promise.all([A?.close(), B?.close()]);
+      await database?.drop();
+      if (setup.redis) await redis.clear();
+    });
+
+    const code = (secret: string) => generateTotp(secret, clock.now());
+    /** A 6-digit code that is valid in none of the accepted steps. */
+    const wrongCode = (secret: string) => {
+      const valid = [-1, 0, 1].map((d) => generateTotp(secret, clock.now() + d * 30_000));
+      return ["000000", "111111", "222222"].find((c) => !valid.includes(c))!;
+    };
+
+    test("a code used on A is refused on B; the session made on A is good on B", async () => {
+      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const first = new BalancedBrowser(both, randomIp());
+      expect(await first.password(0, user.username)).toBe("/login/verify");
+      await first.get(0, "/login/verify");
+      const used = code(secret);
+      expect(location(await first.post(0, "/login/verify", { code: used }))).toBe("/");
+      const home = await first.get(1, "/");
+      expect(home.statusCode).toBe(200);
+      expect(home.body).toContain(user.username);
+
+      const second = new BalancedBrowser(both, randomIp());
+      expect(await second.password(1, user.username)).toBe("/login/verify");
+      await second.get(1, "/login/verify");
+      const replay = await second.post(1, "/login/verify", { code: used });
+      expect(replay.statusCode).toBe(401);
+      expect(second.jar.has(A.system.kit.names.session)).toBe(false);
+      // The next time step's code is fine on B.
+      clock.advance(30_000);
+      expect(location(await second.post(1, "/login/verify", { code: code(secret) }))).toBe("/");
+    });
+
+    /** Wrong codes on one pending sign-in, on instances in turn, until it ends. */
+    async function wrongCodesUntilEnd(instances: Instance[], username: string, secret: string) {
+      const b = new BalancedBrowser(instances, randomIp());
+      expect(await b.password(0, username)).toBe("/login/verify");
+      await b.get(0, "/login/verify");
+      for (let attempt = 1; attempt <= 20; attempt++) {
+        const res = await b.post(attempt, "/login/verify", { code: wrongCode(secret) });
+        if (res.statusCode === 303) return { attempts: attempt, to: location(res) };
+        expect(res.statusCode).toBe(401);
+      }
+      throw new Error("the pending sign-in never ended");
+    }
+
+    test("wrong codes alternating between A and B lock at the same counts as on one instance", async () => {
+      const results: Record<string, unknown> = {};
+      for (const [label, instances] of [
+        ["one", [A]],
+        ["two", both],
+      ] as const) {
+        const { user, secret } = await addEnrolledUser(A.system, clock);
+        // Per sign-in: 5 wrong codes end it. Per account (LIMIT_SECOND_FACTOR, 10 a day):
+        // the second sign-in's 5th wrong code locks the second factor.
+        const firstSignIn = await wrongCodesUntilEnd([...instances], user.username, secret);
+        const secondSignIn = await wrongCodesUntilEnd([...instances], user.username, secret);
+        const b = new BalancedBrowser([...instances].reverse(), randomIp());
+        expect(await b.password(0, user.username)).toBe("/login/verify");
+        await b.get(0, "/login/verify");
+        const locked = await b.post(1, "/login/verify", { code: code(secret) });
+        results[label] = { firstSignIn, secondSignIn, locked: location(locked) };
+      }
+      expect(results.one).toEqual({
+        firstSignIn: { attempts: 5, to: "/login?notice=too_many_codes" },
+        secondSignIn: { attempts: 5, to: "/login?notice=locked" },
+        locked: "/login?notice=locked",
+      });
+      expect(results.two).toEqual(results.one);
+    });
+
+    test("wrong passwords alternating between A and B are throttled at the same count", async () => {
+      const counts: number[] = [];
+      for (const instances of [[A], both]) {
+        const { user } = await addEnrolledUser(A.system, clock);
+        let attempts = 0;
+        for (let i = 0; i < 15; i++) {
+          // A fresh address each time: only the per-account counter can trip.
+          const b = new BalancedBrowser(instances, randomIp());
+          attempts++;
+          if ((await b.password(i, user.username, "not the password")) === "429") break;
+        }
+        counts.push(attempts);
+      }
+      // LIMIT_PASSWORD_ACCOUNT default 10 per 15 min: the 11th attempt is refused.
+      expect(counts).toEqual([11, 11]);
+    });
+
+    test("Force New Password on A ends the user's session on B", async () => {
+      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const b = new BalancedBrowser(both, randomIp());
+      expect(await b.password(1, user.username)).toBe("/login/verify");
+      await b.get(1, "/login/verify");
+      clock.advance(30_000);
+      expect(location(await b.post(1, "/login/verify", { code: code(secret) }))).toBe("/");
+      expect((await b.get(1, "/")).statusCode).toBe(200);
+
+      await A.system.store.forceNewPassword(user.id);
+
+      const after = await b.get(1, "/");
+      expect(after.statusCode).toBe(303);
+      expect(location(after)).toBe("/login");
+      // The next sign-in, on either instance, starts with the forced change.
+      expect(await new BalancedBrowser(both, randomIp()).password(1, user.username)).toBe(
+        "/login/new-password",
+      );
+    });
+
+    test("20 concurrent submissions of one code over A and B give exactly one session", async () => {
+      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const b = new BalancedBrowser(both, randomIp());
+      expect(await b.password(0, user.username)).toBe("/login/verify");
+      await b.get(0, "/login/verify");
+      clock.advance(30_000);
+      const c = code(secret);
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => b.post(i, "/login/verify", { code: c })),
+      );
+      const signedIn = responses.filter((r) => location(r) === "/");
+      expect(signedIn).toHaveLength(1);
+      expect(responses.every((r) => r.statusCode < 500)).toBe(true);
+      const sessions = await A.system.database.db
+        .selectFrom("sessions")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("user_id", "=", user.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(sessions.n)).toBe(1);
+    });
+  },
+);
