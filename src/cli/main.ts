@@ -11,9 +11,11 @@ import {
   setEnabledMethods,
 } from "../core/policy.js";
 import { ROLES, type Role } from "../core/ports.js";
+import { forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
 import { normalizePhone } from "../delivery/phone.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
+import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
 import { readPassword } from "./stdin.js";
 
 /** A user's mistake on the command line: one line on stderr, exit code 2, nothing written. */
@@ -26,7 +28,8 @@ const USAGE = `usage:
   vestibule user list
   vestibule user force-new-password USERNAME
   vestibule methods set app,sms,email      (an empty list "" turns 2FA off)
-  vestibule methods show`;
+  vestibule methods show
+  vestibule audit [--user USERNAME] [--since 1h]   (JSON lines, newest first)`;
 
 export async function run(argv: string[]): Promise<void> {
   try {
@@ -97,6 +100,7 @@ async function dispatch(argv: string[]): Promise<number> {
       });
     default:
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
+      if (command === "audit") return audit(argv.slice(1));
       throw new UsageError(command ? `unknown command "${argv.join(" ")}"\n${USAGE}` : USAGE);
   }
 }
@@ -184,14 +188,29 @@ function parseUserAdd(args: string[]) {
 async function forceNewPassword(args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError("user force-new-password takes one USERNAME");
   const username = normalizeUsername(args[0]!);
-  return withSystem(async ({ store, audit, limits }) => {
+  return withSystem(async ({ store, staff }) => {
     const user = await store.findUserByUsername(username);
     if (!user) throw new UsageError(`no user "${username}"`);
-    await store.forceNewPassword(user.id);
-    await limits.secondFactor.reset(user.id);
-    await audit({ type: "force_new_password", userId: user.id, username, detail: { via: "cli" } });
+    // The same core function as the web's button: one transaction, lock cleared, audited.
+    const result = await forceNewPasswordAs(staff.admin, "cli", user.id, null);
+    if (!result.ok) throw new UsageError(`no user "${username}"`);
     process.stdout.write(
       `${username} must choose a new password and set up the app again at the next sign-in\n`,
     );
+  });
+}
+
+async function audit(args: string[]): Promise<number> {
+  let parsed: AuditArgs;
+  try {
+    parsed = parseAuditArgs(args);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return withSystem(async ({ store }) => {
+    if (parsed.user && !(await store.findUserByUsername(normalizeUsername(parsed.user)))) {
+      throw new UsageError(`no user "${parsed.user}"`);
+    }
+    await printAudit(store, parsed, Date.now(), (line) => process.stdout.write(line));
   });
 }
