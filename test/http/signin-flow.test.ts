@@ -1,0 +1,272 @@
+// Issue 2, the journey over HTTP (Fastify inject): Login → set-up (Show QR code, Save)
+// → Login again with a notice → verification (Confirm) → home → Sign out.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "../../src/core/secrets.js";
+import { generateTotp } from "../../src/core/totp.js";
+import {
+  Browser,
+  DEFAULT_PASSWORD,
+  location,
+  makeTestApp,
+  manualKeyOf,
+  type TestApp,
+} from "../support/app.js";
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await makeTestApp({ methods: ["app"], env: { APP_NAME: "Acme Portal" } });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** GET /login then POST the password; returns the browser and the redirect. */
+async function passwordStep(username: string, password = DEFAULT_PASSWORD) {
+  const b = t.browser();
+  const page = await b.get("/login");
+  expect(page.statusCode).toBe(200);
+  const res = await b.post("/login", { username, password });
+  return { b, res };
+}
+
+/** Through set-up to a confirmed authenticator; returns the secret read from the page. */
+async function enrolThroughPages(username: string): Promise<string> {
+  const { b, res } = await passwordStep(username);
+  expect(location(res)).toBe("/login/setup");
+  const shown = await b.get("/login/setup?show=1");
+  const secret = manualKeyOf(shown.body);
+  if (!secret) throw new Error("no key on the set-up page");
+  const saved = await b.post("/login/setup", { code: generateTotp(secret, t.clock.now()) });
+  expect(location(saved)).toBe("/login?notice=app_added");
+  return secret;
+}
+
+describe("the whole flow", () => {
+  it("login → setup → Save → Login with notice → verify → home → Sign out", async () => {
+    const alice = await t.addUser("alice");
+    const b = t.browser();
+
+    const login = await b.get("/login");
+    expect(login.statusCode).toBe(200);
+    expect(login.body).toContain('<label for="username">Username</label>');
+    expect(login.body).toContain('<label for="password">Password</label>');
+    expect(login.body).toContain(">Login</button>");
+
+    const afterPassword = await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD });
+    expect(afterPassword.statusCode).toBe(303);
+    expect(location(afterPassword)).toBe("/login/setup");
+
+    const setup = await b.follow(afterPassword);
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain(">Show QR code</button>");
+    expect(setup.body).toContain('<label for="code">Verification code</label>');
+    expect(setup.body).toContain(">Save</button>");
+    expect(manualKeyOf(setup.body)).toBeUndefined(); // hidden until asked
+
+    const shown = await b.get("/login/setup?show=1");
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toMatch(/<svg[^>]*>/); // the QR code, drawn inline
+    const secret = manualKeyOf(shown.body);
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(shown.body).toMatch(/<code class="key" id="manual-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</);
+    // The stored box is encrypted: the key is not in the database in clear.
+    const stored = await t.system.store.getAuthenticator(alice.id);
+    expect(stored?.secretBox).not.toContain(secret!);
+    expect(stored?.confirmedAt).toBeNull();
+
+    const saved = await b.post("/login/setup", { code: generateTotp(secret!, t.clock.now()) });
+    expect(saved.statusCode).toBe(303);
+    expect(location(saved)).toBe("/login?notice=app_added");
+    expect(b.jar.has("vst_signin")).toBe(false); // the pending sign-in ended
+    const again = await b.follow(saved);
+    expect(again.body).toContain("Your authenticator app has been added. Please sign in again");
+    expect((await t.system.store.getAuthenticator(alice.id))?.confirmedAt).not.toBeNull();
+
+    t.clock.advance(30_000); // a new code, as a person would wait for
+    const second = await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD });
+    expect(location(second)).toBe("/login/verify");
+    const verify = await b.follow(second);
+    expect(verify.body).toContain('<label for="code">Verification code</label>');
+    expect(verify.body).toContain(">Confirm</button>");
+    expect(manualKeyOf(verify.body)).toBeUndefined();
+
+    const done = await b.post("/login/verify", { code: generateTotp(secret!, t.clock.now()) });
+    expect(done.statusCode).toBe(303);
+    expect(location(done)).toBe("/");
+    const sessionCookie = b.jar.get("vst_session");
+    expect(sessionCookie).toBeDefined();
+    expect(b.jar.has("vst_signin")).toBe(false);
+
+    const home = await b.get("/");
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain("Welcome, alice");
+    expect(home.body).toContain(">Sign out</button>");
+
+    const out = await b.post("/logout", {});
+    expect(out.statusCode).toBe(303);
+    expect(location(out)).toBe("/login?notice=signed_out");
+    expect(
+      await t.system.store.findSession(hashToken(sessionCookie!), t.clock.now()),
+    ).toBeUndefined();
+
+    // The old cookie, replayed by someone who kept it, opens nothing.
+    const replay = new Browser(t.app);
+    replay.jar.set("vst_session", sessionCookie!);
+    const stale = await replay.get("/");
+    expect(stale.statusCode).toBe(303);
+    expect(location(stale)).toBe("/login");
+  });
+
+  it("a reload of set-up shows the same key, also in a new sign-in before confirming", async () => {
+    await t.addUser("reloader");
+    const { b } = await passwordStep("reloader");
+    const first = manualKeyOf((await b.get("/login/setup?show=1")).body);
+    const second = manualKeyOf((await b.get("/login/setup?show=1")).body);
+    expect(first).toMatch(/^[A-Z2-7]{32}$/);
+    expect(second).toBe(first);
+    const { b: other } = await passwordStep("reloader");
+    expect(manualKeyOf((await other.get("/login/setup?show=1")).body)).toBe(first);
+  });
+
+  it("once confirmed, no page shows the key", async () => {
+    await t.addUser("carol");
+    const { b, res } = await passwordStep("carol");
+    await b.follow(res);
+    const secret = manualKeyOf((await b.get("/login/setup?show=1")).body)!;
+    // A second browser still on the set-up step while the first confirms.
+    const { b: late } = await passwordStep("carol");
+    await b.post("/login/setup", { code: generateTotp(secret, t.clock.now()) });
+
+    const pages: string[] = [];
+    for (const url of ["/login/setup?show=1", "/login/setup", "/login/verify", "/"]) {
+      pages.push((await late.get(url)).body);
+    }
+    t.clock.advance(30_000);
+    const { b: next } = await passwordStep("carol");
+    for (const url of ["/login/setup?show=1", "/login/setup", "/login/verify"]) {
+      const res = await next.get(url);
+      expect(res.statusCode).toBeLessThan(500);
+      pages.push(res.body);
+    }
+    const grouped = secret.replace(/(.{4})(?=.)/g, "$1 ");
+    for (const body of pages) {
+      expect(body).not.toContain(secret);
+      expect(body).not.toContain(grouped);
+      expect(body).not.toContain("otpauth://");
+      expect(body).not.toMatch(/<svg/);
+    }
+    // The set-up page redirects to verification now.
+    const setup = await next.get("/login/setup?show=1");
+    expect(setup.statusCode).toBe(303);
+    expect(location(setup)).toBe("/login/verify");
+  });
+
+  it("the code that confirmed set-up cannot be used again to sign in", async () => {
+    await t.addUser("dave");
+    const secret = await enrolThroughPages("dave");
+    const code = generateTotp(secret, t.clock.now());
+    const { b, res } = await passwordStep("dave");
+    expect(location(res)).toBe("/login/verify");
+    await b.follow(res);
+    const replay = await b.post("/login/verify", { code });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.body).toContain("That code is not valid");
+    expect(b.jar.has("vst_session")).toBe(false);
+    // The next step's code works.
+    t.clock.advance(30_000);
+    const ok = await b.post("/login/verify", { code: generateTotp(secret, t.clock.now()) });
+    expect(location(ok)).toBe("/");
+  });
+
+  it("20 concurrent submissions of one valid code give exactly one session", async () => {
+    const erin = await t.addUser("erin");
+    const secret = await t.enrolApp(erin);
+    const { b, res } = await passwordStep("erin");
+    await b.follow(res);
+    const code = generateTotp(secret, t.clock.now());
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => b.post("/login/verify", { code })),
+    );
+    const signedIn = results.filter((r) => location(r) === "/");
+    expect(signedIn).toHaveLength(1);
+    expect(results.every((r) => r.statusCode < 500)).toBe(true);
+    const sessions = await t.system.database.db
+      .selectFrom("sessions")
+      .select("id_hash")
+      .where("user_id", "=", erin.id)
+      .execute();
+    expect(sessions).toHaveLength(1);
+    // Two browsers racing with the same code: one session between them.
+    t.clock.advance(30_000);
+    const one = await passwordStep("erin");
+    const two = await passwordStep("erin");
+    await one.b.follow(one.res);
+    await two.b.follow(two.res);
+    const next = generateTotp(secret, t.clock.now());
+    const race = await Promise.all([
+      one.b.post("/login/verify", { code: next }),
+      two.b.post("/login/verify", { code: next }),
+    ]);
+    expect(race.filter((r) => location(r) === "/")).toHaveLength(1);
+  });
+
+  it("a disabled user cannot sign in, even with the right password", async () => {
+    await t.addUser("frank", { active: false });
+    const { res } = await passwordStep("frank");
+    expect(res.statusCode).toBe(401);
+    expect(res.body).toContain("The username or password is incorrect.");
+  });
+
+  it("a user disabled mid-sign-in loses the pending sign-in", async () => {
+    const gina = await t.addUser("gina");
+    const secret = await t.enrolApp(gina);
+    const { b, res } = await passwordStep("gina");
+    await b.follow(res);
+    await t.system.store.updateUser(gina.id, { active: false });
+    const code = await b.post("/login/verify", { code: generateTotp(secret, t.clock.now()) });
+    expect(code.statusCode).toBe(303);
+    expect(location(code)).toBe("/login?notice=expired");
+    expect(b.jar.has("vst_session")).toBe(false);
+  });
+
+  it("the pending sign-in lives 10 minutes", async () => {
+    const hank = await t.addUser("hank");
+    const secret = await t.enrolApp(hank);
+    const { b, res } = await passwordStep("hank");
+    await b.follow(res);
+    t.clock.advance(10 * 60_000);
+    const late = await b.post("/login/verify", { code: generateTotp(secret, t.clock.now()) });
+    expect(location(late)).toBe("/login?notice=expired");
+    expect(b.jar.has("vst_session")).toBe(false);
+  });
+
+  it("with 2FA off the password alone signs in, with a fresh session", async () => {
+    const off = await makeTestApp({ methods: [] });
+    try {
+      await off.addUser("ivy");
+      const b = off.browser();
+      await b.get("/login");
+      const res = await b.post("/login", { username: "ivy", password: DEFAULT_PASSWORD });
+      expect(location(res)).toBe("/");
+      expect((await b.get("/")).body).toContain("Welcome, ivy");
+    } finally {
+      await off.close();
+    }
+  });
+
+  it("a forced password change comes before set-up, never straight to signed in", async () => {
+    await t.addUser("jill", { mustChange: true });
+    const { b, res } = await passwordStep("jill");
+    expect(location(res)).toBe("/login/new-password");
+    const page = await b.follow(res);
+    expect(page.body).toContain('<label for="new-password">New password</label>');
+    expect(page.body).toContain('<label for="confirm-password">Confirm new password</label>');
+    expect((await b.get("/")).statusCode).toBe(303);
+    const changed = await b.post("/login/new-password", {
+      newPassword: "quiet meadow copper kettle",
+      confirmPassword: "quiet meadow copper kettle",
+    });
+    expect(location(changed)).toBe("/login/setup");
+  });
+});
