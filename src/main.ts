@@ -1,5 +1,6 @@
 import "dotenv/config";
 import { ConfigError, loadConfig } from "./config.js";
+import { startSweeper } from "./store/sweeper.js";
 import { createSystem } from "./system.js";
 
 /** Entry: config → store → app → listen. */
@@ -7,13 +8,14 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const system = await createSystem(config);
   const app = await system.buildApp();
-  // Expired sessions and pending sign-ins are swept in the background.
-  const sweeper = setInterval(() => {
-    system.store.sweepExpired(Date.now()).catch(() => {});
-  }, 60_000);
-  sweeper.unref();
+  // Expired sessions and pending sign-ins are swept in the background (every instance).
+  const sweeper = startSweeper(
+    system.store,
+    () => Date.now(),
+    (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),
+  );
   const shutdown = async (): Promise<void> => {
-    clearInterval(sweeper);
+    sweeper.stop();
     await app.close();
     await system.close();
     process.exit(0);

@@ -1,0 +1,48 @@
+import type { Store } from "../core/ports.js";
+
+export interface Sweeper {
+  stop(): void;
+  /** One sweep now (tests); resolves with rows removed, or 0 when one is already running. */
+  sweepNow(): Promise<number>;
+}
+
+/**
+ * Deletes expired sessions and pending sign-ins every `intervalMs`, with jitter so that
+ * several instances do not sweep in lockstep. Safe with any number of instances: each
+ * sweep is a plain DELETE … WHERE expires_at <= now, so concurrent sweeps just split the
+ * rows (the store contract races two). A sweep never overlaps the previous one on the
+ * same instance, and a failure (store away) is reported and retried next time, never thrown.
+ */
+export function startSweeper(
+  store: Store,
+  now: () => number,
+  onError: (err: unknown) => void,
+  intervalMs = 60_000,
+): Sweeper {
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  const sweepNow = async (): Promise<number> => {
+    if (running) return 0;
+    running = true;
+    try {
+      return await store.sweepExpired(now());
+    } catch (err) {
+      onError(err);
+      return 0;
+    } finally {
+      running = false;
+    }
+  };
+  const schedule = () => {
+    const jitter = Math.floor(Math.random() * intervalMs * 0.2);
+    timer = setTimeout(() => {
+      void sweepNow().finally(schedule);
+    }, intervalMs + jitter);
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop: () => clearTimeout(timer),
+    sweepNow,
+  };
+}
