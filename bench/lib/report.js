@@ -1,0 +1,53 @@
+import { execSync } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+
+export const ms = (v) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms` : "–");
+export const rate = (v, unit) =>
+  Number.isFinite(v)
+    ? `${v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(1)} ${unit}`
+    : "–";
+export const mib = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} MiB` : "–");
+
+export function machine() {
+  const list = cpus();
+  const gib = (totalmem() / 1024 ** 3).toFixed(1);
+  return `${list.length} × ${list[0]?.model.trim() ?? "unknown CPU"}, ${gib} GiB RAM, ${process.platform} ${process.arch}, Node ${process.version}`;
+}
+
+export function commit(root) {
+  try {
+    return execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** rows: { row, what, result, p50, p99, errors, target, verdict } */
+export function markdown({ title, facts, rows, notes }) {
+  const head = ["#", "Measurement", "Result", "p50", "p99", "Errors", "Target", "Met?"];
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [
+    `## ${title}`,
+    "",
+    ...facts.map((f) => `- ${f}`),
+    "",
+    line(head),
+    line(head.map(() => "---")),
+    ...rows.map((r) =>
+      line([
+        r.row,
+        r.what,
+        r.result,
+        r.p50 ?? "",
+        r.p99 ?? "",
+        r.errors ?? "",
+        r.target ?? "",
+        r.verdict ?? "",
+      ]),
+    ),
+    "",
+    ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
+  ].join("\n");
+}
+
+export const verdict = (ok) => (ok === undefined ? "" : ok ? "yes" : "**no**");

@@ -1,0 +1,99 @@
+import { spawn } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createAgent, request } from "./http.js";
+
+/** A port nobody listens on right now (PORT=0 would not tell us which one the server got). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node dist/main.js` as production would run it, on 127.0.0.1:<free port>,
+ * and waits for /healthz. The server's own output goes to `logFile`.
+ */
+export async function startServer({ root, env, logFile, nodeFlags = [] }) {
+  const port = await freePort();
+  const base = { host: "127.0.0.1", port };
+  const child = spawn(process.execPath, [...nodeFlags, "dist/main.js"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = createWriteStream(logFile, { flags: "a" });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = false;
+  const exit = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  exit.then(() => {
+    exited = true;
+  });
+
+  const agent = createAgent(1);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited during start; see ${logFile}`);
+    try {
+      const r = await request(base, agent, "GET", "/healthz");
+      if (r.status === 200) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`server not healthy after 30 s; see ${logFile}`);
+    await sleep(100);
+  }
+  agent.destroy();
+
+  return {
+    pid: child.pid,
+    base,
+    memory: () => readMemory(child.pid),
+    async stop() {
+      if (exited) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exit;
+      clearTimeout(killer);
+      log.end();
+    },
+  };
+}
+
+/** Resident set now and its peak (VmHWM), in MiB, from /proc (Linux). */
+export function readMemory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+    return { rssMiB: kb("VmRSS") / 1024, peakMiB: kb("VmHWM") / 1024 };
+  } catch {
+    return { rssMiB: Number.NaN, peakMiB: Number.NaN };
+  }
+}
+
+/** Samples RSS every `intervalMs` until stopped; returns the samples. */
+export function sampleMemory(server, intervalMs) {
+  const samples = [];
+  const timer = setInterval(() => samples.push({ at: Date.now(), ...server.memory() }), intervalMs);
+  return {
+    samples,
+    stop() {
+      clearInterval(timer);
+      samples.push({ at: Date.now(), ...server.memory() });
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Every knob of `npm run bench`, from the environment, with the defaults of the full run.
+const num = (name, fallback) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+  return value;
+};
+
+const ALL_PHASES = ["argon", "login", "totp", "overload", "soak", "scale"];
+
+export function loadSettings() {
+  const phases = (process.env.BENCH_PHASES ?? ALL_PHASES.join(","))
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of phases) {
+    if (!ALL_PHASES.includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}"`);
+  }
+  const scale = process.env.BENCH_USERS_SCALE === "1";
+  return {
+    seconds: num("BENCH_SECONDS", 20),
+    argonSeconds: num("BENCH_ARGON_SECONDS", 5),
+    concurrencies: (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number),
+    totpSignIns: num("BENCH_TOTP_SIGNINS", 30_000),
+    totpConcurrency: num("BENCH_TOTP_CONCURRENCY", 64),
+    overloadConcurrency: num("BENCH_OVERLOAD", 500),
+    overloadSeconds: num("BENCH_OVERLOAD_SECONDS", 10),
+    soakSeconds: num("BENCH_SOAK_SECONDS", 300),
+    scaleUsers: num("BENCH_SCALE_USERS", 1_000_000),
+    healthzIntervalMs: num("BENCH_HEALTHZ_INTERVAL_MS", 20),
+    databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
+    redisUrl: process.env.BENCH_REDIS_URL || undefined,
+    keepDatabase: process.env.BENCH_KEEP_DB === "1",
+    cpuProfile: process.env.BENCH_CPU_PROF === "1",
+    phases: new Set(phases.filter((p) => p !== "scale" || scale)),
+  };
+}

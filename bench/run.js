@@ -1,0 +1,164 @@
+// `npm run bench`: builds, starts the real server on a fresh database, and measures
+// sign-in over real HTTP. See bench/README.md for what each row means.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureArgon2 } from "./lib/argon.js";
+import { freshDatabase } from "./lib/database.js";
+import { loginPhase, overloadPhase, PASSWORD, soakPhase, totpPhase } from "./lib/phases.js";
+import { commit, machine, markdown } from "./lib/report.js";
+import { buildRows } from "./lib/rows.js";
+import { openSeeder } from "./lib/seed.js";
+import { startServer } from "./lib/server.js";
+import { loadSettings } from "./lib/settings.js";
+import { StepBook } from "./lib/steps.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outDir = join(root, "bench", "out");
+mkdirSync(outDir, { recursive: true });
+const settings = loadSettings();
+const secretKey = randomBytes(48).toString("base64url");
+const logFile = join(outDir, "server.log");
+const say = (line) => process.stderr.write(`bench: ${line}\n`);
+const results = { settings };
+
+async function withServer(db, fn) {
+  const nodeFlags = settings.cpuProfile
+    ? ["--cpu-prof", `--cpu-prof-dir=${join(outDir, "profiles")}`]
+    : [];
+  const server = await startServer({
+    root,
+    logFile,
+    nodeFlags,
+    env: {
+      DATABASE_URL: db.url,
+      SECRET_KEY: secretKey,
+      ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
+    },
+  });
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  const { phases } = settings;
+  if (phases.has("argon")) {
+    say(`argon2id verify rate on all cores, ${settings.argonSeconds} s`);
+    results.argon = await measureArgon2(settings.argonSeconds);
+  }
+  const db = await freshDatabase(outDir, settings.databaseUrl, "main");
+  results.store = `${db.kind}${settings.redisUrl ? " + Redis" : ""}`;
+  const seeder = await openSeeder(db.url, secretKey);
+  try {
+    // Enough users that none waits for a fresh TOTP step: a user signs in at most
+    // once per 30 s in steady state, and the password step caps the rate.
+    const cap = results.argon?.perSecond ?? 100;
+    const poolSize = Math.max(1500, Math.ceil(cap * 30 * 2), settings.overloadConcurrency * 2);
+    say(`seeding ${poolSize} users with known TOTP secrets`);
+    const book = new StepBook(await seeder.seedUsers("lg", poolSize, PASSWORD));
+    await withServer(db, async (server) => {
+      results.rssIdle = server.memory();
+      if (phases.has("login")) {
+        results.login = [];
+        for (const concurrency of settings.concurrencies) {
+          say(`full sign-in at concurrency ${concurrency}, ${settings.seconds} s`);
+          const r = await loginPhase(server, book, { ...settings, concurrency });
+          results.login.push({ concurrency, ...r });
+        }
+      }
+      if (phases.has("totp")) {
+        say(`TOTP step alone: preparing ${settings.totpSignIns} pending sign-ins`);
+        results.totp = await totpPhase(server, seeder, {
+          signIns: settings.totpSignIns,
+          concurrency: settings.totpConcurrency,
+          seconds: settings.seconds,
+        });
+      }
+      if (phases.has("overload")) {
+        say(`overload: ${settings.overloadConcurrency} concurrent sign-ins`);
+        results.overload = await overloadPhase(server, book, {
+          concurrency: settings.overloadConcurrency,
+          seconds: settings.overloadSeconds,
+        });
+      }
+      if (phases.has("soak") && settings.soakSeconds > 0) {
+        say(`soak: ${settings.soakSeconds} s at concurrency 16`);
+        results.soak = await soakPhase(server, book, { seconds: settings.soakSeconds });
+      }
+    });
+  } finally {
+    await seeder.close();
+    if (!settings.keepDatabase) await db.drop();
+  }
+  if (phases.has("scale")) results.scale = await scalePhase();
+  report();
+}
+
+/** (6): sign-in latency with 1,000 users, then with BENCH_SCALE_USERS (bulk insert). */
+async function scalePhase() {
+  const db = await freshDatabase(outDir, settings.databaseUrl, "scale");
+  const seeder = await openSeeder(db.url, secretKey);
+  const measure = (book) =>
+    withServer(db, (server) =>
+      loginPhase(server, book, { ...settings, concurrency: 16, healthzIntervalMs: 200 }),
+    );
+  try {
+    say("scale: 1,000 users");
+    const small = await measure(new StepBook(await seeder.seedUsers("sc", 1000, PASSWORD)));
+    const extra = settings.scaleUsers - 1000;
+    say(`scale: bulk insert of ${extra.toLocaleString("en")} users`);
+    const t0 = performance.now();
+    const bulk = await seeder.bulkUsers("bk", 1, extra, PASSWORD);
+    const insertSeconds = (performance.now() - t0) / 1000;
+    const users = await seeder.userCount();
+    // Sign in as bulk users spread over the whole table, each with the shared secret.
+    const picks = new Set();
+    while (picks.size < Math.min(extra, 3000)) picks.add(1 + Math.floor(Math.random() * extra));
+    const book = new StepBook(
+      [...picks].map((n) => ({ username: bulk.username(n), secret: bulk.secret, lastStep: 1 })),
+    );
+    say(`scale: ${users.toLocaleString("en")} users`);
+    const large = await measure(book);
+    return { small, large, users, insertSeconds };
+  } finally {
+    await seeder.close();
+    if (!settings.keepDatabase) await db.drop();
+  }
+}
+
+function report() {
+  const command = [
+    ...Object.entries(process.env)
+      .filter(([k]) => k.startsWith("BENCH_") && k !== "BENCH_DATABASE_URL")
+      .map(([k, v]) => `${k}=${v}`),
+    settings.databaseUrl ? "BENCH_DATABASE_URL=…" : "",
+    "npm run bench",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const { rows, notes } = buildRows(results);
+  const text = markdown({
+    title: `Sign-in benchmark — ${results.store}`,
+    facts: [
+      `Date: ${new Date().toISOString()}`,
+      `Machine: ${machine()}`,
+      `Commit: ${commit(root)}`,
+      `Command: \`${command}\``,
+    ],
+    rows,
+    notes,
+  });
+  process.stdout.write(`${text}\n`);
+  writeFileSync(join(outDir, "latest.md"), `${text}\n`);
+  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  say(`table written to bench/out/latest.md; server log in bench/out/server.log`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
