@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
+import { type DeliveryConfig, loadDeliveryConfig } from "./delivery/config.js";
 import type { LimitRules } from "./limits/rate-limits.js";
 
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   logLevel: string;
 }
 
+  /** SMTP_URL, SMS_PROVIDER…, code lifetime and send limits (delivery/config.ts). */
+  delivery: DeliveryConfig;
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
@@ -85,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
+    delivery: loadDeliveryConfig(env, production),
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;

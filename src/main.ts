@@ -1,5 +1,7 @@
 import "dotenv/config";
 import { ConfigError, loadConfig } from "./config.js";
+import { getEnabledMethods } from "./core/policy.js";
+import { missingProvider } from "./delivery/config.js";
 import { startSweeper } from "./store/sweeper.js";
 import { createSystem } from "./system.js";
 
@@ -7,6 +9,16 @@ import { createSystem } from "./system.js";
 export async function serve(): Promise<void> {
   const config = loadConfig();
   const system = await createSystem(config);
+  // In production an enabled method without its provider is refused at start.
+  const missing = missingProvider(
+    config.delivery,
+    await getEnabledMethods(system.store),
+    config.production,
+  );
+  if (missing) {
+    await system.close();
+    throw new ConfigError(missing);
+  }
   const app = await system.buildApp();
   // Expired sessions and pending sign-ins are swept in the background (every instance).
   const sweeper = startSweeper(

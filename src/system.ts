@@ -2,10 +2,13 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { type Audit, createAudit } from "./core/audit.js";
+import type { CodeDeps } from "./core/codes.js";
 import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
 import type { Clock, Limiter, Limits, Random, Store } from "./core/ports.js";
 import type { SecondFactorDeps } from "./core/second-factor.js";
 import { createSecretBox, deriveKey, keyId } from "./core/secrets.js";
+import { codeEmail, codeSms } from "./delivery/messages.js";
+import { createDelivery, type Delivery, withNotifications } from "./delivery/wire.js";
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import {
   createLimiter,
@@ -13,10 +16,12 @@ import {
   type LimitBackend,
   type LimitRule,
 } from "./limits/rate-limits.js";
+import { createSendQuota } from "./limits/send-quota.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
+import { createCodeRoutes } from "./web/routes/codes.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -39,6 +44,10 @@ export interface System {
   kit: WebKit;
   /** Supervision and user management (core deps, staff routes); see staff-system.ts. */
   staff: StaffParts;
+  /** Email/SMS providers, or the development outbox (delivery/wire.ts). */
+  delivery: Delivery;
+  /** The core with email/SMS codes (core/codes.ts). */
+  codeCore: CodeDeps;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -72,7 +81,16 @@ export async function createSystem(
   await limitStore.ready();
   const limits = createLimits(config.limits, limitStore.backend);
   const hasher = await createPasswordHasher(config.hasher);
-  const audit = createAudit(store, clock);
+  const delivery = createDelivery(config.delivery, clock);
+  const audit = delivery.mailer
+    ? withNotifications(createAudit(store, clock), {
+        store,
+        mailer: delivery.mailer,
+        appName: config.appName,
+        lockMinutes: Math.ceil(config.limits.secondFactor.blockSeconds / 60),
+        clock,
+      })
+    : createAudit(store, clock);
   const boxKeys = config.secretKeys.map((secret) => {
     const key = deriveKey(secret, "totp-secret-box");
     return { id: keyId(key), key };
@@ -100,7 +118,26 @@ export async function createSystem(
     appName: config.appName,
   };
   // Email notice on Force New Password: pass `mailer` here once the system has one.
-  const staff = createStaffParts({ config, store, limits, clock, audit, hasher, kit });
+  const staff = createStaffParts({
+    config,
+    store,
+    limits,
+    clock,
+    audit,
+    hasher,
+    kit,
+    mailer: delivery.mailer,
+  });
+  const codeCore: CodeDeps = {
+    ...core,
+    mailer: delivery.mailer,
+    sms: delivery.sms,
+    quota: createSendQuota(config.delivery.sendRules, limitStore.backend),
+    codeKey: deriveKey(config.secretKeys[0]!, "code-hmac"),
+    codeTtlMs: config.delivery.codeTtlMs,
+    messages: { email: codeEmail, sms: codeSms },
+  };
+  const codes = createCodeRoutes({ kit, core: codeCore, outbox: delivery.outbox });
   return {
     config,
     database,
@@ -114,6 +151,8 @@ export async function createSystem(
     limitStore,
     makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
     buildApp: (options = {}) =>
+    delivery,
+    codeCore,
       buildApp({
         kit,
         core,
@@ -121,7 +160,9 @@ export async function createSystem(
         trustProxy: config.trustProxy,
         logLevel: config.logLevel,
         homeLinks: staff.homeLinks,
-        plugins: [staff.routes],
+        plugins: [staff.routes, codes.plugin],
+        codeOptions: codes.codeOptions,
+        verifyCode: codes.verifyCode,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         ...options,
       }),

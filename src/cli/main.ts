@@ -12,6 +12,7 @@ import {
 } from "../core/policy.js";
 import { ROLES, type Role } from "../core/ports.js";
 import { forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
+import { missingProvider } from "../delivery/config.js";
 import { normalizePhone } from "../delivery/phone.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
@@ -79,6 +80,9 @@ async function dispatch(argv: string[]): Promise<number> {
         throw new UsageError('methods set takes one list, e.g. "app,email" or ""');
       const methods = parseMethods(list);
       if (!methods) throw new UsageError(`unknown method in "${list}": use app, sms, email`);
+      const config = loadConfig();
+      const missing = missingProvider(config.delivery, methods, config.production);
+      if (missing) throw new UsageError(`refused: ${missing}`);
       return withSystem(async ({ store, audit }) => {
         const before = await getEnabledMethods(store);
         await setEnabledMethods(store, methods);

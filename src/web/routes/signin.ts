@@ -46,6 +46,8 @@ export interface SignInRouteDeps {
     loaded: LoadedChallenge,
     ctx: PageContext,
   ) => Promise<Html>;
+  /** Confirm on the verification screen; the codes routes also accept emailed/SMS codes. */
+  verifyCode?: (token: string | undefined, code: string, ip: string) => Promise<Next | Refusal>;
 }
 
 const STEP_PATHS: Record<ChallengeState, string> = {
@@ -205,7 +207,11 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   ): Promise<Html> => {
     const page = ctx(request);
     const extra = deps.codeOptions ? await deps.codeOptions(request, loaded, page) : undefined;
-    return verifyPage(page, { appEnabled: loaded.methods.includes("app"), error, extra });
+    // A user who chose an emailed code on the set-up screen has no app to open yet.
+    const appEnabled =
+      loaded.methods.includes("app") &&
+      !!(await core.store.getAuthenticator(loaded.user.id))?.confirmedAt;
+    return verifyPage(page, { appEnabled, error, extra });
   };
 
   app.get("/login/verify", async (request, reply) => {
@@ -215,12 +221,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   });
 
   app.post("/login/verify", async (request, reply) => {
-    const result = await verifyAppCode(
-      core,
-      signinToken(request),
-      formField(request, "code", 64).trim(),
-      request.ip,
-    );
+    const code = formField(request, "code", 64).trim();
+    const result = deps.verifyCode
+      ? await deps.verifyCode(signinToken(request), code, request.ip)
+      : await verifyAppCode(core, signinToken(request), code, request.ip);
     if (result.ok) return follow(reply, result);
     const ends = ENDS_SIGNIN[result.reason];
     if (ends) return restart(reply, ends);

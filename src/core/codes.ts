@@ -1,0 +1,197 @@
+import type { ChallengeCode, Mailer, SendQuota, SmsSender, User } from "./ports.js";
+import { DeliveryError } from "./ports.js";
+import { type Refusal, refuse } from "./reasons.js";
+import {
+  checkCode,
+  finishSecondFactor,
+  type SecondFactorDeps,
+  verifyAppCode,
+  wrongCode,
+} from "./second-factor.js";
+import { hashToken, hmacHex, newToken, safeEqual } from "./secrets.js";
+import { type LoadedChallenge, loadChallenge, type Next } from "./signin.js";
+
+export type CodeMethod = "email" | "sms";
+
+/** The messages a code goes out in; built by delivery/messages.ts, passed in by wiring. */
+export interface CodeMessages {
+  email(input: { appName: string; code: string; minutes: number }): {
+    subject: string;
+    text: string;
+    html: string;
+  };
+  sms(input: { appName: string; code: string; minutes: number }): string;
+}
+
+export interface CodeDeps extends SecondFactorDeps {
+  /** Absent: the method cannot be used (no provider configured). */
+  mailer?: Mailer;
+  sms?: SmsSender;
+  quota: SendQuota;
+  /** HMAC key for codes at rest, derived from SECRET_KEY ("code-hmac"). */
+  codeKey: Buffer;
+  codeTtlMs: number;
+  messages: CodeMessages;
+}
+
+export type SendOutcome =
+  | { ok: true; method: CodeMethod; destination: string; token?: string }
+  | Refusal;
+
+const CODE_SPACE = 1_000_000;
+
+/**
+ * Where a code by `method` would go for this user, if the method is enabled, has a
+ * provider, and the account has an address/number for it.
+ */
+export function codeDestination(
+  deps: CodeDeps,
+  loaded: LoadedChallenge,
+  method: CodeMethod,
+): string | undefined {
+  if (!loaded.methods.includes(method)) return undefined;
+  if (method === "email") return deps.mailer ? (loaded.user.email ?? undefined) : undefined;
+  return deps.sms ? (loaded.user.phone ?? undefined) : undefined;
+}
+
+/** The methods this user can be sent a code by now, email first (see docs/codes.md). */
+export function codeMethodsFor(deps: CodeDeps, loaded: LoadedChallenge): CodeMethod[] {
+  return (["email", "sms"] as const).filter((m) => codeDestination(deps, loaded, m) !== undefined);
+}
+
+/** The code on this pending sign-in, if one was sent and is still valid. */
+export async function liveCode(
+  deps: CodeDeps,
+  loaded: LoadedChallenge,
+): Promise<ChallengeCode | undefined> {
+  const code = await deps.store.getChallengeCode(loaded.challenge.idHash);
+  return code && code.expiresAt > deps.clock.now() ? code : undefined;
+}
+
+function codeHmac(deps: CodeDeps, user: User, code: string): string {
+  // The user id is in the MAC input: a stored value copied onto another user's
+  // challenge matches nothing.
+  return hmacHex(deps.codeKey, `${user.id}:${code}`);
+}
+
+/**
+ * Sends a code for this pending sign-in (set-up or verification screen). Order: method
+ * available → account not locked → quota taken → code stored (replacing the last one,
+ * keeping the wrong-code count) → sent; a provider failure gives the quota back.
+ * From the set-up screen the challenge then moves to `verify` under a new token.
+ */
+export async function sendCode(
+  deps: CodeDeps,
+  loaded: LoadedChallenge,
+  input: { method: CodeMethod; ip: string },
+): Promise<SendOutcome> {
+  const { challenge, user } = loaded;
+  const { method, ip } = input;
+  if (challenge.state !== "verify" && challenge.state !== "setup_app") {
+    return refuse("wrong_step");
+  }
+  const destination = codeDestination(deps, loaded, method);
+  if (!destination) return refuse("method_unavailable");
+  const lock = await deps.limits.secondFactor.check(user.id);
+  if (!lock.allowed) return refuse("second_factor_locked", lock.retryAfterMs);
+
+  const quota = await deps.quota.take({ userId: user.id, method, destination, ip });
+  if (!quota.allowed) {
+    await deps.audit({
+      type: "code_send_refused",
+      userId: user.id,
+      ip,
+      detail: { method, limit: quota.limit, retryAfterMs: quota.retryAfterMs },
+    });
+    return refuse("send_throttled", quota.retryAfterMs);
+  }
+
+  const now = deps.clock.now();
+  const code = String(deps.random.int(CODE_SPACE)).padStart(6, "0");
+  const hmac = codeHmac(deps, user, code);
+  const stored = await deps.store.setChallengeCode(challenge.idHash, {
+    hmac,
+    method,
+    sentAt: now,
+    expiresAt: now + deps.codeTtlMs,
+  });
+  if (!stored) {
+    await quota.refund();
+    return refuse("expired");
+  }
+
+  const minutes = Math.max(1, Math.round(deps.codeTtlMs / 60_000));
+  const message = { appName: deps.appName, code, minutes };
+  try {
+    if (method === "email") {
+      await deps.mailer?.send({ to: destination, ...deps.messages.email(message) });
+    } else {
+      await deps.sms?.send(destination, deps.messages.sms(message));
+    }
+  } catch (err) {
+    // Our fault or the provider's, never the user's: nothing charged, nothing left valid.
+    await quota.refund();
+    await deps.store.clearChallengeCode(challenge.idHash, hmac);
+    await deps.audit({
+      type: "code_send_failed",
+      userId: user.id,
+      ip,
+      // DeliveryError messages name the provider and status, never the content.
+      detail: { method, error: err instanceof DeliveryError ? err.message : "unexpected error" },
+    });
+    return refuse("send_failed");
+  }
+  await deps.audit({ type: "code_sent", userId: user.id, ip, detail: { method } });
+
+  if (challenge.state === "setup_app") {
+    // Choosing a code instead of the app: on to verification, under a new cookie value.
+    const token = newToken(deps.random);
+    const moved = await deps.store.advanceChallenge(
+      challenge.idHash,
+      "setup_app",
+      "verify",
+      hashToken(token),
+    );
+    if (!moved) return refuse("expired");
+    return { ok: true, method, destination, token };
+  }
+  return { ok: true, method, destination };
+}
+
+/**
+ * Confirm on the verification screen: an emailed/SMS code when one is live on this
+ * pending sign-in, else (or when it does not match) the authenticator app's code.
+ * Either way a wrong code counts once.
+ */
+export async function verifyCode(
+  deps: CodeDeps,
+  token: string | undefined,
+  code: string,
+  ip: string,
+): Promise<Next | Refusal> {
+  const loaded = await loadChallenge(deps, token);
+  if (!loaded) return refuse("expired");
+  const { challenge, user, methods } = loaded;
+  if (challenge.state !== "verify") return refuse("wrong_step");
+  const stored = await liveCode(deps, loaded);
+  const appReady =
+    methods.includes("app") && !!(await deps.store.getAuthenticator(user.id))?.confirmedAt;
+  if (!stored || !methods.includes(stored.method)) {
+    if (appReady) return verifyAppCode(deps, token, code, ip);
+    const gate = await checkCode(deps, user, code);
+    if (gate) return gate;
+    return wrongCode(deps, challenge, user, ip);
+  }
+
+  const gate = await checkCode(deps, user, code);
+  if (gate) return gate;
+  // Constant-time compare of the MACs, then one conditional UPDATE: a code is used once.
+  if (
+    safeEqual(codeHmac(deps, user, code), stored.hmac) &&
+    (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now()))
+  ) {
+    return finishSecondFactor(deps, challenge, user, ip, stored.method);
+  }
+  if (appReady) return verifyAppCode(deps, token, code, ip);
+  return wrongCode(deps, challenge, user, ip);
+}

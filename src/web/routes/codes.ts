@@ -1,0 +1,199 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import {
+  type CodeDeps,
+  type CodeMethod,
+  codeDestination,
+  codeMethodsFor,
+  liveCode,
+  sendCode,
+  verifyCode,
+} from "../../core/codes.js";
+import type { ChallengeState } from "../../core/ports.js";
+import { type Refusal, refuse } from "../../core/reasons.js";
+import { type LoadedChallenge, loadChallenge } from "../../core/signin.js";
+import { maskEmail } from "../../delivery/mask.js";
+import type { Outbox } from "../../delivery/outbox.js";
+import { maskPhone } from "../../delivery/phone.js";
+import { type Html, html } from "../html.js";
+import { clearCookie, csrfToken, formField, sendPage, setCookie, type WebKit } from "../http.js";
+import { REASONS, reasonText } from "../messages.js";
+import { csrfField, layout, type PageContext, setupPage, verifyPage } from "../pages.js";
+import type { SignInRouteDeps } from "./signin.js";
+
+export interface CodeRouteDeps {
+  kit: WebKit;
+  core: CodeDeps;
+  /** The development outbox; present only outside production without providers. */
+  outbox?: Outbox;
+}
+
+export interface CodeRoutes {
+  codeOptions: NonNullable<SignInRouteDeps["codeOptions"]>;
+  verifyCode: NonNullable<SignInRouteDeps["verifyCode"]>;
+  plugin: (app: FastifyInstance) => void;
+}
+
+const STEP_PATHS: Record<ChallengeState, string> = {
+  change_password: "/login/new-password",
+  setup_app: "/login/setup",
+  verify: "/login/verify",
+};
+
+const BUTTON: Record<CodeMethod, string> = {
+  email: "Send verification code via email",
+  sms: "Send verification code via SMS",
+};
+
+/** Sending codes by email/SMS: the controls on the sign-in screens, and their routes. */
+export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
+  const { kit, core, outbox } = deps;
+  const ttlSeconds = Math.floor(core.settings.challengeTtlMs / 1000);
+  const masked = (method: CodeMethod, destination: string): string =>
+    method === "email" ? maskEmail(destination) : maskPhone(destination);
+  const text = (refusal: Refusal): string => reasonText(refusal.reason, refusal.retryAfterMs);
+
+  /**
+   * The code panel under the set-up or verification form. With the app not enabled, the
+   * first view of the verification screen sends a code at once (email first).
+   */
+  const panel = async (
+    request: FastifyRequest,
+    loaded: LoadedChallenge,
+    ctx: PageContext,
+    autoSend: boolean,
+  ): Promise<Html> => {
+    const methods = codeMethodsFor(core, loaded);
+    const { challenge, user } = loaded;
+    if (methods.length === 0) {
+      return challenge.state === "verify" && !loaded.methods.includes("app")
+        ? html`<p class="error" role="alert">No verification method is available for your account. Please contact your administrator.</p>`
+        : html``;
+    }
+    let error: string | undefined;
+    const first = methods[0];
+    if (
+      autoSend &&
+      first &&
+      challenge.state === "verify" &&
+      !loaded.methods.includes("app") &&
+      !(await core.store.getChallengeCode(challenge.idHash))
+    ) {
+      const result = await sendCode(core, loaded, { method: first, ip: request.ip });
+      if (!result.ok) {
+        error = text(result);
+        if (result.reason === "send_failed")
+          request.log.warn({ method: first }, "code send failed");
+      }
+    }
+    const live = await liveCode(core, loaded);
+    const wait = await core.quota.userWaitMs(user.id);
+    const destination = live && codeDestination(core, loaded, live.method);
+    const minutesLeft =
+      live && Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000));
+    return html`<section class="codes" aria-label="Verification code by email or SMS">
+${error ? html`<p class="error" role="alert">${error}</p>` : ""}
+${
+  live && destination
+    ? html`<p class="notice" role="status">We sent a verification code by ${live.method === "email" ? "email" : "SMS"} to ${masked(live.method, destination)}. It is valid for ${minutesLeft} more minute${minutesLeft === 1 ? "" : "s"}.</p>`
+    : ""
+}
+${
+  wait > 0
+    ? html`<p class="hint" id="resend-wait">You can ask for a new code in ${Math.ceil(wait / 1000)} seconds.</p>`
+    : live
+      ? html`<p class="hint" id="resend-wait">Didn't get it? You can send a new code.</p>`
+      : ""
+}
+${methods.map(
+  (method) => html`<form method="post" action="/login/code" class="inline">
+${csrfField(ctx)}<input type="hidden" name="method" value="${method}">
+<button type="submit" class="secondary">${BUTTON[method]}</button>
+</form>
+`,
+)}
+${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so messages go to the <a href="/dev/outbox">development outbox</a>.</p>` : ""}
+</section>`;
+  };
+
+  const codeOptions: CodeRoutes["codeOptions"] = (request, loaded, ctx) =>
+    panel(request, loaded, ctx, true);
+
+  const plugin = (app: FastifyInstance): void => {
+    const signinToken = (request: FastifyRequest): string | undefined =>
+      request.cookies[kit.names.signin];
+    const restart = (reply: FastifyReply, notice: string): FastifyReply => {
+      clearCookie(kit, reply, kit.names.signin);
+      return reply.redirect(`/login?notice=${notice}`, 303);
+    };
+
+    app.post("/login/code", async (request, reply) => {
+      const loaded = await loadChallenge(core, signinToken(request));
+      if (!loaded) return restart(reply, "expired");
+      const field = formField(request, "method", 16);
+      const method: CodeMethod | undefined =
+        field === "email" || field === "sms" ? field : undefined;
+      const result = method
+        ? await sendCode(core, loaded, { method, ip: request.ip })
+        : refuse("method_unavailable");
+      if (result.ok) {
+        if (result.token) setCookie(kit, reply, kit.names.signin, result.token, ttlSeconds);
+        return reply.redirect("/login/verify", 303);
+      }
+      if (result.reason === "expired") return restart(reply, "expired");
+      if (result.reason === "second_factor_locked") return restart(reply, "locked");
+      if (result.reason === "wrong_step") {
+        return reply.redirect(STEP_PATHS[loaded.challenge.state], 303);
+      }
+      if (result.reason === "send_failed") request.log.warn({ method }, "code send failed");
+      if (result.retryAfterMs !== undefined) {
+        reply.header("retry-after", Math.ceil(result.retryAfterMs / 1000));
+      }
+      const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
+      const extra = await panel(request, loaded, ctx, false);
+      const page =
+        loaded.challenge.state === "setup_app"
+          ? setupPage(ctx, { username: loaded.user.username, error: text(result), extra })
+          : verifyPage(ctx, {
+              appEnabled:
+                loaded.methods.includes("app") &&
+                !!(await core.store.getAuthenticator(loaded.user.id))?.confirmedAt,
+              error: text(result),
+              extra,
+            });
+      return sendPage(reply, page, REASONS[result.reason].status);
+    });
+
+    if (outbox) {
+      // Development only (never registered in production): the codes are shown here.
+      app.get("/dev/outbox", async (request, reply) => {
+        const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
+        const messages = outbox.list();
+        return sendPage(
+          reply,
+          layout(
+            ctx,
+            "Development outbox",
+            html`<h1>Development outbox</h1>
+<p>No mail server or SMS provider is configured, so messages are kept here (newest first, in memory, development only).</p>
+${messages.length === 0 ? html`<p>No messages yet.</p>` : ""}
+${messages.map(
+  (m) => html`<article class="outbox">
+<h2>${m.channel === "email" ? "Email" : "SMS"} to ${m.to}</h2>
+<p class="hint">${new Date(m.at).toISOString()}${m.subject ? html` · ${m.subject}` : ""}</p>
+<pre>${m.body}</pre>
+</article>`,
+)}
+<p><a href="/login/verify">Back to sign-in</a></p>`,
+            true,
+          ),
+        );
+      });
+    }
+  };
+
+  return {
+    codeOptions,
+    verifyCode: (token, code, ip) => verifyCode(core, token, code, ip),
+    plugin,
+  };
+}
