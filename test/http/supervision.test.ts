@@ -76,7 +76,20 @@ describe("Force New Password", () => {
 
     const res = await forceAs(sup, bob);
     expect(res.statusCode).toBe(303);
-    expect(location(res)).toBe(`/users/${bob.id}?notice=forced`);
+    // Bob has an email address: with a mailer wired (SMTP, or the development outbox in
+    // tests) he is told; the notice says so.
+    expect(location(res)).toMatch(new RegExp(`^/users/${bob.id}\\?notice=forced(_emailed)?$`));
+    const outbox = (
+      t.system as {
+        delivery?: { outbox?: { list(): { to: string; subject?: string; body: string }[] } };
+      }
+    ).delivery?.outbox;
+    if (outbox) {
+      expect(location(res)).toMatch(/forced_emailed$/);
+      const mail = outbox.list().find((m) => m.to === "bob@example.org");
+      expect(mail?.subject).toContain("your sign-in was reset");
+      expect(mail?.body).toContain("choose a new one");
+    }
 
     expect(location(await session.get("/"))).toBe("/login");
     expect(location(await pending.get("/login/verify"))).toBe("/login?notice=expired");
