@@ -138,9 +138,15 @@ describe("the whole flow", () => {
     const { b: late } = await passwordStep("carol");
     await b.post("/login/setup", { code: generateTotp(secret, t.clock.now()) });
 
-    const pages: string[] = [];
+    // That second pending sign-in has nothing left to set up: it ends, without an error.
+    const lateShow = await late.get("/login/setup?show=1");
+    expect(lateShow.statusCode).toBe(303);
+    expect(location(lateShow)).toBe("/login?notice=app_added");
+    const pages: string[] = [lateShow.body];
     for (const url of ["/login/setup?show=1", "/login/setup", "/login/verify", "/"]) {
-      pages.push((await late.get(url)).body);
+      const res = await late.get(url);
+      expect(res.statusCode).toBeLessThan(500);
+      pages.push(res.body);
     }
     t.clock.advance(30_000);
     const { b: next } = await passwordStep("carol");
@@ -160,6 +166,22 @@ describe("the whole flow", () => {
     const setup = await next.get("/login/setup?show=1");
     expect(setup.statusCode).toBe(303);
     expect(location(setup)).toBe("/login/verify");
+  });
+
+  it("Save in a second tab after the app was confirmed in the first: back to Login, no error", async () => {
+    await t.addUser("twotabs");
+    const { b: first } = await passwordStep("twotabs");
+    const { b: second } = await passwordStep("twotabs");
+    await second.get("/login/setup");
+    const secret = manualKeyOf((await first.get("/login/setup?show=1")).body)!;
+    await first.post("/login/setup", { code: generateTotp(secret, t.clock.now()) });
+    const res = await second.post("/login/setup", {
+      code: generateTotp(secret, t.clock.now() + 30_000),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(location(res)).toBe("/login?notice=app_added");
+    expect(res.body).not.toContain(secret);
+    expect(second.jar.has("vst_signin")).toBe(false);
   });
 
   it("the code that confirmed set-up cannot be used again to sign in", async () => {

@@ -179,9 +179,23 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     return setupPage(page, { username: loaded.user.username, qr, error, extra });
   };
 
+  /**
+   * The user confirmed an app in another pending sign-in (a second tab): this one has
+   * nothing left to set up and must not show the key, so it ends like the other did.
+   */
+  const setupDoneElsewhere = async (
+    reply: FastifyReply,
+    loaded: LoadedChallenge,
+  ): Promise<boolean> => {
+    if (!(await core.store.getAuthenticator(loaded.user.id))?.confirmedAt) return false;
+    await core.store.deleteChallenge(loaded.challenge.idHash);
+    restart(reply, "app_added");
+    return true;
+  };
+
   app.get("/login/setup", async (request, reply) => {
     const loaded = await atStep(request, reply, "setup_app");
-    if (!loaded) return reply;
+    if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     return sendPage(reply, await renderSetup(request, loaded, queryField(request, "show") === "1"));
   });
 
@@ -196,7 +210,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     const ends = ENDS_SIGNIN[result.reason];
     if (ends) return restart(reply, ends);
     const loaded = await atStep(request, reply, "setup_app");
-    if (!loaded) return reply;
+    if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     return refusePage(reply, result, () => renderSetup(request, loaded, true, text(result)));
   });
 
