@@ -538,3 +538,63 @@ describe("users page with 10,000 users", () => {
     expect(search.body).toContain("10 users match");
   });
 });
+
+describe("forced change with a configured minimum length", () => {
+  it("PASSWORD_MIN_LENGTH=16 refuses 15 characters and says how many are needed", async () => {
+    const t = await makeTestApp({ methods: [], env: { PASSWORD_MIN_LENGTH: "16" } });
+    try {
+      await t.addUser("ivy", { mustChange: true });
+      const br = t.browser();
+      await br.get("/login");
+      await br.post("/login", { username: "ivy", password: DEFAULT_PASSWORD });
+      expect((await br.get("/login/new-password")).body).toContain("At least 16 characters");
+      const short = "fifteen chars!!";
+      expect(short).toHaveLength(15);
+      const res = await br.post("/login/new-password", {
+        newPassword: short,
+        confirmPassword: short,
+      });
+      expect(res.body).toContain("too short (at least 16 characters)");
+      const ok = await br.post("/login/new-password", {
+        newPassword: "sixteen chars!!!",
+        confirmPassword: "sixteen chars!!!",
+      });
+      expect(location(ok)).toBe("/");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("staff pages: every input has a visible label", () => {
+  it("each input and select on the staff pages has a <label for> naming it", async () => {
+    const t = await makeTestApp({ methods: [] });
+    try {
+      await t.addUser("root", { role: "administrator" });
+      const jo = await t.addUser("jo");
+      const admin = await t.signIn("root");
+      for (const url of [
+        "/users",
+        `/users/${jo.id}`,
+        `/users/${jo.id}/force-new-password`,
+        "/users/new",
+        "/settings",
+        "/audit",
+      ]) {
+        const res = await admin.get(url);
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body).not.toMatch(/<script/i);
+        const controls = [...res.body.matchAll(/<(input|select)\b[^>]*>/g)].map((m) => m[0]);
+        for (const control of controls.filter((c) => !/type="hidden"/.test(c))) {
+          const id = /\bid="([^"]+)"/.exec(control)?.[1];
+          expect(id, `${url}: ${control}`).toBeDefined();
+          expect(res.body, `${url}: label for ${id}`).toMatch(
+            new RegExp(`<label for="${id}"[^>]*>[^<]+</label>`),
+          );
+        }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
