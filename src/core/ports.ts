@@ -276,6 +276,6 @@ export type SendQuotaResult =
 /** Limits on sending codes (email bombing, SMS pumping). A refused take counts nothing. */
 export interface SendQuota {
   take(keys: SendQuotaKeys): Promise<SendQuotaResult>;
-  /** How long until this user may ask for another code (0: now). Does not count. */
-  userWaitMs(userId: string): Promise<number>;
+  /** How long until this user may ask for another code by `method` (0: now). Does not count. */
+  userWaitMs(userId: string, method: "email" | "sms"): Promise<number>;
 }

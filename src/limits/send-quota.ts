@@ -9,7 +9,7 @@ export interface SendRule {
 }
 
 export interface SendRules {
-  /** Per user, short: about 1 per 30 s. */
+  /** Per user and method, short: about 1 per 30 s (switching email ⇄ SMS is not held up). */
   userBurst: SendRule;
   /** Per user, long: 5 per 15 minutes. */
   user: SendRule;
@@ -53,7 +53,7 @@ export function createSendQuota(rules: SendRules, backend: LimitBackend): SendQu
   return {
     async take(keys: SendQuotaKeys) {
       const steps: Step[] = [
-        { limit: "user_burst", rl: userBurst, key: keys.userId },
+        { limit: "user_burst", rl: userBurst, key: `${keys.userId}:${keys.method}` },
         { limit: "user", rl: user, key: keys.userId },
         {
           limit: "destination",
@@ -83,13 +83,13 @@ export function createSendQuota(rules: SendRules, backend: LimitBackend): SendQu
       }
       return { allowed: true, refund: () => giveBack(taken) };
     },
-    async userWaitMs(userId) {
+    async userWaitMs(userId, method) {
       let wait = 0;
-      for (const [rl, rule] of [
-        [userBurst, rules.userBurst],
-        [user, rules.user],
+      for (const [rl, rule, key] of [
+        [userBurst, rules.userBurst, `${userId}:${method}`],
+        [user, rules.user, userId],
       ] as const) {
-        const res = await rl.get(userId);
+        const res = await rl.get(key);
         if (res && res.consumedPoints >= rule.points) wait = Math.max(wait, res.msBeforeNext);
       }
       return wait;

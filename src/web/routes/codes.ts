@@ -86,7 +86,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
       }
     }
     const live = await liveCode(core, loaded);
-    const wait = await core.quota.userWaitMs(user.id);
+    const wait = live ? await core.quota.userWaitMs(user.id, live.method) : 0;
     const destination = live && codeDestination(core, loaded, live.method);
     const minutesLeft =
       live && Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000));
