@@ -30,8 +30,10 @@ export function createStaffParts(parts: {
   kit: WebKit;
   /** The email sender where SMTP (or the dev outbox) is set up; without it users are not told. */
   mailer?: Mailer;
+  /** Refuses methods that cannot work here (no SMS provider in production, …). */
+  methodsProblem?: UserAdminDeps["methodsProblem"];
 }): StaffParts {
-  const { config, store, limits, clock, audit, hasher, kit, mailer } = parts;
+  const { config, store, limits, clock, audit, hasher, kit, mailer, methodsProblem } = parts;
   const admin: UserAdminDeps = {
     store,
     limits,
@@ -40,6 +42,7 @@ export function createStaffParts(parts: {
     hasher,
     passwordRules: config.passwordRules,
     normalizePhone,
+    ...(methodsProblem ? { methodsProblem } : {}),
     ...(mailer
       ? {
           notifyForcedPassword: async (user) => {

@@ -15,6 +15,11 @@ export interface SupervisionDeps {
    * Optional: without it, Force New Password still happens, the user is not told.
    */
   notifyForcedPassword?: (user: User) => Promise<void>;
+  /**
+   * Why these methods cannot be enabled here (e.g. SMS without a provider in
+   * production), or undefined when they can. Optional: without it every list is accepted.
+   */
+  methodsProblem?: (methods: readonly Method[]) => string | undefined;
 }
 
 /** The person acting: a signed-in account, or the operator at the server's CLI. */
@@ -98,8 +103,14 @@ export async function changeMethods(
   actor: Actor,
   methods: readonly Method[],
   ip: string | null,
-): Promise<{ ok: true; from: Method[]; to: Method[] } | SupervisionRefusal> {
+): Promise<
+  | { ok: true; from: Method[]; to: Method[] }
+  | SupervisionRefusal
+  | { ok: false; reason: "unavailable"; problem: string }
+> {
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
+  const problem = deps.methodsProblem?.(methods);
+  if (problem) return { ok: false, reason: "unavailable", problem };
   const from = await getEnabledMethods(deps.store);
   await setEnabledMethods(deps.store, methods);
   const to = await getEnabledMethods(deps.store);

@@ -12,13 +12,13 @@ const METHOD_LABELS: Record<Method, string> = {
 
 export function settingsPage(
   ctx: StaffContext,
-  opts: { methods: Method[]; notice?: string },
+  opts: { methods: Method[]; notice?: string; error?: string },
 ): Html {
   return layout(
     ctx,
     "Settings",
     html`<h1>Settings</h1>
-${messages(opts.notice)}
+${messages(opts.notice, opts.error ? `Not saved: ${opts.error}.` : undefined)}
 <h2>Second-factor methods</h2>
 <form method="post" action="/settings">
 ${csrfField(ctx)}

@@ -598,3 +598,26 @@ describe("staff pages: every input has a visible label", () => {
     }
   });
 });
+
+describe("methods that cannot work here", () => {
+  it("in production, SMS without a provider is refused with the reason and nothing changes", async () => {
+    const t = await makeTestApp({
+      methods: ["app"],
+      env: { NODE_ENV: "production", PUBLIC_URL: "http://localhost:3000" },
+    });
+    try {
+      await t.addUser("root", { role: "administrator" });
+      const admin = await t.signIn(
+        "root",
+        await t.enrolApp((await t.system.store.findUserByUsername("root"))!),
+      );
+      await admin.get("/settings");
+      const res = await admin.post("/settings", { methods: ["app", "sms"] });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain("no SMS provider is set");
+      expect(await t.system.store.getSetting("methods")).toBe("app");
+    } finally {
+      await t.close();
+    }
+  });
+});

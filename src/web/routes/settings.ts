@@ -28,6 +28,10 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDep
     );
     const methods = METHODS.filter((m: Method) => words.includes(m));
     const result = await changeMethods(deps.admin, ctx.user, methods, request.ip);
+    if (!result.ok && result.reason === "unavailable") {
+      const current = await getEnabledMethods(deps.admin.store);
+      return sendPage(reply, settingsPage(ctx, { methods: current, error: result.problem }), 400);
+    }
     if (!result.ok) return reply.code(403).send();
     return reply.redirect("/settings?notice=methods_saved", 303);
   });
