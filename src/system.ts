@@ -7,6 +7,7 @@ import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
 import type { Clock, Limiter, Limits, Random, Store } from "./core/ports.js";
 import type { SecondFactorDeps } from "./core/second-factor.js";
 import { createSecretBox, deriveKey, keyId } from "./core/secrets.js";
+import { missingProvider } from "./delivery/config.js";
 import { codeEmail, codeSms } from "./delivery/messages.js";
 import { createDelivery, type Delivery, withNotifications } from "./delivery/wire.js";
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
@@ -117,7 +118,7 @@ export async function createSystem(
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName: config.appName,
   };
-  // Email notice on Force New Password: pass `mailer` here once the system has one.
+  // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
     config,
     store,
@@ -127,6 +128,7 @@ export async function createSystem(
     hasher,
     kit,
     mailer: delivery.mailer,
+    methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
   const codeCore: CodeDeps = {
     ...core,
