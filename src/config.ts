@@ -15,6 +15,8 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL connections per instance (DATABASE_POOL_SIZE). */
   databasePoolSize: number;
+  /** A PostgreSQL query unanswered this long fails (503) instead of hanging. */
+  databaseQueryTimeoutMs: number;
   redisUrl: string | undefined;
   /** Prefix of every Redis key (REDIS_PREFIX), so installations can share a Redis. */
   redisPrefix: string;
@@ -63,6 +65,7 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: parsedUrl.protocol === "https:",
     databaseUrl,
     databasePoolSize: int(env, "DATABASE_POOL_SIZE", 10, 1, 1000),
+    databaseQueryTimeoutMs: int(env, "DATABASE_QUERY_TIMEOUT_MS", 5000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: redisPrefix(env),
     appName: env.APP_NAME?.trim() || "Vestibule",

@@ -67,7 +67,10 @@ export async function createSystem(
 ): Promise<System> {
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? systemRandom;
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const database = openDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
+  });
   await migrate(database);
   const store = database.store;
   const limitStore: LimitStore = overrides.limitBackend

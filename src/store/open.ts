@@ -23,7 +23,10 @@ export function databaseDialect(url: string): Dialect {
   );
 }
 
-export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
+export function openDatabase(
+  url: string,
+  options: { poolSize?: number; queryTimeoutMs?: number } = {},
+): OpenedDatabase {
   if (databaseDialect(url) === "sqlite") {
     const path = url.slice("sqlite:".length);
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -40,14 +43,26 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     const store = createKyselyStore(db, () => db.destroy());
     return { dialect: "sqlite", db, store, sqlite };
   }
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: Math.min(3000, queryTimeoutMs),
+    // A server that stops answering (a partition, not a refusal) fails the query after
+    // this long, so requests answer 503 rather than hang; keepAlive finds dead idle sockets.
+    query_timeout: queryTimeoutMs,
+    keepAlive: true,
   });
   // An idle client losing its connection must not crash the process; the next
   // query fails and the request answers 503.
   pool.on("error", () => {});
+  // The pool listens for errors only on idle clients. A connection that dies while a
+  // client is checked out, or after a query timed out on it, emits 'error' on the client
+  // with nobody listening: an uncaught exception (seen in test/multi/outage.test.ts).
+  // The query in flight still fails through its own callback; this only stops the crash.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const store = createKyselyStore(db, () => db.destroy());
   return { dialect: "postgres", db, store, pool };

@@ -29,7 +29,10 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
   const clock = fixedClock();
   const redis = redisTestPrefix();
   const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const onUnhandled = (reason: unknown) => {
+    if (process.env.DEBUG_OUTAGE) console.log("UNHANDLED", (reason as Error).stack);
+    unhandled.push(reason);
+  };
   let database: TestDatabase;
   let pgProxy: TcpProxy;
   let redisProxy: TcpProxy;
@@ -51,6 +54,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
       "proxied",
       {
         DATABASE_URL: pgUrl.toString(),
+        DATABASE_QUERY_TIMEOUT_MS: "1500",
         REDIS_URL: redisUrl.toString(),
         REDIS_PREFIX: redis.prefix,
       },
@@ -134,6 +138,26 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     redisProxy.restore();
     await waitHealthy();
     expect(await signIn(new BalancedBrowser([instance]))).toBe("/");
+  });
+
+  test("Redis black-holed (no reset, no answer): commands time out, 503 within seconds, then recovery", async () => {
+    redisProxy.stall();
+    await expectUnavailable(new BalancedBrowser([instance]), "redis");
+    redisProxy.restore();
+    await waitHealthy();
+    expect(await signIn(new BalancedBrowser([instance]))).toBe("/");
+  });
+
+  test("PostgreSQL black-holed: queries time out, 503 within seconds, then recovery", async () => {
+    const signedIn = new BalancedBrowser([instance]);
+    expect(await signIn(signedIn)).toBe("/");
+    pgProxy.stall();
+    await expectUnavailable(signedIn, "database");
+    expect((await signedIn.get(0, "/")).statusCode).toBe(503);
+    pgProxy.restore();
+    await waitHealthy();
+    expect(await signIn(new BalancedBrowser([instance]))).toBe("/");
+    expect((await signedIn.get(0, "/")).statusCode).toBe(200);
   });
 
   test("no unhandled rejection or uncaught exception during all of it", async () => {

@@ -1,6 +1,7 @@
 // A TCP proxy the test controls, between an instance and PostgreSQL or Redis: cut()
 // drops every connection and refuses new ones (as a dead store or a partition would),
-// restore() lets connections through again.
+// stall() keeps connections open but lets no byte through (a black hole: packets
+// dropped, no reset), restore() lets connections through again.
 
 import type { AddressInfo } from "node:net";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -8,12 +9,14 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 export interface TcpProxy {
   port: number;
   cut(): void;
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   let open = true;
+  let stalled = false;
   const sockets = new Set<Socket>();
   const track = (s: Socket) => {
     sockets.add(s);
@@ -26,10 +29,16 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       client.destroy();
       return;
     }
+    if (stalled) return; // accepted, never answered
     const upstream = connect(targetPort, targetHost);
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Forwarded by hand, so a stall can swallow bytes instead of passing them on.
+    client.on("data", (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      if (!stalled) client.write(chunk);
+    });
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
   });
@@ -40,7 +49,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       open = false;
       for (const s of sockets) s.destroy();
     },
+    stall() {
+      stalled = true;
+    },
     restore() {
+      // Connections that lived through a stall lost bytes; like TCP after a long
+      // partition, they are dead. New ones go through.
+      if (stalled) for (const s of sockets) s.destroy();
+      stalled = false;
       open = true;
     },
     close() {
