@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { dirname } from "node:path";
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
 import { type DeliveryConfig, loadDeliveryConfig } from "./delivery/config.js";
@@ -70,7 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: redisPrefix(env),
     appName: env.APP_NAME?.trim() || "Vestibule",
     secretKeys: secretKeys(env, production, databaseUrl),
-    trustProxy: env.TRUST_PROXY?.trim() || false,
+    trustProxy: trustProxy(env),
     challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
     sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 8 * 3600, 60, 30 * 86400) * 1000,
     maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
@@ -100,6 +101,26 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+}
+
+/**
+ * TRUST_PROXY: the load balancers' addresses or CIDRs (and proxy-addr's names loopback,
+ * linklocal, uniquelocal), comma-separated. X-Forwarded-For is believed only from them.
+ * "true" or a hop count is refused: it would let any client choose its own address.
+ */
+function trustProxy(env: Env): string | false {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  for (const entry of raw.split(",").map((e) => e.trim())) {
+    const [address = "", bits] = entry.split("/");
+    const named = ["loopback", "linklocal", "uniquelocal"].includes(entry);
+    if (!named && (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))) {
+      throw new ConfigError(
+        `TRUST_PROXY lists the proxies' addresses or CIDRs, e.g. 10.0.0.0/8,loopback (got "${entry}")`,
+      );
+    }
+  }
+  return raw;
 }
 
 function redisPrefix(env: Env): string {

@@ -1,6 +1,7 @@
 // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY: a client
 // cannot dodge the per-address password limit by forging the header.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
 import { Browser, csrfOf, encodeForm, makeTestApp, type TestApp } from "../support/app.js";
 
 describe("TRUST_PROXY and the per-address password limit", () => {
@@ -46,5 +47,16 @@ describe("TRUST_PROXY and the per-address password limit", () => {
     const same: number[] = [];
     for (let i = 0; i < 4; i++) same.push(await attempt("10.0.0.1", "192.0.2.200", 200 + i));
     expect(same).toEqual([401, 401, 401, 429]);
+  });
+
+  test("TRUST_PROXY must name proxies: 'true', '*' or a hop count is refused at start", () => {
+    const base = { NODE_ENV: "test", SECRET_KEY: "k".repeat(40), DATABASE_URL: "sqlite::memory:" };
+    for (const bad of ["true", "*", "1", "10.0.0.0/8,everyone", "10.0.0.0/abc"]) {
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad })).toThrow(ConfigError);
+    }
+    expect(loadConfig({ ...base, TRUST_PROXY: "10.0.0.0/8, loopback, ::1" }).trustProxy).toBe(
+      "10.0.0.0/8, loopback, ::1",
+    );
+    expect(loadConfig(base).trustProxy).toBe(false);
   });
 });
