@@ -65,8 +65,9 @@ export async function confirmSetup(
   if (!auth || auth.confirmedAt) return refuse("wrong_step");
 
   const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
-  if (step === null || !(await deps.store.confirmAuthenticator(user.id, step, deps.clock.now()))) {
-    return wrongCode(deps, challenge, user, ip);
+  if (step === null) return wrongCode(deps, challenge, user, ip);
+  if (!(await deps.store.confirmAuthenticator(user.id, step, deps.clock.now()))) {
+    return usedCode(deps, user, ip);
   }
   await deps.store.deleteChallenge(challenge.idHash);
   await deps.limits.secondFactor.reset(user.id);
@@ -91,11 +92,10 @@ export async function verifyAppCode(
   if (!auth?.confirmedAt) return refuse("wrong_step");
 
   const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
+  if (step === null) return wrongCode(deps, challenge, user, ip);
   // The compare-and-swap on the last used step lets exactly one of many concurrent
   // submissions of one code through, on any number of instances.
-  if (step === null || !(await deps.store.useTotpStep(user.id, step))) {
-    return wrongCode(deps, challenge, user, ip);
-  }
+  if (!(await deps.store.useTotpStep(user.id, step))) return usedCode(deps, user, ip);
   return finishSecondFactor(deps, challenge, user, ip, "app");
 }
 
@@ -123,6 +123,17 @@ export async function checkCode(
   if (!lock.allowed) return refuse("second_factor_locked", lock.retryAfterMs);
   if (!/^\d{6}$/.test(code)) return refuse("malformed_code");
   return undefined;
+}
+
+/**
+ * A valid code whose time step was used already (a double submission, a replay):
+ * refused (RFC 6238 §5.2) with the same words as a wrong code, but not counted as a
+ * guess. Counting it let the losers of a race of one code end the pending sign-in the
+ * winner was finishing (5 "wrong" codes) and lock the account's second factor.
+ */
+async function usedCode(deps: SignInDeps, user: User, ip: string): Promise<Refusal> {
+  await deps.audit({ type: "second_factor_failed", userId: user.id, ip, detail: { reused: true } });
+  return refuse("invalid_code");
 }
 
 /** Counts a wrong code on the pending sign-in and on the account. */

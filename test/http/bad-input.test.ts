@@ -71,6 +71,14 @@ describe("the Login form", () => {
     expect(b.jar.has("vst_signin")).toBe(false);
     expect(await snapshot()).toBe(before);
   });
+  it("the username echoed back into the form is escaped", async () => {
+    const b = t.browser();
+    await b.get("/login");
+    const res = await b.post("/login", { username: '"><script>alert(1)</script>', password: "x" });
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain("<script>");
+    expect(res.body).toContain("&lt;script&gt;");
+  });
 });
 
 describe("the code forms", () => {

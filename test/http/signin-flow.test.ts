@@ -207,12 +207,40 @@ describe("the whole flow", () => {
     const { b, res } = await passwordStep("erin");
     await b.follow(res);
     const code = generateTotp(secret, t.clock.now());
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => b.post("/login/verify", { code })),
-    );
+    // Make the race real: hold every request after it has loaded the pending sign-in
+    // until all 20 have, so they all reach the single-use statements together.
+    const store = t.system.store;
+    const findChallenge = store.findChallenge;
+    let arrived = 0;
+    let release: () => void = () => {};
+    const allIn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    store.findChallenge = async (idHash, now) => {
+      const found = await findChallenge.call(store, idHash, now);
+      if (++arrived === 20) release();
+      await allIn;
+      return found;
+    };
+    let results: Awaited<ReturnType<typeof b.post>>[];
+    try {
+      results = await Promise.all(
+        Array.from({ length: 20 }, () => b.post("/login/verify", { code })),
+      );
+    } finally {
+      store.findChallenge = findChallenge;
+    }
+    expect(arrived).toBeGreaterThanOrEqual(20);
     const signedIn = results.filter((r) => location(r) === "/");
     expect(signedIn).toHaveLength(1);
     expect(results.every((r) => r.statusCode < 500)).toBe(true);
+    // The losers were refused like a wrong code, without ending the winner's sign-in
+    // or locking the account's second factor.
+    for (const r of results.filter((r) => location(r) !== "/")) {
+      expect([401, 303]).toContain(r.statusCode);
+      if (r.statusCode === 303) expect(location(r)).toBe("/login?notice=expired");
+    }
+    expect(await t.system.limits.secondFactor.check(erin.id)).toEqual({ allowed: true });
     const sessions = await t.system.database.db
       .selectFrom("sessions")
       .select("id_hash")
@@ -231,6 +259,52 @@ describe("the whole flow", () => {
       two.b.post("/login/verify", { code: next }),
     ]);
     expect(race.filter((r) => location(r) === "/")).toHaveLength(1);
+  });
+
+  it("20 concurrent Saves of one valid set-up code confirm once and lock nothing", async () => {
+    const fay = await t.addUser("fay");
+    const { b } = await passwordStep("fay");
+    const secret = manualKeyOf((await b.get("/login/setup?show=1")).body)!;
+    const code = generateTotp(secret, t.clock.now());
+    const store = t.system.store;
+    const confirm = store.confirmAuthenticator;
+    const getAuthenticator = store.getAuthenticator;
+    let wins = 0;
+    let arrived = 0;
+    let release: () => void = () => {};
+    const allIn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // All 20 pass the "still pending?" read before any confirms.
+    store.getAuthenticator = async (userId) => {
+      const found = await getAuthenticator.call(store, userId);
+      if (++arrived === 20) release();
+      await allIn;
+      return found;
+    };
+    store.confirmAuthenticator = async (...args) => {
+      const won = await confirm.apply(store, args);
+      if (won) wins++;
+      return won;
+    };
+    let results: Awaited<ReturnType<typeof b.post>>[];
+    try {
+      results = await Promise.all(
+        Array.from({ length: 20 }, () => b.post("/login/setup", { code })),
+      );
+    } finally {
+      store.getAuthenticator = getAuthenticator;
+      store.confirmAuthenticator = confirm;
+    }
+    expect(wins).toBe(1);
+    expect(
+      results.filter((r) => location(r) === "/login?notice=app_added").length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(results.every((r) => r.statusCode < 500)).toBe(true);
+    for (const r of results) expect(r.body).not.toContain(secret);
+    expect(await t.system.limits.secondFactor.check(fay.id)).toEqual({ allowed: true });
+    t.clock.advance(30_000);
+    expect((await t.signIn("fay", secret)).jar.has("vst_session")).toBe(true);
   });
 
   it("a disabled user cannot sign in, even with the right password", async () => {
