@@ -113,7 +113,7 @@ export async function loadChallenge(
   const challenge = await deps.store.findChallenge(hashToken(token), deps.clock.now());
   if (!challenge) return undefined;
   const user = await deps.store.findUserById(challenge.userId);
-  if (!user || !user.active) return undefined;
+  if (!user?.active) return undefined;
   return { challenge, user, methods: await getEnabledMethods(deps.store) };
 }
 
