@@ -142,6 +142,16 @@ describe("ids and cookies", () => {
     expect(b.jar.has("vst_signin")).toBe(false);
   });
 
+  it("a session ends on the server when its time is up", async () => {
+    t.clock.advance(60_000);
+    const b = await t.signIn("alice", aliceSecret);
+    expect((await b.get("/")).statusCode).toBe(200);
+    t.clock.advance(8 * 3_600_000);
+    const late = await b.get("/");
+    expect(late.statusCode).toBe(303);
+    expect(location(late)).toBe("/login");
+  });
+
   it("cookies are HttpOnly and SameSite=Lax, not Secure over http", async () => {
     const b = t.browser();
     const login = await b.get("/login");

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateTotp } from "../../src/core/totp.js";
 import {
   type Browser,
+  csrfOf,
   DEFAULT_PASSWORD,
   location,
   makeTestApp,
@@ -179,6 +180,19 @@ describe("password throttling", () => {
     expect(
       (await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD })).statusCode,
     ).toBe(429);
+    // Without TRUST_PROXY a forged X-Forwarded-For is not a way around it.
+    const forged = await b.request("POST", "/login", {
+      body: new URLSearchParams({
+        _csrf: csrfOf(b.html),
+        username: "alice",
+        password: DEFAULT_PASSWORD,
+      }).toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-forwarded-for": "203.0.113.7",
+      },
+    });
+    expect(forged.statusCode).toBe(429);
     const other = t.browser("10.0.0.10");
     await other.get("/login");
     expect(
