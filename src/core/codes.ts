@@ -186,11 +186,19 @@ export async function verifyCode(
   const gate = await checkCode(deps, user, code);
   if (gate) return gate;
   // Constant-time compare of the MACs, then one conditional UPDATE: a code is used once.
-  if (
-    safeEqual(codeHmac(deps, user, code), stored.hmac) &&
-    (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now()))
-  ) {
-    return finishSecondFactor(deps, challenge, user, ip, stored.method);
+  if (safeEqual(codeHmac(deps, user, code), stored.hmac)) {
+    if (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now())) {
+      return finishSecondFactor(deps, challenge, user, ip, stored.method);
+    }
+    // The right code, used a moment ago by a concurrent submission: refused, but not a
+    // guess, so not counted (as with a reused app code).
+    await deps.audit({
+      type: "second_factor_failed",
+      userId: user.id,
+      ip,
+      detail: { method: stored.method, reused: true },
+    });
+    return refuse("invalid_code");
   }
   if (appReady) return verifyAppCode(deps, token, code, ip);
   return wrongCode(deps, challenge, user, ip);

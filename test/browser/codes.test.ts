@@ -1,6 +1,8 @@
 // Issue 3, end to end in chromium: a person signs in with a code sent by email through a
 // real SMTP server, and with a code sent by SMS through the Twilio-shaped API, reading
 // each code from the message the peer received. Driven by labels and button names.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, unlabelledInputs, watchConsole } from "../support/browser.js";
@@ -47,6 +49,14 @@ async function login(page: Page, base: string, username: string): Promise<void> 
   await page.getByLabel("Username", { exact: true }).fill(username);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Login" }).click();
+}
+
+/** Screenshots for a person to look at, when SCREENSHOT_DIR is set (never committed). */
+async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 async function textOf(locator: Locator): Promise<string> {
@@ -109,6 +119,7 @@ describe("verification codes in chromium without JavaScript", () => {
       await page.getByRole("button", { name: "Send verification code via SMS" }).click();
       expect(new URL(page.url()).pathname).toBe("/login/verify");
       expect(await textOf(page.getByRole("status"))).toMatch("by SMS to +61 ••• ••• 678");
+      await snapshot(page, "codes-verify-sms");
       expect(await textOf(page.locator("#resend-wait"))).toMatch(/new code in \d+ seconds/);
 
       const sms = await twilio.waitFor((m) => m.to === "+61412345678");
@@ -133,6 +144,7 @@ describe("verification codes in chromium without JavaScript", () => {
       const problems = watchConsole(page);
       await login(page, appServer.url, "ola");
       expect(new URL(page.url()).pathname).toBe("/login/setup");
+      await snapshot(page, "codes-setup");
       expect(await page.getByRole("button", { name: "Show QR code" }).isVisible()).toBe(true);
       await page.getByRole("button", { name: "Send verification code via email" }).click();
       expect(new URL(page.url()).pathname).toBe("/login/verify");

@@ -94,7 +94,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
 ${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 ${
   live && destination
-    ? html`<p class="notice" role="status">We sent a verification code by ${live.method === "email" ? "email" : "SMS"} to ${masked(live.method, destination)}. It is valid for ${minutesLeft} more minute${minutesLeft === 1 ? "" : "s"}.</p>`
+    ? html`<p class="notice" role="status">We sent a verification code by ${live.method === "email" ? "email" : "SMS"} to <strong class="nowrap">${masked(live.method, destination)}</strong>. It is valid for ${minutesLeft} more minute${minutesLeft === 1 ? "" : "s"}.</p>`
     : ""
 }
 ${
