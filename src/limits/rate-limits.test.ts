@@ -9,10 +9,6 @@ import {
   wrap,
 } from "./rate-limits.js";
 
-// RateLimiterSQLite creates its table in a promise after construction; createSystem
-// awaits other work (the dummy hash) before the first request, so only tests wait here.
-const tablesCreated = () => new Promise((resolve) => setImmediate(resolve));
-
 const RULE: LimitRule = { points: 3, windowSeconds: 60, blockSeconds: 900 };
 
 const backends: [string, () => LimitBackend][] = [
@@ -24,9 +20,8 @@ describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
   let limiter: Limiter;
   let n = 0;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     limiter = wrap(buildLimiter(`t${n++}`, RULE, backend()), RULE);
-    await tablesCreated();
     // rate-limiter-flexible reads Date.now() and sets timers; both are faked here.
     vi.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
   });
@@ -101,6 +96,7 @@ describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
 });
 
 describe("createLimits", () => {
+  // Used in the same tick as construction: the SQLite tables must exist already.
   it("keeps the three counters apart, each with its own rule", async () => {
     const limits = createLimits(
       {
@@ -110,7 +106,6 @@ describe("createLimits", () => {
       },
       { kind: "sqlite", client: new SQLite(":memory:") },
     );
-    await tablesCreated();
     expect((await limits.passwordByAccount.hit("x")).allowed).toBe(false);
     expect((await limits.passwordByIp.hit("x")).allowed).toBe(true);
     expect((await limits.secondFactor.check("x")).allowed).toBe(true);
@@ -130,7 +125,6 @@ describe("createLimits", () => {
       },
       { kind: "sqlite", client: db },
     );
-    await tablesCreated();
     await limits.secondFactor.hit("x");
     db.close();
     await expect(limits.secondFactor.check("x")).rejects.toThrow();
