@@ -43,7 +43,8 @@ describe("SQLite", () => {
 });
 
 const services = await probeServices();
-reportUnavailable(services, "limiter contract on PostgreSQL and Redis");
+reportUnavailable(services, "limiter contract on PostgreSQL", ["postgres"]);
+reportUnavailable(services, "limiter contract on Redis", ["redis"]);
 
 describe.runIf(services.postgres)("PostgreSQL", () => {
   let database: TestDatabase;

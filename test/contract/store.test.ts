@@ -32,7 +32,7 @@ describe("SQLite", () => {
 });
 
 const services = await probeServices();
-reportUnavailable(services, "store contract on PostgreSQL");
+reportUnavailable(services, "store contract on PostgreSQL", ["postgres"]);
 
 describe.runIf(services.postgres)("PostgreSQL", () => {
   let database: TestDatabase;

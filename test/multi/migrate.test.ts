@@ -11,7 +11,7 @@ import {
 } from "../support/services.js";
 
 const services = await probeServices();
-reportUnavailable(services, "concurrent migrations on PostgreSQL");
+reportUnavailable(services, "concurrent migrations on PostgreSQL", ["postgres"]);
 
 describe.runIf(services.postgres)("migrations on PostgreSQL", () => {
   let database: TestDatabase;

@@ -13,8 +13,8 @@ export const IN_CI = Boolean(process.env.CI);
 export interface Services {
   postgres: boolean;
   redis: boolean;
-  /** Why they are not usable; "" when both answer. */
-  why: string;
+  /** Why each is not usable; "" when it answers. */
+  reasons: { postgres: string; redis: string };
 }
 
 let probed: Promise<Services> | undefined;
@@ -23,13 +23,12 @@ let probed: Promise<Services> | undefined;
 export function probeServices(): Promise<Services> {
   probed ??= (async () => {
     const [postgres, redis] = await Promise.all([probePostgres(), probeRedis()]);
-    const why = [
-      postgres === true ? "" : `PostgreSQL at ${ADMIN_PG_URL} did not answer (${postgres})`,
-      redis === true ? "" : `Redis at ${REDIS_URL} did not answer (${redis})`,
-    ]
-      .filter(Boolean)
-      .join("; ");
-    return { postgres: postgres === true, redis: redis === true, why };
+    const reasons = {
+      postgres:
+        postgres === true ? "" : `PostgreSQL at ${ADMIN_PG_URL} did not answer (${postgres})`,
+      redis: redis === true ? "" : `Redis at ${REDIS_URL} did not answer (${redis})`,
+    };
+    return { postgres: postgres === true, redis: redis === true, reasons };
   })();
   return probed;
 }
@@ -71,15 +70,21 @@ async function probeRedis(): Promise<true | string> {
  * Missing outside CI: a visible warning saying what was skipped and why. Missing in CI:
  * a failing test, so a broken CI service never passes as "skipped".
  */
-export function reportUnavailable(services: Services, what: string): void {
-  if (!services.why) return;
+export function reportUnavailable(
+  services: Services,
+  what: string,
+  needs: readonly ("postgres" | "redis")[] = ["postgres", "redis"],
+): void {
+  const missing = needs.filter((n) => !services[n]);
+  if (missing.length === 0) return;
+  const why = missing.map((n) => services.reasons[n]).join("; ");
   if (IN_CI) {
-    test(`${what} needs PostgreSQL and Redis (required in CI)`, () => {
-      throw new Error(services.why);
+    test(`${what} needs ${missing.join(" and ")} (required in CI)`, () => {
+      throw new Error(why);
     });
   } else {
     console.warn(
-      `\n[SKIPPED] ${what}: ${services.why}. Start them (see docs/deploy.md, "Tests") or set TEST_PG_URL / TEST_REDIS_URL; in CI this is a failure.\n`,
+      `\n[SKIPPED] ${what}: ${why}. Start it (see docs/deploy.md, "Tests") or set TEST_PG_URL / TEST_REDIS_URL; in CI this is a failure.\n`,
     );
   }
 }
