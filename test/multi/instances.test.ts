@@ -1,10 +1,11 @@
 // Two instances on one PostgreSQL database (and one Redis prefix), as behind a load
 // balancer: single use, lockouts and Force New Password hold across them. Run once
 // with Redis holding the limits and once with PostgreSQL's rate_limits table.
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { setEnabledMethods } from "../../src/core/policy.js";
 import { generateTotp } from "../../src/core/totp.js";
-import { fixedClock, location } from "../support/app.js";
+import { DEFAULT_PASSWORD, fixedClock, location } from "../support/app.js";
 import {
   addEnrolledUser,
   BalancedBrowser,
@@ -19,6 +20,7 @@ import {
   reportUnavailable,
   type TestDatabase,
 } from "../support/services.js";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const services = await probeServices();
 reportUnavailable(services, "two-instance tests (test/multi/instances.test.ts)");
@@ -39,10 +41,17 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     let A: Instance;
     let B: Instance;
     let both: Instance[];
+    let smtp: TestSmtpServer;
 
     beforeAll(async () => {
       database = await createTestDatabase();
-      const env: Record<string, string> = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: "8" };
+      smtp = await startSmtpServer();
+      const env: Record<string, string> = {
+        DATABASE_URL: database.url,
+        DATABASE_POOL_SIZE: "8",
+        SMTP_URL: smtp.url,
+        MAIL_FROM: "Vestibule <no-reply@example.test>",
+      };
       if (setup.redis) Object.assign(env, { REDIS_URL, REDIS_PREFIX: redis.prefix });
       // Started together: both run the migrations at once, under the migration lock.
       [A, B] = await Promise.all([startInstance("A", env, clock), startInstance("B", env, clock)]);
@@ -51,6 +60,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     });
     afterAll(async () => {
       await Promise.all([A?.close(), B?.close()]);
+      await smtp?.close();
       await database?.drop();
       if (setup.redis) await redis.clear();
     });
@@ -178,6 +188,45 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
         .where("user_id", "=", user.id)
         .executeTakeFirstOrThrow();
       expect(Number(sessions.n)).toBe(1);
+    });
+
+    test("email codes: the send quota is shared, and of racing submissions over A and B one signs in", async () => {
+      await setEnabledMethods(A.system.store, ["email"]);
+      try {
+        const email = `e${randomUUID().slice(0, 8)}@example.test`;
+        const user = await A.system.store.createUser(
+          {
+            username: `e${randomUUID().slice(0, 8)}`,
+            role: "user",
+            email,
+            passwordHash: await A.system.hasher.hash(DEFAULT_PASSWORD),
+            mustChangePassword: false,
+          },
+          randomUUID(),
+          clock.now(),
+        );
+        const b = new BalancedBrowser(both, randomIp());
+        // With the app not enabled the code goes out at once, here from A.
+        expect(await b.password(0, user!.username)).toBe("/login/verify");
+        expect((await b.get(0, "/login/verify")).statusCode).toBe(200);
+        await smtp.waitFor(() => smtp.messages.some((m) => m.to === email));
+        const mail = smtp.messages.find((m) => m.to === email)!;
+        const code = /verification code is (\d{6})/.exec(mail.text)?.[1];
+        expect(code).toMatch(/^\d{6}$/);
+        await b.get(1, "/login/verify");
+        // Asking B for another code at once hits the per-user burst quota counted on A.
+        const again = await b.post(1, "/login/code", { method: "email" });
+        expect(again.statusCode).toBe(429);
+        expect(smtp.messages.filter((m) => m.to === email)).toHaveLength(1);
+
+        const responses = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => b.post(i, "/login/verify", { code: code! })),
+        );
+        expect(responses.filter((r) => location(r) === "/")).toHaveLength(1);
+        expect(responses.every((r) => r.statusCode < 500)).toBe(true);
+      } finally {
+        await setEnabledMethods(A.system.store, ["app"]);
+      }
     });
   },
 );
