@@ -8,7 +8,7 @@ export const REASONS: Record<Reason, { status: number; text: string }> = {
   expired: { status: 401, text: "Your sign-in has expired. Please sign in again." },
   wrong_step: { status: 409, text: "That step is not available now. Please continue below." },
   malformed_code: { status: 400, text: "Enter the 6-digit code." },
-  invalid_code: { status: 401, text: "That code is not valid. Check your app and try again." },
+  invalid_code: { status: 401, text: "That code is not valid. Check the code and try again." },
   too_many_codes: {
     status: 401,
     text: "Too many incorrect codes. Please sign in again.",

@@ -203,7 +203,7 @@ describe("wrong codes on the verification screen, in chromium with JavaScript", 
           await page.getByRole("button", { name: "Confirm" }).click();
           expect(path(page)).toBe("/login/verify");
           expect(await page.getByRole("alert").textContent()).toBe(
-            "That code is not valid. Check your app and try again.",
+            "That code is not valid. Check the code and try again.",
           );
           // The screen stays usable: the field is still there, labelled, and empty.
           expect(await unlabelledInputs(page)).toEqual([]);
