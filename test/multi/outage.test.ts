@@ -160,6 +160,37 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     expect((await signedIn.get(0, "/")).statusCode).toBe(200);
   });
 
+  test("an instance started while Redis is away starts, answers 503, and serves once Redis is back", async () => {
+    redisProxy.cut();
+    const pgUrl = new URL(database.url);
+    pgUrl.host = `127.0.0.1:${pgProxy.port}`;
+    const late = await startInstance(
+      "started-during-outage",
+      {
+        DATABASE_URL: pgUrl.toString(),
+        REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+        REDIS_PREFIX: redis.prefix,
+      },
+      clock,
+    );
+    try {
+      const down = await late.app.inject({ method: "GET", url: "/healthz" });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ status: "unavailable", reason: "redis" });
+      redisProxy.restore();
+      const started = Date.now();
+      let status = 0;
+      while (status !== 200 && Date.now() - started < 15_000) {
+        await sleep(100);
+        status = (await late.app.inject({ method: "GET", url: "/healthz" })).statusCode;
+      }
+      expect(status).toBe(200);
+    } finally {
+      redisProxy.restore();
+      await late.close();
+    }
+  });
+
   test("no unhandled rejection or uncaught exception during all of it", async () => {
     await sleep(200);
     expect(unhandled).toEqual([]);
