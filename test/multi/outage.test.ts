@@ -96,7 +96,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
   }
 
   /** Everything that needs the store answers 503, fast, with the clear page. */
-  async function expectUnavailable(signedIn: BalancedBrowser, reason: string) {
+  async function expectUnavailable(reason: string) {
     const started = Date.now();
     const b = new BalancedBrowser([instance]);
     const page = await b.get(0, "/login");
@@ -122,7 +122,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     const signedIn = new BalancedBrowser([instance]);
     expect(await signIn(signedIn)).toBe("/");
     pgProxy.cut();
-    await expectUnavailable(signedIn, "database");
+    await expectUnavailable("database");
     // A signed-in page needs the session table: 503, never 200 and never a redirect.
     expect((await signedIn.get(0, "/")).statusCode).toBe(503);
     pgProxy.restore();
@@ -132,9 +132,13 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
   });
 
   test("Redis cut: 503s and healthz 503 (no offline queue), no crash; restored: sign-in works again", async () => {
+    const signedIn = new BalancedBrowser([instance]);
+    expect(await signIn(signedIn)).toBe("/");
     redisProxy.cut();
     await sleep(50);
-    await expectUnavailable(new BalancedBrowser([instance]), "redis");
+    await expectUnavailable("redis");
+    // Sessions live in the database: people already signed in are not thrown out.
+    expect((await signedIn.get(0, "/")).statusCode).toBe(200);
     redisProxy.restore();
     await waitHealthy();
     expect(await signIn(new BalancedBrowser([instance]))).toBe("/");
@@ -142,7 +146,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
 
   test("Redis black-holed (no reset, no answer): commands time out, 503 within seconds, then recovery", async () => {
     redisProxy.stall();
-    await expectUnavailable(new BalancedBrowser([instance]), "redis");
+    await expectUnavailable("redis");
     redisProxy.restore();
     await waitHealthy();
     expect(await signIn(new BalancedBrowser([instance]))).toBe("/");
@@ -152,7 +156,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     const signedIn = new BalancedBrowser([instance]);
     expect(await signIn(signedIn)).toBe("/");
     pgProxy.stall();
-    await expectUnavailable(signedIn, "database");
+    await expectUnavailable("database");
     expect((await signedIn.get(0, "/")).statusCode).toBe(503);
     pgProxy.restore();
     await waitHealthy();
