@@ -81,7 +81,9 @@ export async function createSystem(
         ready: async () => {},
         close: async () => {},
       }
-    : openLimitStore(config, database);
+    : openLimitStore(config, database, (message) => {
+        if (config.logLevel !== "silent") process.stderr.write(`vestibule: ${message}\n`);
+      });
   await limitStore.ready();
   const limits = createLimits(config.limits, limitStore.backend);
   const hasher = await createPasswordHasher(config.hasher);

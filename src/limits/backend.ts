@@ -22,10 +22,21 @@ export interface LimitStore {
 export function openLimitStore(
   settings: { redisUrl: string | undefined; redisPrefix: string },
   database: OpenedDatabase,
-  onRedisError?: (err: Error) => void,
+  /** Told once when Redis goes away and once when it is back (not at every retry). */
+  log?: (message: string) => void,
 ): LimitStore {
   if (settings.redisUrl) {
-    const client: Redis = connectRedis(settings.redisUrl, { onError: onRedisError });
+    let down = false;
+    const client: Redis = connectRedis(settings.redisUrl, {
+      onError: (err) => {
+        if (!down) log?.(`redis unavailable (${err.message}); limits answer 503 until it returns`);
+        down = true;
+      },
+    });
+    client.on("ready", () => {
+      if (down) log?.("redis is back");
+      down = false;
+    });
     return {
       backend: { kind: "redis", client, prefix: settings.redisPrefix },
       kind: "redis",

@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, test } from "vitest";
+import type { OpenedDatabase } from "../store/open.js";
+import { openLimitStore } from "./backend.js";
+
+const sqliteDb = { dialect: "sqlite", sqlite: {} } as unknown as OpenedDatabase;
+const postgresDb = { dialect: "postgres", pool: {} } as unknown as OpenedDatabase;
+
+describe("openLimitStore", () => {
+  test("without Redis the counters go to the database: PostgreSQL's table or SQLite's", () => {
+    const none = { redisUrl: undefined, redisPrefix: "v:" };
+    expect(openLimitStore(none, postgresDb).backend.kind).toBe("postgres");
+    expect(openLimitStore(none, sqliteDb).backend.kind).toBe("sqlite");
+    expect(openLimitStore(none, postgresDb).kind).toBe("database");
+  });
+
+  test("Redis unreachable: fails fast, reports the outage once (not per retry), never throws", async () => {
+    const lines: string[] = [];
+    // Port 1 on loopback: connection refused at once, again at every retry.
+    const store = openLimitStore(
+      { redisUrl: "redis://127.0.0.1:1", redisPrefix: "v:" },
+      postgresDb,
+      (m) => lines.push(m),
+    );
+    try {
+      expect(store.kind).toBe("redis");
+      expect(store.backend).toMatchObject({ kind: "redis", prefix: "v:" });
+      const started = Date.now();
+      await store.ready(); // gives up after a few seconds instead of blocking start
+      await expect(store.ping()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(4500);
+      await sleep(600); // several reconnect attempts
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^redis unavailable/);
+    } finally {
+      await store.close();
+    }
+  });
+});
