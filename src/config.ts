@@ -32,10 +32,10 @@ export interface Config {
   limits: LimitRules;
   hasher: { maxConcurrent: number | undefined; maxQueued: number };
   logLevel: string;
-}
-
   /** SMTP_URL, SMS_PROVIDER…, code lifetime and send limits (delivery/config.ts). */
   delivery: DeliveryConfig;
+}
+
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
@@ -89,10 +89,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueued: int(env, "HASH_QUEUE", 64, 0, 10000),
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    delivery: loadDeliveryConfig(env, production),
   };
 }
 
-    delivery: loadDeliveryConfig(env, production),
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;

@@ -155,11 +155,11 @@ export async function createSystem(
     core,
     kit,
     staff,
+    delivery,
+    codeCore,
     limitStore,
     makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
     buildApp: (options = {}) =>
-    delivery,
-    codeCore,
       buildApp({
         kit,
         core,
