@@ -57,6 +57,9 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
       [A, B] = await Promise.all([startInstance("A", env, clock), startInstance("B", env, clock)]);
       both = [A, B];
       expect(A.system.limitStore.kind).toBe(setup.redis ? "redis" : "database");
+      // DATABASE_POOL_SIZE reaches the pool.
+      const db = A.system.database;
+      expect(db.dialect === "postgres" && db.pool.options.max).toBe(8);
     });
     afterAll(async () => {
       await Promise.all([A?.close(), B?.close()]);
