@@ -14,8 +14,8 @@ import type {
   UserListQuery,
   UserPatch,
 } from "../core/ports.js";
-import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
 import { createCodeQueries } from "./code-queries.js";
+import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
 import { createUserAdminQueries } from "./user-admin-queries.js";
 
 // Kysely on either dialect. Every single-use rule is one conditional statement whose
