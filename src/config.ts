@@ -54,6 +54,12 @@ export function loadConfig(env: Env = process.env): Config {
   } catch {
     throw new ConfigError(`PUBLIC_URL is not a URL: "${publicUrl}"`);
   }
+  if (production && parsedUrl.protocol !== "https:" && !isLoopbackHost(parsedUrl.hostname)) {
+    // Over plain http the cookies could not be Secure nor __Host-, and there is no HSTS.
+    throw new ConfigError(
+      `PUBLIC_URL must be https:// in production (got "${publicUrl}"); terminate TLS in front of Vestibule and set PUBLIC_URL to the address people use`,
+    );
+  }
   const databaseUrl = env.DATABASE_URL ?? "sqlite:./data/vestibule.db";
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError("DATABASE_URL must be sqlite:PATH or postgres://…");
@@ -91,6 +97,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     delivery: loadDeliveryConfig(env, production),
   };
+}
+
+/** localhost, 127.0.0.0/8 and [::1]: a trial or benchmark on one machine, never exposed. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
