@@ -28,6 +28,8 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
     close,
 
     async findUserByUsername(username) {
+      // PostgreSQL text cannot hold NUL (the query would fail); no username has one.
+      if (username.includes("\0")) return undefined;
       const row = await db
         .selectFrom("users")
         .selectAll()

@@ -17,8 +17,8 @@ export function createUserAdminQueries(db: Kysely<Database>): UserAdminQueries {
         .select("authenticators.confirmed_at as app_confirmed_at")
         .orderBy("users.username")
         .limit(query.limit);
-      if (query.after !== undefined) q = q.where("users.username", ">", query.after);
-      const prefix = query.prefix?.toLowerCase();
+      if (query.after !== undefined) q = q.where("users.username", ">", withoutNul(query.after));
+      const prefix = withoutNul(query.prefix ?? "").toLowerCase();
       if (prefix) q = q.where((eb) => prefixMatch(eb, prefix));
       const rows = await q.execute();
       return rows.map(
@@ -41,7 +41,7 @@ export function createUserAdminQueries(db: Kysely<Database>): UserAdminQueries {
 
     async countUsers(prefix) {
       let q = db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n"));
-      const p = prefix?.toLowerCase();
+      const p = withoutNul(prefix ?? "").toLowerCase();
       if (p) q = q.where((eb) => prefixMatch(eb, p));
       const row = await q.executeTakeFirstOrThrow();
       return Number(row.n);
@@ -67,25 +67,31 @@ function prefixMatch(eb: ExpressionBuilder<Database, "users">, prefix: string) {
   const upper = nextPrefix(prefix);
   const pattern = `${escapeLike(prefix)}%`;
   const email = sql<string>`lower(${sql.ref("users.email")})`;
-  return eb.or([
+  const within = (column: typeof email | "users.username") =>
     eb.and([
-      eb("users.username", ">=", prefix),
-      eb("users.username", "<", upper),
-      eb("users.username", "like", sql<string>`${pattern} escape '\\'`),
-    ]),
-    eb.and([
-      eb(email, ">=", prefix),
-      eb(email, "<", upper),
-      eb(email, "like", sql<string>`${pattern} escape '\\'`),
-    ]),
-  ]);
+      eb(column, ">=", prefix),
+      ...(upper === undefined ? [] : [eb(column, "<", upper)]),
+      eb(column, "like", sql<string>`${pattern} escape '\\'`),
+    ]);
+  return eb.or([within("users.username"), within(email)]);
 }
 
-/** The smallest string greater than every string starting with `prefix`: "ab" → "ac". */
-export function nextPrefix(prefix: string): string {
+/**
+ * The smallest string greater than every string starting with `prefix`: "ab" → "ac".
+ * Undefined when there is none (the prefix is all U+10FFFF): then no upper bound.
+ */
+export function nextPrefix(prefix: string): string | undefined {
   const chars = [...prefix];
-  const last = chars.pop() ?? "";
-  return chars.join("") + String.fromCodePoint((last.codePointAt(0) ?? 0) + 1);
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join("") + String.fromCodePoint(last + 1);
+  }
+  return undefined;
+}
+
+/** PostgreSQL text cannot hold NUL, and no stored name or address contains one. */
+function withoutNul(value: string): string {
+  return value.replace(/\0/g, "");
 }
 
 function escapeLike(value: string): string {

@@ -78,6 +78,14 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
     expect(await store.searchUsers({ prefix: "%", limit: 10 })).toEqual([]);
   });
 
+  it.runIf(enabled)("takes any text: NUL, the last code point, no crash", async () => {
+    expect((await store.searchUsers({ prefix: "an\0n", limit: 10 })).length).toBe(4);
+    expect(await store.searchUsers({ prefix: "z\u{10FFFF}", limit: 10 })).toEqual([]);
+    expect(await store.countUsers("\u{10FFFF}")).toBe(0);
+    expect(await store.searchUsers({ prefix: "", after: "zz\0", limit: 10 })).toEqual([]);
+    expect(await store.findUserByUsername("ann\0")).toBeUndefined();
+  });
+
   it.runIf(enabled)("pages by username without overlap or gaps", async () => {
     const seen: string[] = [];
     let after: string | undefined;
@@ -156,5 +164,8 @@ describe.runIf(services.postgres)("users search plan on PostgreSQL", () => {
 it("nextPrefix is the smallest string after every extension of the prefix", () => {
   expect(nextPrefix("ab")).toBe("ac");
   expect(nextPrefix("a")).toBe("b");
-  expect("abzzz" < nextPrefix("ab")).toBe(true);
+  expect("abzzz" < nextPrefix("ab")!).toBe(true);
+  // The last code point has no successor: carry to the one before, or no bound at all.
+  expect(nextPrefix("a\u{10FFFF}")).toBe("b");
+  expect(nextPrefix("\u{10FFFF}")).toBeUndefined();
 });
