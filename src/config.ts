@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname } from "node:path";
+import { ConfigError, type Env, int, numberList } from "./config-env.js";
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
 import { type DeliveryConfig, loadDeliveryConfig } from "./delivery/config.js";
 import type { LimitRules } from "./limits/rate-limits.js";
@@ -36,11 +37,7 @@ export interface Config {
   delivery: DeliveryConfig;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
-type Env = Record<string, string | undefined>;
+export { ConfigError };
 
 /** Environment → typed config. Every mistake throws at start, naming the variable to set. */
 export function loadConfig(env: Env = process.env): Config {
@@ -104,16 +101,6 @@ function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
 /**
  * TRUST_PROXY: the load balancers' addresses or CIDRs (and proxy-addr's names loopback,
  * linklocal, uniquelocal), comma-separated. X-Forwarded-For is believed only from them.
@@ -144,12 +131,8 @@ function redisPrefix(env: Env): string {
 
 /** NAME="points/windowSeconds/blockSeconds", e.g. LIMIT_PASSWORD_ACCOUNT=10/900/900. */
 function rule(env: Env, name: string, points: number, windowSeconds: number, blockSeconds: number) {
-  const raw = env[name];
-  if (!raw) return { points, windowSeconds, blockSeconds };
-  const parts = raw.split("/").map(Number);
-  if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new ConfigError(`${name} must be points/windowSeconds/blockSeconds, e.g. 10/900/900`);
-  }
+  const parts = numberList(env, name, 3, "points/windowSeconds/blockSeconds, e.g. 10/900/900");
+  if (!parts) return { points, windowSeconds, blockSeconds };
   const [p, w, b] = parts as [number, number, number];
   return { points: p, windowSeconds: w, blockSeconds: b };
 }

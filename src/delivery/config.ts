@@ -1,4 +1,4 @@
-import { ConfigError } from "../config.js";
+import { ConfigError, type Env, int, numberList } from "../config-env.js";
 import type { Method } from "../core/ports.js";
 import { DEFAULT_SEND_RULES, type SendRule, type SendRules } from "../limits/send-quota.js";
 
@@ -18,8 +18,6 @@ export interface DeliveryConfig {
   codeTtlMs: number;
   sendRules: SendRules;
 }
-
-type Env = Record<string, string | undefined>;
 
 export function loadDeliveryConfig(env: Env, production: boolean): DeliveryConfig {
   const smtp = smtpConfig(env);
@@ -106,24 +104,10 @@ function smsConfig(env: Env): SmsProviderConfig | undefined {
   throw new ConfigError(`SMS_PROVIDER must be twilio or webhook (got "${provider}")`);
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
 /** NAME="points/windowSeconds", e.g. LIMIT_CODE_USER=5/900. */
 function sendRule(env: Env, name: string, fallback: SendRule): SendRule {
-  const raw = env[name];
-  if (!raw) return fallback;
-  const parts = raw.split("/").map(Number);
-  if (parts.length !== 2 || !parts.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new ConfigError(`${name} must be points/windowSeconds, e.g. 5/900`);
-  }
+  const parts = numberList(env, name, 2, "points/windowSeconds, e.g. 5/900");
+  if (!parts) return fallback;
   const [points, windowSeconds] = parts as [number, number];
   return { points, windowSeconds };
 }
