@@ -2,10 +2,12 @@ import type { ChallengeCode, Mailer, SendQuota, SmsSender, User } from "./ports.
 import { DeliveryError } from "./ports.js";
 import { type Refusal, refuse } from "./reasons.js";
 import {
+  checkAppCode,
   checkCode,
   finishSecondFactor,
+  reserveAttempt,
   type SecondFactorDeps,
-  verifyAppCode,
+  usedCode,
   wrongCode,
 } from "./second-factor.js";
 import { hashToken, hmacHex, newToken, safeEqual } from "./secrets.js";
@@ -161,7 +163,7 @@ export async function sendCode(
 /**
  * Confirm on the verification screen: an emailed/SMS code when one is live on this
  * pending sign-in, else (or when it does not match) the authenticator app's code.
- * Either way a wrong code counts once.
+ * Either way the attempt is counted once, before either is checked (reserveAttempt).
  */
 export async function verifyCode(
   deps: CodeDeps,
@@ -173,33 +175,26 @@ export async function verifyCode(
   if (!loaded) return refuse("expired");
   const { challenge, user, methods } = loaded;
   if (challenge.state !== "verify") return refuse("wrong_step");
-  const stored = await liveCode(deps, loaded);
-  const appReady =
-    methods.includes("app") && !!(await deps.store.getAuthenticator(user.id))?.confirmedAt;
-  if (!stored || !methods.includes(stored.method)) {
-    if (appReady) return verifyAppCode(deps, token, code, ip);
-    const gate = await checkCode(deps, user, code);
-    if (gate) return gate;
-    return wrongCode(deps, challenge, user, ip);
-  }
-
   const gate = await checkCode(deps, user, code);
   if (gate) return gate;
+  const stored = await liveCode(deps, loaded);
+  const auth = methods.includes("app") ? await deps.store.getAuthenticator(user.id) : undefined;
+  const attempt = await reserveAttempt(deps, challenge, user);
+  if (!attempt.ok) return attempt;
+
   // Constant-time compare of the MACs, then one conditional UPDATE: a code is used once.
-  if (safeEqual(codeHmac(deps, user, code), stored.hmac)) {
+  if (
+    stored &&
+    methods.includes(stored.method) &&
+    safeEqual(codeHmac(deps, user, code), stored.hmac)
+  ) {
     if (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now())) {
       return finishSecondFactor(deps, challenge, user, ip, stored.method);
     }
     // The right code, used a moment ago by a concurrent submission: refused, but not a
-    // guess, so not counted (as with a reused app code).
-    await deps.audit({
-      type: "second_factor_failed",
-      userId: user.id,
-      ip,
-      detail: { method: stored.method, reused: true },
-    });
-    return refuse("invalid_code");
+    // guess, so its attempt is given back (as with a reused app code).
+    return usedCode(deps, challenge, user, ip, attempt, { method: stored.method });
   }
-  if (appReady) return verifyAppCode(deps, token, code, ip);
-  return wrongCode(deps, challenge, user, ip);
+  if (auth?.confirmedAt) return checkAppCode(deps, { challenge, user, auth }, code, ip, attempt);
+  return wrongCode(deps, challenge, user, ip, attempt);
 }

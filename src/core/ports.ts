@@ -172,6 +172,13 @@ export interface Store {
   ): Promise<boolean>;
   /** Counts one wrong code; returns the new count, or undefined when the challenge is gone. */
   addFailedCode(idHash: string): Promise<number | undefined>;
+  /**
+   * Reserves one code attempt on a pending sign-in before the code is checked, in one
+   * statement: the new count iff it was below `max`, else undefined (also when gone).
+   */
+  reserveCodeAttempt(idHash: string, max: number): Promise<number | undefined>;
+  /** Gives a reserved attempt back (not checked after all, or a right code used already). */
+  refundCodeAttempt(idHash: string): Promise<void>;
   /** Deletes and returns the challenge: succeeds for exactly one caller. */
   takeChallenge(idHash: string, state: ChallengeState): Promise<Challenge | undefined>;
   deleteChallenge(idHash: string): Promise<void>;
@@ -216,12 +223,31 @@ export interface Store {
 /** Outcome of a throttled attempt. */
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterMs: number };
 
+/**
+ * A reserved attempt: refused, or allowed; `blockedForMs` is set when this attempt took
+ * the last point, so the key is now blocked for that long (e.g. a wrong code locks).
+ */
+export type Reservation =
+  | { allowed: true; blockedForMs?: number }
+  | { allowed: false; retryAfterMs: number };
+
 /** A counter that blocks a key after too many hits in a window. */
 export interface Limiter {
   /** Is the key blocked now? Does not count. */
   check(key: string): Promise<LimitResult>;
   /** Counts one hit; reports whether the key is now blocked. */
   hit(key: string): Promise<LimitResult>;
+  /**
+   * Counts one attempt BEFORE the work it guards: allowed iff the count after it is at
+   * most `points`, so however many race, at most `points` attempts run per block.
+   */
+  consume(key: string): Promise<Reservation>;
+  /**
+   * Gives one consumed attempt back (it turned out not to be a guess, or failed on our
+   * side). `startedBlock`: that attempt took the last point (blockedForMs), so its block
+   * is lifted too.
+   */
+  refund(key: string, startedBlock?: boolean): Promise<void>;
   /** Forgets the key (after a success, or a supervisor's reset). */
   reset(key: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Challenge, User } from "./ports.js";
+import type { Authenticator, Challenge, User } from "./ports.js";
 import { type Refusal, refuse } from "./reasons.js";
 import type { SecretBox } from "./secrets.js";
 import type { LoadedChallenge, Next, SignInDeps } from "./signin.js";
@@ -64,10 +64,12 @@ export async function confirmSetup(
   const auth = await deps.store.getAuthenticator(user.id);
   if (!auth || auth.confirmedAt) return refuse("wrong_step");
 
+  const attempt = await reserveAttempt(deps, challenge, user);
+  if (!attempt.ok) return attempt;
   const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
-  if (step === null) return wrongCode(deps, challenge, user, ip);
+  if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
   if (!(await deps.store.confirmAuthenticator(user.id, step, deps.clock.now()))) {
-    return usedCode(deps, user, ip);
+    return usedCode(deps, challenge, user, ip, attempt);
   }
   await deps.store.deleteChallenge(challenge.idHash);
   await deps.limits.secondFactor.reset(user.id);
@@ -90,12 +92,27 @@ export async function verifyAppCode(
   if (gate) return gate;
   const auth = await deps.store.getAuthenticator(user.id);
   if (!auth?.confirmedAt) return refuse("wrong_step");
+  const attempt = await reserveAttempt(deps, challenge, user);
+  if (!attempt.ok) return attempt;
+  return checkAppCode(deps, { challenge, user, auth }, code, ip, attempt);
+}
 
+/** An app code on an attempt reserved already: wrong, used already, or signs in. */
+export async function checkAppCode(
+  deps: SecondFactorDeps,
+  target: { challenge: Challenge; user: User; auth: Authenticator },
+  code: string,
+  ip: string,
+  attempt: Attempt,
+): Promise<Next | Refusal> {
+  const { challenge, user, auth } = target;
   const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
-  if (step === null) return wrongCode(deps, challenge, user, ip);
+  if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
   // The compare-and-swap on the last used step lets exactly one of many concurrent
   // submissions of one code through, on any number of instances.
-  if (!(await deps.store.useTotpStep(user.id, step))) return usedCode(deps, user, ip);
+  if (!(await deps.store.useTotpStep(user.id, step))) {
+    return usedCode(deps, challenge, user, ip, attempt);
+  }
   return finishSecondFactor(deps, challenge, user, ip, "app");
 }
 
@@ -113,7 +130,10 @@ export async function finishSecondFactor(
   return startSession(deps, user, ip, method);
 }
 
-/** Throttle order: is the account's second factor locked? is the code well formed? */
+/**
+ * Throttle order, first part: is the account's second factor locked? is the code well
+ * formed? Neither counts: a malformed code is not a guess. reserveAttempt comes next.
+ */
 export async function checkCode(
   deps: SignInDeps,
   user: User,
@@ -125,33 +145,88 @@ export async function checkCode(
   return undefined;
 }
 
+/** One code attempt, counted on the pending sign-in and on the account before checking. */
+export interface Attempt {
+  ok: true;
+  /** The pending sign-in's count, this attempt included. */
+  failed: number;
+  /** Set when this attempt took the account's last point: a wrong code locks this long. */
+  lockMs?: number;
+}
+
 /**
- * A valid code whose time step was used already (a double submission, a replay):
- * refused (RFC 6238 §5.2) with the same words as a wrong code, but not counted as a
- * guess. Counting it let the losers of a race of one code end the pending sign-in the
+ * Throttle order, second part: one attempt is reserved on the pending sign-in, then on
+ * the account, BEFORE the code is checked. Counting after the check let N parallel
+ * guesses all pass a limit none of them had raised yet (200 checked against 5). Now at
+ * most maxWrongCodesPerChallenge codes are checked per pending sign-in, and at most the
+ * account limit's points per block, however many race, on any number of instances.
+ */
+export async function reserveAttempt(
+  deps: SignInDeps,
+  challenge: Challenge,
+  user: User,
+): Promise<Attempt | Refusal> {
+  const max = deps.settings.maxWrongCodesPerChallenge;
+  const failed = await deps.store.reserveCodeAttempt(challenge.idHash, max);
+  if (failed === undefined) {
+    // All its attempts are taken by requests still in flight (or it is gone). Refused
+    // unchecked, like a wrong code, and not ended here: those attempts end it if they
+    // are wrong, and a racing loser must not end the winner's sign-in.
+    const alive = await deps.store.findChallenge(challenge.idHash, deps.clock.now());
+    return refuse(alive ? "invalid_code" : "expired");
+  }
+  const account = await deps.limits.secondFactor.consume(user.id);
+  if (!account.allowed) {
+    // Not checked, so not a guess on this sign-in either.
+    await deps.store.refundCodeAttempt(challenge.idHash);
+    return refuse("second_factor_locked", account.retryAfterMs);
+  }
+  return account.blockedForMs === undefined
+    ? { ok: true, failed }
+    : { ok: true, failed, lockMs: account.blockedForMs };
+}
+
+/**
+ * A valid code that was used already (a double submission, a replay): refused (RFC 6238
+ * §5.2) with the same words as a wrong code, but not a guess, so its attempt is given
+ * back. Counting it let the losers of a race of one code end the pending sign-in the
  * winner was finishing (5 "wrong" codes) and lock the account's second factor.
  */
-async function usedCode(deps: SignInDeps, user: User, ip: string): Promise<Refusal> {
-  await deps.audit({ type: "second_factor_failed", userId: user.id, ip, detail: { reused: true } });
+export async function usedCode(
+  deps: SignInDeps,
+  challenge: Challenge,
+  user: User,
+  ip: string,
+  attempt: Attempt,
+  detail: Record<string, unknown> = {},
+): Promise<Refusal> {
+  await deps.store.refundCodeAttempt(challenge.idHash);
+  await deps.limits.secondFactor.refund(user.id, attempt.lockMs !== undefined);
+  await deps.audit({
+    type: "second_factor_failed",
+    userId: user.id,
+    ip,
+    detail: { ...detail, reused: true },
+  });
   return refuse("invalid_code");
 }
 
-/** Counts a wrong code on the pending sign-in and on the account. */
+/** A wrong code, counted already by reserveAttempt: at a limit it locks or ends the sign-in. */
 export async function wrongCode(
   deps: SignInDeps,
   challenge: Challenge,
   user: User,
   ip: string,
+  attempt: Attempt,
 ): Promise<Refusal> {
-  const failed = await deps.store.addFailedCode(challenge.idHash);
-  const lock = await deps.limits.secondFactor.hit(user.id);
+  const { failed } = attempt;
   await deps.audit({ type: "second_factor_failed", userId: user.id, ip, detail: { failed } });
-  if (!lock.allowed) {
+  if (attempt.lockMs !== undefined) {
     await deps.store.deleteChallenge(challenge.idHash);
     await deps.audit({ type: "second_factor_locked", userId: user.id, ip });
-    return refuse("second_factor_locked", lock.retryAfterMs);
+    return refuse("second_factor_locked", attempt.lockMs);
   }
-  if (failed === undefined || failed >= deps.settings.maxWrongCodesPerChallenge) {
+  if (failed >= deps.settings.maxWrongCodesPerChallenge) {
     await deps.store.deleteChallenge(challenge.idHash);
     await deps.audit({ type: "challenge_ended", userId: user.id, ip, detail: { failed } });
     return refuse("too_many_codes");

@@ -47,7 +47,13 @@ export interface LoadedChallenge {
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
 
-/** Step 1: username and password. Unknown user and wrong password look the same. */
+/**
+ * Step 1: username and password. Unknown user and wrong password look the same.
+ * Throttle order: blocked? → well formed? → one attempt taken on the address and on the
+ * typed username → argon2 → on success the account's count is reset and the address's
+ * attempt given back. Taking the attempts after argon2 let every one of N parallel
+ * guesses through a limit none of them had raised yet.
+ */
 export async function submitPassword(
   deps: SignInDeps,
   input: { username: string; password: string; ip: string },
@@ -56,19 +62,32 @@ export async function submitPassword(
   const username = normalizeUsername(input.username).slice(0, MAX_USERNAME);
   const ipKey = `ip:${input.ip}`;
   const accountKey = `u:${username}`;
+  const throttled = async (retryAfterMs: number): Promise<Refusal> => {
+    await audit({ type: "password_throttled", username, ip: input.ip });
+    return refuse("throttled", retryAfterMs);
+  };
   for (const [limiter, key] of [
     [limits.passwordByIp, ipKey],
     [limits.passwordByAccount, accountKey],
   ] as const) {
     const state = await limiter.check(key);
-    if (!state.allowed) {
-      await audit({ type: "password_throttled", username, ip: input.ip });
-      return refuse("throttled", state.retryAfterMs);
-    }
+    if (!state.allowed) return throttled(state.retryAfterMs);
   }
   if (username === "" || input.password === "" || input.password.length > MAX_PASSWORD) {
     return refuse("bad_credentials");
   }
+
+  const byIp = await limits.passwordByIp.consume(ipKey);
+  if (!byIp.allowed) return throttled(byIp.retryAfterMs);
+  const byAccount = await limits.passwordByAccount.consume(accountKey);
+  if (!byAccount.allowed) {
+    await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
+    return throttled(byAccount.retryAfterMs);
+  }
+  const giveBack = async (): Promise<void> => {
+    await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
+    await limits.passwordByAccount.refund(accountKey, byAccount.blockedForMs !== undefined);
+  };
 
   let user: User | undefined;
   let passwordOk = false;
@@ -76,14 +95,21 @@ export async function submitPassword(
     user = await store.findUserByUsername(username);
     if (user) passwordOk = await hasher.verify(user.passwordHash, input.password);
     else await hasher.verifyDummy(input.password);
+    // argon2 took a while: Force New Password, a new password or deactivation may have
+    // happened meanwhile. Decide on the account as it is now, not as it was read.
+    if (user && passwordOk) {
+      const now = await store.findUserById(user.id);
+      if (now?.passwordHash !== user.passwordHash) passwordOk = false;
+      user = now;
+    }
   } catch (err) {
+    // Our fault, not the user's: the attempts are given back (better-auth's restore()).
+    await giveBack();
     if (err instanceof HasherBusyError) return refuse("busy");
     throw err;
   }
 
   if (!user || !passwordOk || !user.active) {
-    const byIp = await limits.passwordByIp.hit(ipKey);
-    const byAccount = await limits.passwordByAccount.hit(accountKey);
     await audit({
       type: "signin_failed",
       userId: user?.id ?? null,
@@ -94,13 +120,14 @@ export async function submitPassword(
         why: !user ? "unknown_user" : !passwordOk ? "wrong_password" : "inactive",
       },
     });
-    if (!byAccount.allowed || !byIp.allowed) {
+    if (byAccount.blockedForMs !== undefined || byIp.blockedForMs !== undefined) {
       await audit({ type: "password_throttled", userId: user?.id ?? null, username, ip: input.ip });
     }
     return refuse("bad_credentials");
   }
 
   await limits.passwordByAccount.reset(accountKey);
+  await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
   return enterNextStep(deps, user, undefined, input.ip);
 }
 

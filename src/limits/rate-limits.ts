@@ -99,7 +99,9 @@ export function createLimiter(name: string, rule: LimitRule, backend: LimitBacke
 
 /**
  * Our Limiter over a rate-limiter-flexible one. A key is blocked once its count
- * reaches `points`; the block then lasts blockSeconds. Store errors propagate, so a
+ * reaches `points`; the block then lasts blockSeconds. `hit` counts after the work
+ * (the hit that reaches the limit reports the block); `consume` counts before it (the
+ * attempt that reaches the limit is still allowed, the next is not). Store errors propagate, so a
  * request whose limit cannot be checked fails closed (503), never open.
  */
 export function wrap(rl: RateLimiterAbstract, rule: LimitRule): Limiter {
@@ -124,6 +126,33 @@ export function wrap(rl: RateLimiterAbstract, rule: LimitRule): Limiter {
         res = await rl.block(key, rule.blockSeconds);
       }
       return blocked(res);
+    },
+    async consume(key) {
+      let res: RateLimiterRes;
+      try {
+        res = await rl.consume(key, 1);
+      } catch (err) {
+        if (!(err instanceof RateLimiterRes)) throw err;
+        // Over the limit: refused, and the guarded work does not run. A racer that lands
+        // here before the block below is written sees the window's end; report the block's.
+        const wait = Math.min(err.msBeforeNext, rule.blockSeconds * 1000);
+        return { allowed: false, retryAfterMs: Math.max(wait, 1000) };
+      }
+      if (res.consumedPoints < rule.points) return { allowed: true };
+      // The attempt that takes the last point still runs; it starts a block of its own
+      // length, so the next attempt is refused whatever this one turns out to be.
+      const block = await rl.block(key, rule.blockSeconds);
+      return { allowed: true, blockedForMs: Math.max(block.msBeforeNext, 1000) };
+    },
+    async refund(key, startedBlock = false) {
+      const res = await rl.reward(key, 1);
+      // A reset between the consume and this refund leaves -1: forget the key instead of
+      // keeping a spare attempt for later.
+      if (res.consumedPoints < 0) await rl.delete(key);
+      else if (startedBlock && res.consumedPoints >= rule.points) {
+        // The block was this attempt's doing: lift it, keeping the attempts before it.
+        await rl.set(key, rule.points - 1, rule.windowSeconds);
+      }
     },
     async reset(key) {
       await rl.delete(key);

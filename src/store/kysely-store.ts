@@ -14,6 +14,7 @@ import type {
   UserListQuery,
   UserPatch,
 } from "../core/ports.js";
+import { createAttemptQueries } from "./attempt-queries.js";
 import { createCodeQueries } from "./code-queries.js";
 import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
 import { createUserAdminQueries } from "./user-admin-queries.js";
@@ -285,6 +286,7 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
 
     ...createUserAdminQueries(db),
     ...createCodeQueries(db),
+    ...createAttemptQueries(db),
 
     async appendAudit(e: AuditEvent) {
       await db

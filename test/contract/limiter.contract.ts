@@ -59,6 +59,69 @@ export function limiterContract(
       expect((await l.hit(key)).allowed).toBe(false);
     });
 
+    test("consume counts before the work: the attempt taking the last point runs and blocks", async () => {
+      const l = limiter();
+      const key = randomUUID();
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      const last = await l.consume(key);
+      expect(last.allowed).toBe(true);
+      const blockedFor = last.allowed ? last.blockedForMs : undefined;
+      expect(blockedFor).toBeGreaterThan(100_000);
+      expect(blockedFor).toBeLessThanOrEqual(120_000);
+      expect((await l.check(key)).allowed).toBe(false);
+      const refused = await l.consume(key);
+      expect(refused.allowed).toBe(false);
+      if (!refused.allowed) expect(refused.retryAfterMs).toBeLessThanOrEqual(120_000);
+    });
+
+    test("concurrent consumes: exactly `points` are allowed, and one of them starts the block", async () => {
+      const l = limiter({ points: 10, windowSeconds: 3600, blockSeconds: 60 });
+      const key = randomUUID();
+      const results = await Promise.all(Array.from({ length: 40 }, () => l.consume(key)));
+      const allowed = results.filter((r) => r.allowed);
+      expect(allowed).toHaveLength(10);
+      expect(allowed.filter((r) => r.allowed && r.blockedForMs !== undefined)).toHaveLength(1);
+      for (const r of results) if (!r.allowed) expect(r.retryAfterMs).toBeLessThanOrEqual(60_000);
+      expect((await l.check(key)).allowed).toBe(false);
+    });
+
+    test("refund gives one attempt back; after a reset it leaves no spare attempt", async () => {
+      const l = limiter();
+      const key = randomUUID();
+      await l.consume(key);
+      await l.consume(key);
+      await l.refund(key);
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      expect((await l.consume(key)).allowed && (await l.check(key)).allowed).toBe(false);
+      await l.reset(key);
+      await l.refund(key); // a loser's refund arriving after the winner's reset
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      const third = await l.consume(key);
+      expect(third.allowed && third.blockedForMs).toBeGreaterThan(0);
+    });
+
+    test("refund of the attempt that started the block lifts it; any other refund does not", async () => {
+      const l = limiter();
+      const key = randomUUID();
+      await l.consume(key);
+      await l.consume(key);
+      expect((await l.consume(key)).allowed).toBe(true);
+      await l.refund(key); // not the one that blocked: the block stays
+      expect((await l.check(key)).allowed).toBe(false);
+      const other = randomUUID();
+      await l.consume(other);
+      await l.consume(other);
+      const last = await l.consume(other);
+      expect(last.allowed && last.blockedForMs).toBeGreaterThan(0);
+      await l.refund(other, true);
+      expect(await l.check(other)).toEqual({ allowed: true });
+      // The two attempts before it still count: the next one is the last again.
+      const again = await l.consume(other);
+      expect(again.allowed && again.blockedForMs).toBeGreaterThan(0);
+    });
+
     test("the window passes: a key below the limit starts again", async () => {
       const l = limiter({ points: 2, windowSeconds: 1, blockSeconds: 1 });
       const key = randomUUID();
@@ -81,6 +144,19 @@ export function limiterContract(
         expect((await onB.check(key)).allowed).toBe(false);
         await onB.reset(key);
         expect(await onA.check(key)).toEqual({ allowed: true });
+      });
+
+      test("two instances share consumes: racing on both, `points` attempts in all", async () => {
+        const { backend, other } = get();
+        const limiterName = `c${randomUUID().slice(0, 8)}`;
+        const rule = { points: 10, windowSeconds: 60, blockSeconds: 60 };
+        const onA = createLimiter(limiterName, rule, backend);
+        const onB = createLimiter(limiterName, rule, other!);
+        const key = randomUUID();
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 ? onA : onB).consume(key)),
+        );
+        expect(results.filter((r) => r.allowed)).toHaveLength(10);
       });
     }
   });

@@ -183,6 +183,29 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       expect(await store.findChallenge(d.idHash, NOW)).toBeUndefined();
     });
 
+    test("code attempts are reserved atomically: of 30 racing on two instances, `max` get one", async () => {
+      const { store, other } = get();
+      const user = await addUser("attempts");
+      const c = challenge(user.id);
+      await store.createChallenge(c);
+      const reserved = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? other : store).reserveCodeAttempt(c.idHash, 5),
+        ),
+      );
+      expect(reserved.filter((n) => n !== undefined).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect((await store.findChallenge(c.idHash, NOW))?.failedCodes).toBe(5);
+      // A refund frees exactly one attempt again; it never goes below zero.
+      await other.refundCodeAttempt(c.idHash);
+      expect(await store.reserveCodeAttempt(c.idHash, 5)).toBe(5);
+      expect(await store.reserveCodeAttempt(c.idHash, 5)).toBeUndefined();
+      const d = challenge(user.id);
+      await store.createChallenge(d);
+      await store.refundCodeAttempt(d.idHash);
+      expect((await store.findChallenge(d.idHash, NOW))?.failedCodes).toBe(0);
+      expect(await store.reserveCodeAttempt(randomUUID(), 5)).toBeUndefined();
+    });
+
     test("sessions: visible to every instance until deleted or expired", async () => {
       const { store, other } = get();
       const user = await addUser("sess");
