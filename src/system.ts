@@ -170,6 +170,7 @@ export async function createSystem(
         plugins: [staff.routes, codes.plugin],
         codeOptions: codes.codeOptions,
         verifyCode: codes.verifyCode,
+        enteredVerify: codes.enteredVerify,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         ...options,
       }),

@@ -147,17 +147,24 @@ export interface Store {
   setSetting(key: string, value: string): Promise<void>;
 
   getAuthenticator(userId: string): Promise<Authenticator | undefined>;
-  /** Inserts a pending authenticator unless one exists; returns whichever is stored. */
-  ensurePendingAuthenticator(
-    userId: string,
-    secretBox: string,
-    now: number,
-  ): Promise<Authenticator>;
+  /** The set-up key (a SecretBox) of a pending sign-in in `setup_app`, if it has one. */
+  getChallengeSecret(idHash: string): Promise<string | undefined>;
   /**
-   * Confirms the pending authenticator and records `step` as used, in one statement.
-   * False when it was confirmed already or the step is not newer than the last used.
+   * Puts a set-up key on a pending sign-in in `setup_app` unless it has one; returns
+   * whichever is stored (undefined when the challenge is gone or at another step).
    */
-  confirmAuthenticator(userId: string, step: number, now: number): Promise<boolean>;
+  setChallengeSecret(idHash: string, secretBox: string): Promise<string | undefined>;
+  /**
+   * Makes the challenge's set-up key (iff it is still `secretBox`, the challenge alive in
+   * `setup_app`) the user's confirmed authenticator and records `step` as used, in one
+   * statement. False when the user has a confirmed authenticator already: true once.
+   */
+  confirmAuthenticator(input: {
+    challengeIdHash: string;
+    secretBox: string;
+    step: number;
+    now: number;
+  }): Promise<boolean>;
   /** RFC 6238 §5.2: records `step` as used iff it is newer than the last one. */
   useTotpStep(userId: string, step: number): Promise<boolean>;
 

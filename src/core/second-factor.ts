@@ -1,6 +1,6 @@
 import type { Authenticator, Challenge, User } from "./ports.js";
 import { type Refusal, refuse } from "./reasons.js";
-import type { SecretBox } from "./secrets.js";
+import { type SecretBox, totpSecretAad } from "./secrets.js";
 import type { LoadedChallenge, Next, SignInDeps } from "./signin.js";
 import { loadChallenge, startSession } from "./signin.js";
 import { generateTotpSecret, groupSecret, matchTotpStep, totpUri } from "./totp.js";
@@ -18,8 +18,10 @@ export interface SetupKey {
 }
 
 /**
- * The set-up screen's key. The pending secret is kept (encrypted) per user, so a
- * reload, or a new sign-in before confirming, shows the same key.
+ * The set-up screen's key. It is kept (sealed) on the pending sign-in, made on its first
+ * view: a reload of this sign-in shows the same key, a new sign-in gets a new one. So a
+ * key seen by someone who held the password earlier (a temporary password, the one
+ * before Force New Password) is never the key the user later confirms.
  */
 export async function setupKey(
   deps: SecondFactorDeps,
@@ -27,16 +29,16 @@ export async function setupKey(
 ): Promise<SetupKey | Refusal> {
   const { challenge, user } = loaded;
   if (challenge.state !== "setup_app") return refuse("wrong_step");
-  const existing = await deps.store.getAuthenticator(user.id);
-  if (existing?.confirmedAt) return refuse("wrong_step");
-  const auth =
-    existing ??
-    (await deps.store.ensurePendingAuthenticator(
-      user.id,
-      deps.box.seal(generateTotpSecret(deps.random)),
-      deps.clock.now(),
+  if ((await deps.store.getAuthenticator(user.id))?.confirmedAt) return refuse("wrong_step");
+  const aad = totpSecretAad(user.id);
+  const sealed =
+    (await deps.store.getChallengeSecret(challenge.idHash)) ??
+    (await deps.store.setChallengeSecret(
+      challenge.idHash,
+      deps.box.seal(generateTotpSecret(deps.random), aad),
     ));
-  const secret = deps.box.open(auth.secretBox);
+  if (!sealed) return refuse("expired");
+  const secret = deps.box.open(sealed, aad);
   return {
     ok: true,
     secret,
@@ -61,16 +63,25 @@ export async function confirmSetup(
   if (challenge.state !== "setup_app") return refuse("wrong_step");
   const gate = await checkCode(deps, user, code);
   if (gate) return gate;
-  const auth = await deps.store.getAuthenticator(user.id);
-  if (!auth || auth.confirmedAt) return refuse("wrong_step");
+  if ((await deps.store.getAuthenticator(user.id))?.confirmedAt) return refuse("wrong_step");
+  // The key this sign-in showed; none yet (Save before Show QR code): nothing to confirm.
+  const sealed = await deps.store.getChallengeSecret(challenge.idHash);
+  if (!sealed) return refuse("wrong_step");
 
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
-  const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
+  const secret = deps.box.open(sealed, totpSecretAad(user.id));
+  const step = matchTotpStep(secret, code, deps.clock.now());
   if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
-  if (!(await deps.store.confirmAuthenticator(user.id, step, deps.clock.now()))) {
-    return usedCode(deps, challenge, user, ip, attempt);
-  }
+  // One statement copies this challenge's key into the user's authenticator and uses
+  // the step: of racing Saves (any tab, any instance) exactly one confirms.
+  const confirmed = await deps.store.confirmAuthenticator({
+    challengeIdHash: challenge.idHash,
+    secretBox: sealed,
+    step,
+    now: deps.clock.now(),
+  });
+  if (!confirmed) return usedCode(deps, challenge, user, ip, attempt);
   await deps.store.deleteChallenge(challenge.idHash);
   await deps.limits.secondFactor.reset(user.id);
   await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
@@ -106,7 +117,8 @@ export async function checkAppCode(
   attempt: Attempt,
 ): Promise<Next | Refusal> {
   const { challenge, user, auth } = target;
-  const step = matchTotpStep(deps.box.open(auth.secretBox), code, deps.clock.now());
+  const secret = deps.box.open(auth.secretBox, totpSecretAad(user.id));
+  const step = matchTotpStep(secret, code, deps.clock.now());
   if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
   // The compare-and-swap on the last used step lets exactly one of many concurrent
   // submissions of one code through, on any number of instances.

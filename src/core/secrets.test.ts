@@ -8,6 +8,7 @@ import {
   keyId,
   newToken,
   safeEqual,
+  totpSecretAad,
 } from "./secrets.js";
 
 const random: Random = {
@@ -35,16 +36,17 @@ describe("deriveKey", () => {
 
 describe("secret box (AES-256-GCM)", () => {
   const box = createSecretBox([keyFor(OLD)], random);
+  const AAD = totpSecretAad("user-1");
 
   it("round-trips, and the box does not contain the plaintext", () => {
-    const sealed = box.seal("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    const sealed = box.seal("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", AAD);
     expect(sealed).not.toContain("JBSWY3DP");
     expect(sealed.startsWith(`v1.${keyFor(OLD).id}.`)).toBe(true);
-    expect(box.open(sealed)).toBe("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    expect(box.open(sealed, AAD)).toBe("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
   });
 
   it("uses a fresh IV: the same plaintext seals differently", () => {
-    expect(box.seal("same")).not.toBe(box.seal("same"));
+    expect(box.seal("same", AAD)).not.toBe(box.seal("same", AAD));
   });
 
   it.each([
@@ -52,37 +54,45 @@ describe("secret box (AES-256-GCM)", () => {
     ["tag", 3],
     ["iv", 2],
   ])("refuses a box whose %s was changed", (_part, index) => {
-    const parts = box.seal("JBSWY3DPEHPK3PXP").split(".");
+    const parts = box.seal("JBSWY3DPEHPK3PXP", AAD).split(".");
     const bytes = Buffer.from(parts[index]!, "base64url");
     bytes[0] = bytes[0]! ^ 1;
     parts[index] = bytes.toString("base64url");
-    expect(() => box.open(parts.join("."))).toThrow();
+    expect(() => box.open(parts.join("."), AAD)).toThrow();
   });
 
   it("refuses an unknown key id, version or a truncated box", () => {
-    const parts = box.seal("x").split(".");
-    expect(() => box.open(["v1", "nokey", ...parts.slice(2)].join("."))).toThrow();
-    expect(() => box.open(["v9", ...parts.slice(1)].join("."))).toThrow();
-    expect(() => box.open(parts.slice(0, 3).join("."))).toThrow();
-    expect(() => box.open("")).toThrow();
+    const parts = box.seal("x", AAD).split(".");
+    expect(() => box.open(["v1", "nokey", ...parts.slice(2)].join("."), AAD)).toThrow();
+    expect(() => box.open(["v9", ...parts.slice(1)].join("."), AAD)).toThrow();
+    expect(() => box.open(parts.slice(0, 3).join("."), AAD)).toThrow();
+    expect(() => box.open("", AAD)).toThrow();
   });
 
   it("refuses a box sealed for another purpose (AAD)", () => {
-    const other = createSecretBox([keyFor(OLD)], random, "vestibule:other");
-    expect(() => box.open(other.seal("x"))).toThrow();
+    expect(() => box.open(box.seal("x", "vestibule:other"), AAD)).toThrow();
+  });
+
+  it("a user's TOTP box copied onto another user's row does not open there", () => {
+    const mallorys = box.seal("JBSWY3DPEHPK3PXP", totpSecretAad("mallory-id"));
+    expect(box.open(mallorys, totpSecretAad("mallory-id"))).toBe("JBSWY3DPEHPK3PXP");
+    expect(() => box.open(mallorys, totpSecretAad("victim-id"))).toThrow();
+    // Ids that differ only by a prefix do not share a binding either.
+    expect(() => box.open(mallorys, totpSecretAad("mallory-i"))).toThrow();
+    expect(totpSecretAad("u1")).toBe("totp:u1");
   });
 
   it("rotation: a box sealed under the old key opens when the old key is listed second", () => {
-    const sealedOld = createSecretBox([keyFor(OLD)], random).seal("OLDSECRET");
+    const sealedOld = createSecretBox([keyFor(OLD)], random).seal("OLDSECRET", AAD);
     const rotated = createSecretBox([keyFor(NEW), keyFor(OLD)], random);
-    expect(rotated.open(sealedOld)).toBe("OLDSECRET");
+    expect(rotated.open(sealedOld, AAD)).toBe("OLDSECRET");
     // New boxes are sealed under the new (first) key…
-    const sealedNew = rotated.seal("NEWSECRET");
+    const sealedNew = rotated.seal("NEWSECRET", AAD);
     expect(sealedNew.split(".")[1]).toBe(keyFor(NEW).id);
     // …which the old-key-only box cannot open.
-    expect(() => createSecretBox([keyFor(OLD)], random).open(sealedNew)).toThrow();
+    expect(() => createSecretBox([keyFor(OLD)], random).open(sealedNew, AAD)).toThrow();
     // Dropping the old key makes old boxes unreadable.
-    expect(() => createSecretBox([keyFor(NEW)], random).open(sealedOld)).toThrow();
+    expect(() => createSecretBox([keyFor(NEW)], random).open(sealedOld, AAD)).toThrow();
   });
 
   it("needs at least one key", () => {

@@ -40,22 +40,25 @@ const BOX_VERSION = "v1";
 /**
  * AES-256-GCM for secrets at rest (TOTP keys). Format: v1.<keyId>.<iv>.<tag>.<ciphertext>,
  * base64url parts. The key id lets an operator rotate SECRET_KEY and still read old boxes.
+ * `aad` (authenticated, not stored) binds a box to what it belongs to, e.g. its user: a
+ * box copied to another row does not open there.
  */
 export interface SecretBox {
-  seal(plaintext: string): string;
-  open(box: string): string;
+  seal(plaintext: string, aad: string): string;
+  open(box: string, aad: string): string;
 }
 
-export function createSecretBox(
-  keys: { id: string; key: Buffer }[],
-  random: Random,
-  aad = "vestibule:totp",
-): SecretBox {
+/** The AAD of a user's TOTP secret: someone who can write the database cannot move it. */
+export function totpSecretAad(userId: string): string {
+  return `totp:${userId}`;
+}
+
+export function createSecretBox(keys: { id: string; key: Buffer }[], random: Random): SecretBox {
   const current = keys[0];
   if (!current) throw new Error("createSecretBox needs at least one key");
   const byId = new Map(keys.map((k) => [k.id, k.key]));
   return {
-    seal(plaintext) {
+    seal(plaintext, aad) {
       const iv = random.bytes(12);
       const cipher = createCipheriv("aes-256-gcm", current.key, iv);
       cipher.setAAD(Buffer.from(aad));
@@ -65,7 +68,7 @@ export function createSecretBox(
         .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
         .join(".");
     },
-    open(box) {
+    open(box, aad) {
       const [version, keyId, iv, tag, data] = box.split(".");
       const key = keyId === undefined ? undefined : byId.get(keyId);
       if (version !== BOX_VERSION || !key || !iv || !tag || data === undefined) {

@@ -272,12 +272,17 @@ export async function currentUser(
   return user?.active ? user : undefined;
 }
 
+/**
+ * Sign out: the session and the pending sign-in behind this browser's cookies end on the
+ * server, so a copied cookie (or a set-up key a pending sign-in holds) is worth nothing.
+ */
 export async function signOut(
   deps: Pick<SignInDeps, "store" | "audit">,
-  sessionToken: string,
+  tokens: { session?: string | undefined; signin?: string | undefined },
   user: User | undefined,
   ip: string,
 ): Promise<void> {
-  await deps.store.deleteSession(hashToken(sessionToken));
+  if (tokens.session) await deps.store.deleteSession(hashToken(tokens.session));
+  if (tokens.signin) await deps.store.deleteChallenge(hashToken(tokens.signin));
   if (user) await deps.audit({ type: "signout", userId: user.id, ip });
 }

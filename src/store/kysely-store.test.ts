@@ -70,45 +70,86 @@ describe("users", () => {
   });
 });
 
+/** A pending sign-in at the set-up step holding `box`; confirms it with `step`. */
+async function enrol(u: User, step: number, box = "box"): Promise<boolean> {
+  const c = challenge(u.id, randomUUID(), { state: "setup_app" });
+  await store.createChallenge(c);
+  await store.setChallengeSecret(c.idHash, box);
+  return store.confirmAuthenticator({ challengeIdHash: c.idHash, secretBox: box, step, now: NOW });
+}
+
 describe("authenticator: single-use statements", () => {
-  it("ensurePendingAuthenticator keeps the first box", async () => {
+  it("setChallengeSecret keeps the first box of a sign-in; each sign-in has its own", async () => {
     const u = await user();
-    const a = await store.ensurePendingAuthenticator(u.id, "box-1", NOW);
-    const b = await store.ensurePendingAuthenticator(u.id, "box-2", NOW + 1);
-    expect(a.secretBox).toBe("box-1");
-    expect(b.secretBox).toBe("box-1");
-    expect(b.confirmedAt).toBeNull();
+    const c1 = challenge(u.id, "c1", { state: "setup_app" });
+    const c2 = challenge(u.id, "c2", { state: "setup_app" });
+    await store.createChallenge(c1);
+    await store.createChallenge(c2);
+    expect(await store.setChallengeSecret("c1", "box-1")).toBe("box-1");
+    expect(await store.setChallengeSecret("c1", "box-2")).toBe("box-1");
+    expect(await store.getChallengeSecret("c1")).toBe("box-1");
+    expect(await store.setChallengeSecret("c2", "box-3")).toBe("box-3");
+    // The key is not the user's until confirmed.
+    expect(await store.getAuthenticator(u.id)).toBeUndefined();
   });
 
-  it("confirmAuthenticator succeeds once, and records the step", async () => {
+  it("confirmAuthenticator succeeds once, from the challenge's key, and records the step", async () => {
     const u = await user();
-    expect(await store.confirmAuthenticator(u.id, 100, NOW)).toBe(false); // nothing pending
-    await store.ensurePendingAuthenticator(u.id, "box", NOW);
-    expect(await store.confirmAuthenticator(u.id, 100, NOW)).toBe(true);
-    expect(await store.confirmAuthenticator(u.id, 101, NOW + 1)).toBe(false);
-    expect(await store.getAuthenticator(u.id)).toMatchObject({ confirmedAt: NOW, lastStep: 100 });
+    const c = challenge(u.id, "c", { state: "setup_app" });
+    await store.createChallenge(c);
+    const confirm = (secretBox: string, step: number) =>
+      store.confirmAuthenticator({ challengeIdHash: "c", secretBox, step, now: NOW });
+    expect(await confirm("box", 100)).toBe(false); // no key shown yet
+    await store.setChallengeSecret("c", "box");
+    expect(await confirm("forged", 100)).toBe(false); // not the key this sign-in holds
+    expect(await confirm("box", 100)).toBe(true);
+    expect(await confirm("box", 101)).toBe(false);
+    expect(await store.getAuthenticator(u.id)).toMatchObject({
+      secretBox: "box",
+      confirmedAt: NOW,
+      lastStep: 100,
+    });
   });
 
   it("of 20 concurrent confirmations exactly one wins", async () => {
     const u = await user();
-    await store.ensurePendingAuthenticator(u.id, "box", NOW);
+    await store.createChallenge(challenge(u.id, "c", { state: "setup_app" }));
+    await store.setChallengeSecret("c", "box");
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => store.confirmAuthenticator(u.id, 100, NOW)),
+      Array.from({ length: 20 }, () =>
+        store.confirmAuthenticator({ challengeIdHash: "c", secretBox: "box", step: 100, now: NOW }),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it("useTotpStep refuses a pending authenticator", async () => {
+  it("a per-user pending row left by an older version is replaced on confirmation", async () => {
     const u = await user();
-    await store.ensurePendingAuthenticator(u.id, "box", NOW);
+    await opened.db
+      .insertInto("authenticators")
+      .values({
+        user_id: u.id,
+        secret_box: "old",
+        confirmed_at: null,
+        last_step: null,
+        created_at: 1,
+      })
+      .execute();
+    expect(await enrol(u, 7, "new")).toBe(true);
+    expect(await store.getAuthenticator(u.id)).toMatchObject({ secretBox: "new", lastStep: 7 });
+  });
+
+  it("useTotpStep refuses a user with only a set-up key", async () => {
+    const u = await user();
+    await store.createChallenge(challenge(u.id, "c", { state: "setup_app" }));
+    await store.setChallengeSecret("c", "box");
     expect(await store.useTotpStep(u.id, 5)).toBe(false);
     expect(await store.useTotpStep(randomUUID(), 5)).toBe(false);
   });
 
   it("useTotpStep accepts only strictly newer steps (the confirming step included)", async () => {
     const u = await user();
-    await store.ensurePendingAuthenticator(u.id, "box", NOW);
-    await store.confirmAuthenticator(u.id, 100, NOW);
+    await enrol(u, 100);
     expect(await store.useTotpStep(u.id, 100)).toBe(false); // same as the confirming code
     expect(await store.useTotpStep(u.id, 99)).toBe(false); // older
     expect(await store.useTotpStep(u.id, 101)).toBe(true);
@@ -120,8 +161,7 @@ describe("authenticator: single-use statements", () => {
 
   it("of 20 concurrent uses of one step exactly one wins", async () => {
     const u = await user();
-    await store.ensurePendingAuthenticator(u.id, "box", NOW);
-    await store.confirmAuthenticator(u.id, 1, NOW);
+    await enrol(u, 1);
     const results = await Promise.all(Array.from({ length: 20 }, () => store.useTotpStep(u.id, 2)));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
@@ -130,8 +170,7 @@ describe("authenticator: single-use statements", () => {
     const a = await user();
     const b = await user();
     for (const u of [a, b]) {
-      await store.ensurePendingAuthenticator(u.id, "box", NOW);
-      await store.confirmAuthenticator(u.id, 1, NOW);
+      await enrol(u, 1);
     }
     expect(await store.useTotpStep(a.id, 2)).toBe(true);
     expect(await store.useTotpStep(b.id, 2)).toBe(true);
@@ -227,8 +266,7 @@ describe("forceNewPassword", () => {
     const victim = await user();
     const bystander = await user();
     for (const u of [victim, bystander]) {
-      await store.ensurePendingAuthenticator(u.id, "box", NOW);
-      await store.confirmAuthenticator(u.id, 1, NOW);
+      await enrol(u, 1);
       await store.createSession({
         idHash: `s-${u.id}`,
         userId: u.id,

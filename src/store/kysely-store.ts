@@ -17,6 +17,7 @@ import type {
 import { createAttemptQueries } from "./attempt-queries.js";
 import { createCodeQueries } from "./code-queries.js";
 import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
+import { createSetupKeyQueries } from "./setup-key-queries.js";
 import { createUserAdminQueries } from "./user-admin-queries.js";
 
 // Kysely on either dialect. Every single-use rule is one conditional statement whose
@@ -126,35 +127,6 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
         .where("user_id", "=", userId)
         .executeTakeFirst();
       return row && toAuthenticator(row);
-    },
-    async ensurePendingAuthenticator(userId, secretBox, now) {
-      await db
-        .insertInto("authenticators")
-        .values({
-          user_id: userId,
-          secret_box: secretBox,
-          confirmed_at: null,
-          last_step: null,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column("user_id").doNothing())
-        .execute();
-      const row = await db
-        .selectFrom("authenticators")
-        .selectAll()
-        .where("user_id", "=", userId)
-        .executeTakeFirstOrThrow();
-      return toAuthenticator(row);
-    },
-    async confirmAuthenticator(userId, step, now) {
-      const result = await db
-        .updateTable("authenticators")
-        .set({ confirmed_at: now, last_step: step })
-        .where("user_id", "=", userId)
-        .where("confirmed_at", "is", null)
-        .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
     },
     async useTotpStep(userId, step) {
       // RFC 6238 §5.2: the verifier must not accept the second attempt of the same OTP.
@@ -286,6 +258,7 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
 
     ...createUserAdminQueries(db),
     ...createCodeQueries(db),
+    ...createSetupKeyQueries(db),
     ...createAttemptQueries(db),
 
     async appendAudit(e: AuditEvent) {

@@ -3,6 +3,7 @@ import * as initial from "./migrations/0001_initial.js";
 import * as userSearch from "./migrations/0002_user_search.js";
 import * as rateLimits from "./migrations/0003_rate_limits.js";
 import * as codes from "./migrations/0004_codes.js";
+import * as setupKeys from "./migrations/0005_setup_keys.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0002_user_search": userSearch,
   "0003_rate_limits": rateLimits,
   "0004_codes": codes,
+  "0005_setup_keys": setupKeys,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

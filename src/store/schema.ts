@@ -42,6 +42,8 @@ export interface ChallengesTable {
   code_method: string | null;
   code_sent_at: number | null;
   code_expires_at: number | null;
+  /** The set-up screen's key for this sign-in (migration 0005): a SecretBox, never clear. */
+  pending_secret_box: string | null;
 }
 
 export interface SessionsTable {

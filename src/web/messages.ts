@@ -53,6 +53,14 @@ export function reasonText(reason: Reason, retryAfterMs?: number, minLength?: nu
   return base + describeWait(retryAfterMs);
 }
 
+/**
+ * The entry of a word table for a key from the request, own keys only: a plain object
+ * lookup would read "constructor" or "__proto__" through the prototype.
+ */
+export function lookupWord(table: Record<string, string>, key: string): string | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 // Notices shown on the Login page, chosen by a fixed key (never reflected text).
 export const NOTICES: Record<string, string> = {
   app_added: "Your authenticator app has been added. Please sign in again to continue.",

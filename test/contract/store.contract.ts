@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { Challenge, NewUser, Store } from "../../src/core/ports.js";
+import { storeConfirmedAuthenticator } from "../support/authenticator.js";
 
 export interface StoreUnderTest {
   store: Store;
@@ -113,24 +114,51 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       expect(await store.getSetting(key)).toBe("two");
     });
 
-    test("authenticator: pending kept, confirmed once, each TOTP step used once", async () => {
+    test("set-up key per pending sign-in; confirmed once, from that key; each TOTP step used once", async () => {
       const { store, other } = get();
       const user = await addUser("totp");
-      const first = await store.ensurePendingAuthenticator(user.id, "box-1", NOW);
-      const again = await other.ensurePendingAuthenticator(user.id, "box-2", NOW + 1);
-      expect(again.secretBox).toBe("box-1");
-      expect(first.confirmedAt).toBeNull();
-      expect(await store.useTotpStep(user.id, 100)).toBe(false); // not confirmed yet
-
-      const confirms = await Promise.all([
-        store.confirmAuthenticator(user.id, 100, NOW),
-        other.confirmAuthenticator(user.id, 100, NOW),
+      const one = challenge(user.id, { state: "setup_app" });
+      const two = challenge(user.id, { state: "setup_app" });
+      const verifying = challenge(user.id);
+      for (const c of [one, two, verifying]) await store.createChallenge(c);
+      // A key per pending sign-in, kept once set: racing first views agree on one.
+      expect(await store.getChallengeSecret(one.idHash)).toBeUndefined();
+      const firsts = await Promise.all([
+        store.setChallengeSecret(one.idHash, "box-1a"),
+        other.setChallengeSecret(one.idHash, "box-1b"),
       ]);
+      expect(firsts[0]).toBe(firsts[1]);
+      const boxOne = firsts[0]!;
+      expect(await other.getChallengeSecret(one.idHash)).toBe(boxOne);
+      expect(await store.setChallengeSecret(two.idHash, "box-2")).toBe("box-2");
+      // Only at the set-up step, only on a live challenge.
+      expect(await store.setChallengeSecret(verifying.idHash, "box-v")).toBeUndefined();
+      expect(await store.setChallengeSecret(randomUUID(), "box-x")).toBeUndefined();
+      expect(await store.getAuthenticator(user.id)).toBeUndefined();
+      expect(await store.useTotpStep(user.id, 100)).toBe(false); // nothing confirmed yet
+
+      const confirm = (s: Store, c: Challenge, secretBox: string, step = 100, now = NOW) =>
+        s.confirmAuthenticator({ challengeIdHash: c.idHash, secretBox, step, now });
+      // Not a key this challenge holds, a challenge at another step, an expired one: no.
+      expect(await confirm(store, one, "box-2")).toBe(false);
+      expect(await confirm(store, verifying, "box-v")).toBe(false);
+      expect(await confirm(store, one, boxOne, 100, one.expiresAt)).toBe(false);
+      expect(await store.getAuthenticator(user.id)).toBeUndefined();
+
+      // Twenty racing Saves, across two instances and both sign-ins: one wins.
+      const confirms = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 ? confirm(other, two, "box-2") : confirm(store, one, boxOne),
+        ),
+      );
       expect(confirms.filter(Boolean)).toHaveLength(1);
-      expect(await store.getAuthenticator(user.id)).toMatchObject({
-        confirmedAt: NOW,
-        lastStep: 100,
-      });
+      const auth = await store.getAuthenticator(user.id);
+      expect(auth).toMatchObject({ confirmedAt: NOW, lastStep: 100 });
+      expect([boxOne, "box-2"]).toContain(auth?.secretBox);
+      // Confirmed: no later Save replaces it, from either sign-in.
+      expect(await confirm(store, one, boxOne, 200)).toBe(false);
+      expect(await confirm(other, two, "box-2", 200)).toBe(false);
+      expect(await store.getAuthenticator(user.id)).toEqual(auth);
 
       // RFC 6238 §5.2: twenty racing uses of one step, across two instances: one wins.
       const uses = await Promise.all(
@@ -222,8 +250,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       const user = await addUser("force");
       const bystander = await addUser("bystander");
       for (const u of [user, bystander]) {
-        await store.ensurePendingAuthenticator(u.id, "box", NOW);
-        await store.confirmAuthenticator(u.id, 1, NOW);
+        await storeConfirmedAuthenticator(store, u.id, "box", 1, NOW);
       }
       const sessions = [user, bystander].map((u) => ({
         idHash: randomUUID(),
@@ -234,8 +261,21 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       for (const s of sessions) await store.createSession(s);
       const pending = challenge(user.id);
       await store.createChallenge(pending);
+      // A pending sign-in at set-up, whose key was shown: it goes too.
+      const shown = challenge(user.id, { state: "setup_app" });
+      await store.createChallenge(shown);
+      await store.setChallengeSecret(shown.idHash, "box-shown");
 
       await other.forceNewPassword(user.id);
+      expect(await store.getChallengeSecret(shown.idHash)).toBeUndefined();
+      expect(
+        await store.confirmAuthenticator({
+          challengeIdHash: shown.idHash,
+          secretBox: "box-shown",
+          step: 5,
+          now: NOW,
+        }),
+      ).toBe(false);
 
       expect(await store.getAuthenticator(user.id)).toBeUndefined();
       expect((await store.findUserById(user.id))?.mustChangePassword).toBe(true);

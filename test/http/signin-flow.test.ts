@@ -70,10 +70,12 @@ describe("the whole flow", () => {
     const secret = manualKeyOf(shown.body);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(shown.body).toMatch(/<code class="key" id="manual-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</);
-    // The stored box is encrypted: the key is not in the database in clear.
-    const stored = await t.system.store.getAuthenticator(alice.id);
-    expect(stored?.secretBox).not.toContain(secret!);
-    expect(stored?.confirmedAt).toBeNull();
+    // The key is kept sealed on this pending sign-in, not in clear, and is not the
+    // user's authenticator until a code confirms it.
+    const pendingBox = await t.system.store.getChallengeSecret(hashToken(b.jar.get("vst_signin")!));
+    expect(pendingBox).toMatch(/^v1\./);
+    expect(pendingBox).not.toContain(secret!);
+    expect(await t.system.store.getAuthenticator(alice.id)).toBeUndefined();
 
     const saved = await b.post("/login/setup", { code: generateTotp(secret!, t.clock.now()) });
     expect(saved.statusCode).toBe(303);
@@ -118,15 +120,21 @@ describe("the whole flow", () => {
     expect(location(stale)).toBe("/login");
   });
 
-  it("a reload of set-up shows the same key, also in a new sign-in before confirming", async () => {
+  it("a reload of set-up shows the same key; a new sign-in gets a new key", async () => {
     await t.addUser("reloader");
     const { b } = await passwordStep("reloader");
     const first = manualKeyOf((await b.get("/login/setup?show=1")).body);
     const second = manualKeyOf((await b.get("/login/setup?show=1")).body);
     expect(first).toMatch(/^[A-Z2-7]{32}$/);
     expect(second).toBe(first);
+    // The key is per pending sign-in (docs/sign-in.md): a key someone saw in another
+    // sign-in is never the one this sign-in confirms.
     const { b: other } = await passwordStep("reloader");
-    expect(manualKeyOf((await other.get("/login/setup?show=1")).body)).toBe(first);
+    const fresh = manualKeyOf((await other.get("/login/setup?show=1")).body);
+    expect(fresh).toMatch(/^[A-Z2-7]{32}$/);
+    expect(fresh).not.toBe(first);
+    expect(manualKeyOf((await other.get("/login/setup?show=1")).body)).toBe(fresh);
+    expect(manualKeyOf((await b.get("/login/setup?show=1")).body)).toBe(first);
   });
 
   it("once confirmed, no page shows the key", async () => {

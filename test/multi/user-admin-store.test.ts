@@ -10,6 +10,7 @@ import { createKyselyStore } from "../../src/store/kysely-store.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import type { Database } from "../../src/store/schema.js";
 import { nextPrefix } from "../../src/store/user-admin-queries.js";
+import { storeConfirmedAuthenticator } from "../support/authenticator.js";
 import {
   createTestDatabase,
   probeServices,
@@ -55,9 +56,16 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
         NOW,
       );
     }
-    await store.ensurePendingAuthenticator("id-ann", "box", NOW);
-    await store.confirmAuthenticator("id-ann", 1, NOW);
-    await store.ensurePendingAuthenticator("id-anna", "box", NOW); // pending only
+    await storeConfirmedAuthenticator(store, "id-ann", "box", 1, NOW);
+    // anna has only a set-up key on a pending sign-in: not set up.
+    const pending = { userId: "id-anna", state: "setup_app" as const, failedCodes: 0 };
+    await store.createChallenge({
+      ...pending,
+      idHash: "c-anna",
+      createdAt: NOW,
+      expiresAt: NOW + 1,
+    });
+    await store.setChallengeSecret("c-anna", "box");
   });
   afterAll(async () => {
     if (!enabled) return;

@@ -9,8 +9,10 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { loadConfig } from "../../src/config.js";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import type { Clock, Method, Role, User } from "../../src/core/ports.js";
+import { totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotp, generateTotpSecret } from "../../src/core/totp.js";
 import { createSystem, type System, systemRandom } from "../../src/system.js";
+import { storeConfirmedAuthenticator } from "./authenticator.js";
 
 /** A clock that stands still until the test moves it. */
 export interface FixedClock extends Clock {
@@ -112,9 +114,9 @@ export async function makeTestApp(options: TestAppOptions = {}): Promise<TestApp
     async enrolApp(user) {
       const secret = generateTotpSecret(systemRandom);
       const { store, core } = system;
-      await store.ensurePendingAuthenticator(user.id, core.box.seal(secret), clock.now());
+      const sealed = core.box.seal(secret, totpSecretAad(user.id));
       // Confirmed as if long ago: step 0 is older than any code the test will use.
-      await store.confirmAuthenticator(user.id, 0, clock.now());
+      await storeConfirmedAuthenticator(store, user.id, sealed, 0, clock.now());
       return secret;
     },
     totp: (secret, offsetSteps = 0) => generateTotp(secret, clock.now() + offsetSteps * 30_000),

@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { loadConfig } from "../../src/config.js";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import type { User } from "../../src/core/ports.js";
+import { totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotpSecret } from "../../src/core/totp.js";
 import { createSystem, type System, systemRandom } from "../../src/system.js";
 import {
@@ -17,6 +18,7 @@ import {
   location,
   TEST_SECRET_KEY,
 } from "./app.js";
+import { storeConfirmedAuthenticator } from "./authenticator.js";
 
 export interface Instance {
   name: string;
@@ -69,9 +71,9 @@ export async function addEnrolledUser(
   );
   if (!user) throw new Error(`user ${username} exists`);
   const secret = generateTotpSecret(systemRandom);
-  await system.store.ensurePendingAuthenticator(user.id, system.core.box.seal(secret), clock.now());
+  const sealed = system.core.box.seal(secret, totpSecretAad(user.id));
   // Confirmed long ago: step 0 is older than any code a test uses.
-  await system.store.confirmAuthenticator(user.id, 0, clock.now());
+  await storeConfirmedAuthenticator(system.store, user.id, sealed, 0, clock.now());
   return { user, secret };
 }
 

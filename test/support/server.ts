@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import type { Clock, Method, Role, User } from "../../src/core/ports.js";
+import { totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotp, generateTotpSecret, totpStep } from "../../src/core/totp.js";
 import { createSystem, type System, systemRandom } from "../../src/system.js";
+import { storeConfirmedAuthenticator } from "./authenticator.js";
 
 /** Real time plus an offset the test can grow, so a TOTP step can be left behind without sleeping. */
 export interface TestClock extends Clock {
@@ -103,9 +105,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async enrolApp(user) {
       const secret = generateTotpSecret(systemRandom);
       const now = clock.now();
-      await system.store.ensurePendingAuthenticator(user.id, system.core.box.seal(secret), now);
+      const sealed = system.core.box.seal(secret, totpSecretAad(user.id));
       // A step well in the past, so every code from now on is newer than the last used.
-      const confirmed = await system.store.confirmAuthenticator(user.id, totpStep(now) - 10, now);
+      const confirmed = await storeConfirmedAuthenticator(
+        system.store,
+        user.id,
+        sealed,
+        totpStep(now) - 10,
+        now,
+      );
       if (!confirmed) throw new Error(`could not enrol an authenticator for ${user.username}`);
       return secret;
     },

@@ -9,13 +9,21 @@ import {
   verifyCode,
 } from "../../core/codes.js";
 import type { ChallengeState } from "../../core/ports.js";
-import { type Refusal, refuse } from "../../core/reasons.js";
+import { type Reason, type Refusal, refuse } from "../../core/reasons.js";
 import { type LoadedChallenge, loadChallenge } from "../../core/signin.js";
 import { maskEmail } from "../../delivery/mask.js";
 import type { Outbox } from "../../delivery/outbox.js";
 import { maskPhone } from "../../delivery/phone.js";
 import { type Html, html } from "../html.js";
-import { clearCookie, csrfToken, formField, sendPage, setCookie, type WebKit } from "../http.js";
+import {
+  clearCookie,
+  csrfToken,
+  formField,
+  queryField,
+  sendPage,
+  setCookie,
+  type WebKit,
+} from "../http.js";
 import { REASONS, reasonText } from "../messages.js";
 import { csrfField, layout, type PageContext, setupPage, verifyPage } from "../pages.js";
 import type { SignInRouteDeps } from "./signin.js";
@@ -30,6 +38,7 @@ export interface CodeRouteDeps {
 export interface CodeRoutes {
   codeOptions: NonNullable<SignInRouteDeps["codeOptions"]>;
   verifyCode: NonNullable<SignInRouteDeps["verifyCode"]>;
+  enteredVerify: NonNullable<SignInRouteDeps["enteredVerify"]>;
   plugin: (app: FastifyInstance) => void;
 }
 
@@ -44,6 +53,10 @@ const BUTTON: Record<CodeMethod, string> = {
   sms: "Send verification code via SMS",
 };
 
+/** Why the first code did not go out, as carried to the verification page (fixed keys). */
+const UNSENT = new Set<Reason>(["send_failed", "send_throttled", "second_factor_locked"]);
+const MAX_WAIT_SECONDS = 86_400;
+
 /** Sending codes by email/SMS: the controls on the sign-in screens, and their routes. */
 export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
   const { kit, core, outbox } = deps;
@@ -53,14 +66,49 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
   const text = (refusal: Refusal): string => reasonText(refusal.reason, refusal.retryAfterMs);
 
   /**
-   * The code panel under the set-up or verification form. With the app not enabled, the
-   * first view of the verification screen sends a code at once (email first).
+   * With the app not enabled, the first code goes out at once (email first) — from the
+   * POST that moved the sign-in into `verify` (password, new password), never from a GET
+   * of the page: a cross-site link or a prefetcher must not make us send mail or SMS.
+   * A failure travels to the page as a fixed key and a wait in seconds.
    */
+  const enteredVerify: CodeRoutes["enteredVerify"] = async (request, token) => {
+    const loaded = await loadChallenge(core, token);
+    const first = loaded && codeMethodsFor(core, loaded)[0];
+    if (
+      !loaded ||
+      !first ||
+      loaded.challenge.state !== "verify" ||
+      loaded.methods.includes("app") ||
+      (await core.store.getChallengeCode(loaded.challenge.idHash))
+    ) {
+      return "/login/verify";
+    }
+    const result = await sendCode(core, loaded, { method: first, ip: request.ip });
+    if (result.ok || !UNSENT.has(result.reason)) return "/login/verify";
+    if (result.reason === "send_failed") request.log.warn({ method: first }, "code send failed");
+    const wait =
+      result.retryAfterMs === undefined
+        ? ""
+        : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(result.retryAfterMs / 1000))}`;
+    return `/login/verify?unsent=${result.reason}${wait}`;
+  };
+
+  /** The first send's failure, on a GET of the verification page after enteredVerify. */
+  const unsentError = (request: FastifyRequest, loaded: LoadedChallenge): string | undefined => {
+    if (request.method !== "GET" || loaded.challenge.state !== "verify") return undefined;
+    const reason = queryField(request, "unsent");
+    if (!UNSENT.has(reason as Reason)) return undefined;
+    const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
+      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
+      : undefined;
+    return reasonText(reason as Reason, seconds === undefined ? undefined : seconds * 1000);
+  };
+
+  /** The code panel under the set-up or verification form. */
   const panel = async (
-    request: FastifyRequest,
     loaded: LoadedChallenge,
     ctx: PageContext,
-    autoSend: boolean,
+    error?: string,
   ): Promise<Html> => {
     const methods = codeMethodsFor(core, loaded);
     const { challenge, user } = loaded;
@@ -68,22 +116,6 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
       return challenge.state === "verify" && !loaded.methods.includes("app")
         ? html`<p class="error" role="alert">No verification method is available for your account. Please contact your administrator.</p>`
         : html``;
-    }
-    let error: string | undefined;
-    const first = methods[0];
-    if (
-      autoSend &&
-      first &&
-      challenge.state === "verify" &&
-      !loaded.methods.includes("app") &&
-      !(await core.store.getChallengeCode(challenge.idHash))
-    ) {
-      const result = await sendCode(core, loaded, { method: first, ip: request.ip });
-      if (!result.ok) {
-        error = text(result);
-        if (result.reason === "send_failed")
-          request.log.warn({ method: first }, "code send failed");
-      }
     }
     const live = await liveCode(core, loaded);
     const wait = live ? await core.quota.userWaitMs(user.id, live.method) : 0;
@@ -116,7 +148,7 @@ ${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so 
   };
 
   const codeOptions: CodeRoutes["codeOptions"] = (request, loaded, ctx) =>
-    panel(request, loaded, ctx, true);
+    panel(loaded, ctx, unsentError(request, loaded));
 
   const plugin = (app: FastifyInstance): void => {
     const signinToken = (request: FastifyRequest): string | undefined =>
@@ -149,7 +181,7 @@ ${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so 
         reply.header("retry-after", Math.ceil(result.retryAfterMs / 1000));
       }
       const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
-      const extra = await panel(request, loaded, ctx, false);
+      const extra = await panel(loaded, ctx);
       const page =
         loaded.challenge.state === "setup_app"
           ? setupPage(ctx, { username: loaded.user.username, error: text(result), extra })
@@ -194,6 +226,7 @@ ${messages.map(
   return {
     codeOptions,
     verifyCode: (token, code, ip) => verifyCode(core, token, code, ip),
+    enteredVerify,
     plugin,
   };
 }

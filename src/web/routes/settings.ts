@@ -4,6 +4,7 @@ import { METHODS, type Method } from "../../core/ports.js";
 import { changeMethods } from "../../core/supervision.js";
 import { ADMIN_NOTICES } from "../admin-words.js";
 import { queryField, sendPage } from "../http.js";
+import { lookupWord } from "../messages.js";
 import { settingsPage } from "../pages-admin.js";
 import { requireStaff } from "../staff-guard.js";
 import type { StaffRouteDeps } from "./users.js";
@@ -13,7 +14,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDep
     const ctx = await requireStaff(deps, request, reply, "administrator");
     if (!ctx) return reply;
     const methods = await getEnabledMethods(deps.admin.store);
-    const notice = ADMIN_NOTICES[queryField(request, "notice")];
+    const notice = lookupWord(ADMIN_NOTICES, queryField(request, "notice"));
     return sendPage(reply, settingsPage(ctx, { methods, notice }));
   });
 

@@ -25,7 +25,7 @@ import {
   setCookie,
   type WebKit,
 } from "../http.js";
-import { NOTICES, REASONS, reasonText } from "../messages.js";
+import { lookupWord, NOTICES, REASONS, reasonText } from "../messages.js";
 import {
   changePasswordPage,
   homePage,
@@ -48,6 +48,12 @@ export interface SignInRouteDeps {
   ) => Promise<Html>;
   /** Confirm on the verification screen; the codes routes also accept emailed/SMS codes. */
   verifyCode?: (token: string | undefined, code: string, ip: string) => Promise<Next | Refusal>;
+  /**
+   * Run by the POST whose step moved a pending sign-in into `verify` (never by a GET, so a
+   * link or a prefetcher cannot make us send anything): the codes routes send the first
+   * email/SMS code there when the app is not enabled. Returns where the browser goes next.
+   */
+  enteredVerify?: (request: FastifyRequest, token: string) => Promise<string>;
 }
 
 const STEP_PATHS: Record<ChallengeState, string> = {
@@ -67,13 +73,20 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   const ttlSeconds = Math.floor(core.settings.challengeTtlMs / 1000);
 
   /** Sends the browser where a step result leads, with the cookie rotated. */
-  const follow = (reply: FastifyReply, next: Next): FastifyReply => {
+  const follow = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: Next,
+  ): Promise<FastifyReply> => {
     if (next.kind === "session") {
       clearCookie(kit, reply, kit.names.signin);
       setCookie(kit, reply, kit.names.session, next.token);
       return reply.redirect("/", 303);
     }
     setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
+    if (next.state === "verify" && deps.enteredVerify) {
+      return reply.redirect(await deps.enteredVerify(request, next.token), 303);
+    }
     return reply.redirect(STEP_PATHS[next.state], 303);
   };
 
@@ -113,7 +126,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       request.cookies[kit.names.pre] = pre;
       setCookie(kit, reply, kit.names.pre, pre);
     }
-    const notice = NOTICES[queryField(request, "notice")];
+    const notice = lookupWord(NOTICES, queryField(request, "notice"));
     return sendPage(reply, loginPage(ctx(request), { notice }));
   });
 
@@ -128,7 +141,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       return refusePage(reply, result, () =>
         loginPage(ctx(request), { username, error: text(result) }),
       );
-    return follow(reply, result);
+    return follow(request, reply, result);
   });
 
   app.get("/login/new-password", async (request, reply) => {
@@ -145,7 +158,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       confirmPassword: formField(request, "confirmPassword", 4096),
       ip: request.ip,
     });
-    if (result.ok) return follow(reply, result);
+    if (result.ok) return follow(request, reply, result);
     const ends = ENDS_SIGNIN[result.reason];
     if (ends) return restart(reply, ends);
     if (result.reason === "wrong_step") return reply.redirect("/login", 303);
@@ -239,7 +252,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     const result = deps.verifyCode
       ? await deps.verifyCode(signinToken(request), code, request.ip)
       : await verifyAppCode(core, signinToken(request), code, request.ip);
-    if (result.ok) return follow(reply, result);
+    if (result.ok) return follow(request, reply, result);
     const ends = ENDS_SIGNIN[result.reason];
     if (ends) return restart(reply, ends);
     const loaded = await atStep(request, reply, "verify");
@@ -256,7 +269,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
 
   app.post("/logout", async (request, reply) => {
     const token = request.cookies[kit.names.session];
-    if (token) await signOut(core, token, await currentUser(core, token), request.ip);
+    const user = token ? await currentUser(core, token) : undefined;
+    // The pending sign-in behind this browser ends too (with the set-up key it holds).
+    await signOut(core, { session: token, signin: signinToken(request) }, user, request.ip);
     clearCookie(kit, reply, kit.names.session);
     clearCookie(kit, reply, kit.names.signin);
     return reply.redirect("/login?notice=signed_out", 303);

@@ -14,6 +14,7 @@ import {
 } from "../../core/user-admin.js";
 import { ADMIN_NOTICES } from "../admin-words.js";
 import { formField, queryField, sendPage } from "../http.js";
+import { lookupWord } from "../messages.js";
 import { errorPage } from "../pages.js";
 import { forbiddenPage } from "../pages-admin.js";
 import {
@@ -116,7 +117,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         actorNames: await actorNamesOf(admin.store, events),
         mayAct,
         canEdit: mayAct && isAdministrator(ctx.user),
-        notice: ADMIN_NOTICES[queryField(request, "notice")],
+        notice: lookupWord(ADMIN_NOTICES, queryField(request, "notice")),
         form,
       }),
       form ? 400 : 200,
