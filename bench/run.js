@@ -118,6 +118,7 @@ async function scalePhase() {
     // Sign in as bulk users spread over the whole table, each with the shared secret.
     const picks = new Set();
     while (picks.size < Math.min(extra, 3000)) picks.add(1 + Math.floor(Math.random() * extra));
+    await bulk.reseal([...picks]);
     const book = new StepBook(
       [...picks].map((n) => ({ username: bulk.username(n), secret: bulk.secret, lastStep: 1 })),
     );

@@ -9,6 +9,7 @@ import {
   hmacHex,
   keyId,
   newToken,
+  totpSecretAad,
 } from "../../dist/core/secrets.js";
 import { generateTotpSecret } from "../../dist/core/totp.js";
 import { migrate, openDatabase } from "../../dist/store/open.js";
@@ -64,7 +65,7 @@ export async function openSeeder(databaseUrl, secretKey) {
             .values(
               chunk.map((u) => ({
                 user_id: u.id,
-                secret_box: box.seal(u.secret),
+                secret_box: box.seal(u.secret, totpSecretAad(u.id)),
                 confirmed_at: now,
                 last_step: 1,
                 created_at: now,
@@ -84,7 +85,9 @@ export async function openSeeder(databaseUrl, secretKey) {
     async bulkUsers(prefix, from, to, password) {
       const hash = await this.passwordHash(password);
       const secret = generateTotpSecret(random);
-      const sealed = box.seal(secret);
+      // Each box is bound to its user (AAD), so the bulk rows get a placeholder and
+      // the users the bench signs in as are sealed properly by reseal().
+      const sealed = "v1.placeholder";
       const now = Date.now();
       const series =
         opened.dialect === "postgres"
@@ -102,7 +105,22 @@ export async function openSeeder(databaseUrl, secretKey) {
         );
       });
       if (opened.dialect === "postgres") await sql`analyze`.execute(opened.db);
-      return { secret, username: (n) => `${prefix}${n}` };
+      return {
+        secret,
+        username: (n) => `${prefix}${n}`,
+        reseal: async (numbers) => {
+          await opened.db.transaction().execute(async (trx) => {
+            for (const n of numbers) {
+              const id = `bench-${prefix}${n}`;
+              await trx
+                .updateTable("authenticators")
+                .set({ secret_box: box.seal(secret, totpSecretAad(id)) })
+                .where("user_id", "=", id)
+                .execute();
+            }
+          });
+        },
+      };
     },
 
     /**
