@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { OpenedDatabase } from "../store/open.js";
+import { limiterClient, type OpenedDatabase } from "../store/open.js";
 import type { LimitBackend } from "./rate-limits.js";
 import { connectRedis, pingRedis, redisReady } from "./redis.js";
 
@@ -52,7 +52,7 @@ export function openLimitStore(
   const backend: LimitBackend =
     database.dialect === "postgres"
       ? { kind: "postgres", pool: database.pool }
-      : { kind: "sqlite", client: database.sqlite };
+      : { kind: "sqlite", client: limiterClient(database.sqlite) };
   const nothing = async () => {};
   return { backend, kind: "database", ping: nothing, ready: nothing, close: nothing };
 }

@@ -76,17 +76,36 @@ const STATEMENT_CACHE_SIZE = 256;
  * reused by their SQL text (SQLite re-prepares them itself after a schema change).
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  return { close: () => sqlite.close(), prepare: cachedPrepare(sqlite) };
+}
+
+function cachedPrepare(sqlite: SQLite.Database): (sql: string) => SQLite.Statement {
   const cache = new Map<string, SQLite.Statement>();
+  return (sql) => {
+    const cached = cache.get(sql);
+    // A statement still iterating (an unfinished stream) cannot run again: use a new one.
+    if (cached && !cached.busy) return cached;
+    const statement = sqlite.prepare(sql);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
+/**
+ * The better-sqlite3 surface rate-limiter-flexible's SQLite store uses, with the same
+ * statement cache: it prepares its SQL on every call (~6 % of the TOTP step's CPU).
+ */
+export function limiterClient(sqlite: SQLite.Database): {
+  prepare: (sql: string) => SQLite.Statement;
+  transaction: SQLite.Database["transaction"];
+  exec: (sql: string) => void;
+} {
   return {
-    close: () => sqlite.close(),
-    prepare(sql) {
-      const cached = cache.get(sql);
-      // A statement still iterating (an unfinished stream) cannot run again: use a new one.
-      if (cached && !cached.busy) return cached;
-      const statement = sqlite.prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-      cache.set(sql, statement);
-      return statement;
+    prepare: cachedPrepare(sqlite),
+    transaction: (fn) => sqlite.transaction(fn),
+    exec: (sql) => {
+      sqlite.exec(sql);
     },
   };
 }
