@@ -16,7 +16,7 @@ import type {
 } from "../core/ports.js";
 import { createAttemptQueries } from "./attempt-queries.js";
 import { createCodeQueries } from "./code-queries.js";
-import type { AuthenticatorsTable, Database, UsersTable } from "./schema.js";
+import type { AuthenticatorsTable, ChallengesTable, Database, UsersTable } from "./schema.js";
 import { createSetupKeyQueries } from "./setup-key-queries.js";
 import { createUserAdminQueries } from "./user-admin-queries.js";
 
@@ -161,16 +161,7 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
         .where("id_hash", "=", idHash)
         .where("expires_at", ">", now)
         .executeTakeFirst();
-      return (
-        row && {
-          idHash: row.id_hash,
-          userId: row.user_id,
-          state: row.state as ChallengeState,
-          createdAt: Number(row.created_at),
-          expiresAt: Number(row.expires_at),
-          failedCodes: Number(row.failed_codes),
-        }
-      );
+      return row && toChallenge(row);
     },
     async advanceChallenge(idHash, from, to, newIdHash) {
       const result = await db
@@ -197,16 +188,7 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
         .where("state", "=", state)
         .returningAll()
         .executeTakeFirst();
-      return (
-        row && {
-          idHash: row.id_hash,
-          userId: row.user_id,
-          state: row.state as ChallengeState,
-          createdAt: Number(row.created_at),
-          expiresAt: Number(row.expires_at),
-          failedCodes: Number(row.failed_codes),
-        }
-      );
+      return row && toChallenge(row);
     },
     async deleteChallenge(idHash) {
       await db.deleteFrom("challenges").where("id_hash", "=", idHash).execute();
@@ -316,6 +298,17 @@ function toUser(row: Selectable<UsersTable>): User {
     active: Number(row.active) === 1,
     createdAt: Number(row.created_at),
     lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
+  };
+}
+
+function toChallenge(row: Selectable<ChallengesTable>): Challenge {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    state: row.state as ChallengeState,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    failedCodes: Number(row.failed_codes),
   };
 }
 
