@@ -5,6 +5,7 @@ import {
   checkAppCode,
   checkCode,
   finishSecondFactor,
+  openAppSecret,
   reserveAttempt,
   type SecondFactorDeps,
   usedCode,
@@ -79,7 +80,8 @@ function codeHmac(deps: CodeDeps, user: User, code: string): string {
 /**
  * Sends a code for this pending sign-in (set-up or verification screen). Order: method
  * available → account not locked → quota taken → code stored (replacing the last one,
- * keeping the wrong-code count) → sent; a provider failure gives the quota back.
+ * keeping the wrong-code count) → sent. A provider failure gives the quota back only when
+ * the message certainly did not go out (DeliveryError.definite); see docs/codes.md.
  * From the set-up screen the challenge then moves to `verify` under a new token.
  */
 export async function sendCode(
@@ -131,15 +133,23 @@ export async function sendCode(
       await deps.sms?.send(destination, deps.messages.sms(message));
     }
   } catch (err) {
-    // Our fault or the provider's, never the user's: nothing charged, nothing left valid.
-    await quota.refund();
+    // A definite refusal (4xx, nothing connected) sent nothing: the send is given back.
+    // A timeout or 5xx may have delivered it: the send stays counted (every counter,
+    // the SMS budget and the destination's too), or looping sends against a slow
+    // provider would pump SMS for free. The code is withdrawn either way.
+    const definite = err instanceof DeliveryError && err.definite;
+    if (definite) await quota.refund();
     await deps.store.clearChallengeCode(challenge.idHash, hmac);
     await deps.audit({
       type: "code_send_failed",
       userId: user.id,
       ip,
       // DeliveryError messages name the provider and status, never the content.
-      detail: { method, error: err instanceof DeliveryError ? err.message : "unexpected error" },
+      detail: {
+        method,
+        error: err instanceof DeliveryError ? err.message : "unexpected error",
+        refunded: definite,
+      },
     });
     return refuse("send_failed");
   }
@@ -179,6 +189,18 @@ export async function verifyCode(
   if (gate) return gate;
   const stored = await liveCode(deps, loaded);
   const auth = methods.includes("app") ? await deps.store.getAuthenticator(user.id) : undefined;
+  // The app key is opened before the attempt is taken: one we cannot open is our fault
+  // (503), not a guess. With a code sent by email/SMS live, that code is still checked.
+  let appSecret: string | undefined;
+  let appFault: unknown;
+  if (auth?.confirmedAt) {
+    try {
+      appSecret = openAppSecret(deps, user, auth);
+    } catch (err) {
+      if (!stored) throw err;
+      appFault = err;
+    }
+  }
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
 
@@ -195,6 +217,14 @@ export async function verifyCode(
     // guess, so its attempt is given back (as with a reused app code).
     return usedCode(deps, challenge, user, ip, attempt, { method: stored.method });
   }
-  if (auth?.confirmedAt) return checkAppCode(deps, { challenge, user, auth }, code, ip, attempt);
+  if (appSecret !== undefined) {
+    return checkAppCode(deps, { challenge, user, secret: appSecret }, code, ip, attempt);
+  }
+  if (appFault !== undefined) {
+    // Not the sent code, and the app's could not be checked: no guess was judged.
+    await deps.store.refundCodeAttempt(challenge.idHash);
+    await deps.limits.secondFactor.refund(user.id, attempt.lockMs !== undefined);
+    throw appFault;
+  }
   return wrongCode(deps, challenge, user, ip, attempt);
 }

@@ -288,6 +288,17 @@ export interface SmsSender {
 /** A provider failed; the message says which and why, never the content. */
 export class DeliveryError extends Error {
   override readonly name = "DeliveryError";
+  /**
+   * True only when the message certainly did not go out: the provider refused it (HTTP
+   * 4xx, an SMTP refusal before DATA) or no connection was made. A timeout or a 5xx may
+   * still have delivered it, so the send quota is kept (SMS pumping, docs/codes.md).
+   */
+  readonly definite: boolean;
+
+  constructor(message: string, options: { definite?: boolean } = {}) {
+    super(message);
+    this.definite = options.definite ?? false;
+  }
 }
 
 export interface SendQuotaKeys {
@@ -299,7 +310,11 @@ export interface SendQuotaKeys {
 }
 
 export type SendQuotaResult =
-  | { allowed: true /** Gives the send back (the provider failed). */; refund(): Promise<void> }
+  | {
+      allowed: true;
+      /** Gives the send back: only when it certainly did not go out (DeliveryError.definite). */
+      refund(): Promise<void>;
+    }
   | {
       allowed: false;
       retryAfterMs: number /** Which limit refused, for the audit log. */;

@@ -67,10 +67,12 @@ export async function confirmSetup(
   // The key this sign-in showed; none yet (Save before Show QR code): nothing to confirm.
   const sealed = await deps.store.getChallengeSecret(challenge.idHash);
   if (!sealed) return refuse("wrong_step");
+  // Opened before the attempt is taken: a key we cannot open is our fault (503), never
+  // a guess charged to the user.
+  const secret = deps.box.open(sealed, totpSecretAad(user.id));
 
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
-  const secret = deps.box.open(sealed, totpSecretAad(user.id));
   const step = matchTotpStep(secret, code, deps.clock.now());
   if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
   // One statement copies this challenge's key into the user's authenticator and uses
@@ -103,21 +105,30 @@ export async function verifyAppCode(
   if (gate) return gate;
   const auth = await deps.store.getAuthenticator(user.id);
   if (!auth?.confirmedAt) return refuse("wrong_step");
+  const secret = openAppSecret(deps, user, auth);
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
-  return checkAppCode(deps, { challenge, user, auth }, code, ip, attempt);
+  return checkAppCode(deps, { challenge, user, secret }, code, ip, attempt);
 }
 
-/** An app code on an attempt reserved already: wrong, used already, or signs in. */
+/**
+ * The user's authenticator key, opened BEFORE an attempt is reserved: a box that does
+ * not open (copied from another row, SECRET_KEY changed without its previous key) throws,
+ * which answers 503 and charges the user nothing (STYLE: never charge for a server fault).
+ */
+export function openAppSecret(deps: SecondFactorDeps, user: User, auth: Authenticator): string {
+  return deps.box.open(auth.secretBox, totpSecretAad(user.id));
+}
+
+/** An app code (key opened already) on an attempt reserved already: wrong, used, or signs in. */
 export async function checkAppCode(
   deps: SecondFactorDeps,
-  target: { challenge: Challenge; user: User; auth: Authenticator },
+  target: { challenge: Challenge; user: User; secret: string },
   code: string,
   ip: string,
   attempt: Attempt,
 ): Promise<Next | Refusal> {
-  const { challenge, user, auth } = target;
-  const secret = deps.box.open(auth.secretBox, totpSecretAad(user.id));
+  const { challenge, user, secret } = target;
   const step = matchTotpStep(secret, code, deps.clock.now());
   if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
   // The compare-and-swap on the last used step lets exactly one of many concurrent

@@ -1,4 +1,5 @@
 import type { Audit } from "./audit.js";
+import { clientKey } from "./client-key.js";
 import type { PasswordHasher } from "./password.js";
 import { HasherBusyError } from "./password.js";
 import { checkNewPassword, type PasswordRules } from "./password-policy.js";
@@ -60,7 +61,8 @@ export async function submitPassword(
 ): Promise<Next | Refusal> {
   const { store, hasher, limits, audit } = deps;
   const username = normalizeUsername(input.username).slice(0, MAX_USERNAME);
-  const ipKey = `ip:${input.ip}`;
+  // An IPv6 client is counted by its /64: it can take a new address in it per guess.
+  const ipKey = `ip:${clientKey(input.ip)}`;
   const accountKey = `u:${username}`;
   const throttled = async (retryAfterMs: number): Promise<Refusal> => {
     await audit({ type: "password_throttled", username, ip: input.ip });

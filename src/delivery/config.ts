@@ -8,7 +8,8 @@ export type SmsProviderConfig =
 
 /** Email/SMS providers, code lifetime and send limits, from the environment. */
 export interface DeliveryConfig {
-  smtp: { url: string; from: string } | undefined;
+  /** requireTls: production refuses to send over a connection STARTTLS did not secure. */
+  smtp: { url: string; from: string; requireTls: boolean } | undefined;
   sms: SmsProviderConfig | undefined;
   /** Outside production, a channel without a provider goes to the development outbox. */
   devOutbox: boolean;
@@ -20,7 +21,7 @@ export interface DeliveryConfig {
 }
 
 export function loadDeliveryConfig(env: Env, production: boolean): DeliveryConfig {
-  const smtp = smtpConfig(env);
+  const smtp = smtpConfig(env, production);
   const sms = smsConfig(env);
   const d = DEFAULT_SEND_RULES;
   return {
@@ -64,7 +65,7 @@ export function missingProvider(
   return missing.length ? missing.join("; ") : undefined;
 }
 
-function smtpConfig(env: Env): DeliveryConfig["smtp"] {
+function smtpConfig(env: Env, production: boolean): DeliveryConfig["smtp"] {
   const url = env.SMTP_URL?.trim();
   if (!url) return undefined;
   if (!/^smtps?:\/\/[^/]/.test(url)) {
@@ -76,7 +77,9 @@ function smtpConfig(env: Env): DeliveryConfig["smtp"] {
       'MAIL_FROM is required with SMTP_URL, e.g. "Vestibule <no-reply@example.org>"',
     );
   }
-  return { url, from };
+  // In production STARTTLS is required (smtps:// is TLS anyway); SMTP_URL's
+  // ?requireTLS=false is the operator's explicit opt-out (docs/codes.md).
+  return { url, from, requireTls: production };
 }
 
 function smsConfig(env: Env): SmsProviderConfig | undefined {

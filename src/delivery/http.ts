@@ -24,8 +24,25 @@ export async function postToProvider(
       throw new DeliveryError(`${provider} did not answer within ${timeoutMs} ms`);
     }
     // Only the error's code/name: the request (with the message body) is never quoted.
-    throw new DeliveryError(`${provider} request failed: ${describeNetworkError(error)}`);
+    const reason = describeNetworkError(error);
+    throw new DeliveryError(`${provider} request failed: ${reason}`, {
+      definite: NOTHING_SENT.has(reason),
+    });
   }
+}
+
+/** Failures that happen before a byte of the request could reach the provider. */
+const NOTHING_SENT = new Set(["ECONNREFUSED", "ENOTFOUND"]);
+
+/**
+ * A provider's HTTP answer: 4xx is a refusal of this request (bad number, bad credentials,
+ * rate limited), so nothing was sent; 5xx (or anything odd) may come after the message
+ * was accepted, so it is not a definite refusal.
+ */
+export function providerStatusError(provider: string, status: number, detail = ""): DeliveryError {
+  return new DeliveryError(`${provider} answered HTTP ${status}${detail}`, {
+    definite: status >= 400 && status < 500,
+  });
 }
 
 function describeNetworkError(error: unknown): string {

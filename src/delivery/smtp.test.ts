@@ -50,6 +50,7 @@ describe("createSmtpMailer", () => {
     const error = await rejected(createSmtpMailer({ url, from: FROM }).send(email));
     expect(error.message).toMatch(/^SMTP 127\.0\.0\.1:\d+ failed: EAUTH .*535/);
     expect(error.message).not.toContain("wrong");
+    expect(error.definite).toBe(true);
     expect(smtp.messages).toHaveLength(0);
   });
 
@@ -58,6 +59,7 @@ describe("createSmtpMailer", () => {
     smtp.rejectNext(550);
     const error = await rejected(createSmtpMailer({ url: smtp.url, from: FROM }).send(email));
     expect(error.message).toContain("550");
+    expect(error.definite).toBe(true);
     expect(error.message).not.toContain("493817");
     expect(error.message).not.toContain("bob@example.test");
   });
@@ -70,6 +72,7 @@ describe("createSmtpMailer", () => {
     );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error.message).toContain(`SMTP 127.0.0.1:${port} failed`);
+    expect(error.definite).toBe(true);
     expect(error.message).not.toContain("493817");
   });
 
@@ -86,6 +89,7 @@ describe("createSmtpMailer", () => {
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2000);
     expect(error.message).toContain("ETIMEDOUT");
+    expect(error.definite).toBe(false);
   });
 
   it("refuses a URL that is not smtp:// or smtps:// at startup", () => {

@@ -4,14 +4,19 @@ import { requirePositiveTimeout } from "./http.js";
 
 export interface SmtpMailerOptions {
   /**
-   * smtp://user:pass@host:587 (opportunistic STARTTLS) or smtps://user:pass@host:465
-   * (TLS from the first byte). Nodemailer reads further options from the query string,
-   * e.g. ?requireTLS=true to refuse a server that does not offer STARTTLS.
+   * smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (TLS from the
+   * first byte). Nodemailer reads further options from the query string, which win over
+   * ours, e.g. ?requireTLS=false to allow a plain-text server in production.
    */
   url: string;
   /** The From header, e.g. "Vestibule <no-reply@example.org>". */
   from: string;
   timeoutMs?: number;
+  /**
+   * Refuse to send unless the smtp:// connection is upgraded with STARTTLS (production:
+   * otherwise one stripped STARTTLS line sends codes in clear). Off: upgrade if offered.
+   */
+  requireTls?: boolean;
 }
 
 export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
@@ -21,6 +26,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
   const timeoutMs = requirePositiveTimeout(options.timeoutMs ?? 5000, "SMTP");
   const transport = createTransport({
     url,
+    ...(options.requireTls ? { requireTLS: true } : {}),
     // Each phase is bounded, so a dead or silent server fails the send instead of
     // holding the user's sign-in request open.
     connectionTimeout: timeoutMs,
@@ -43,10 +49,38 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
           html: message.html,
         });
       } catch (error) {
-        throw new DeliveryError(`${provider} failed: ${describeSmtpError(error)}`);
+        throw new DeliveryError(`${provider} failed: ${describeSmtpError(error)}`, {
+          definite: nothingSent(error),
+        });
       }
     },
   };
+}
+
+/**
+ * True when the message certainly was not handed over: no connection (refused), no
+ * secure channel (STARTTLS refused or failed under requireTLS), or the server refused a
+ * command before DATA (RFC 5321 §4.2: a 4yz or 5yz reply to AUTH, MAIL or RCPT means the
+ * message was not accepted; a 4yz there is as undelivered as a 5yz, only "try later").
+ * A timeout, a dropped connection or any reply at or after DATA may follow delivery.
+ */
+function nothingSent(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, command, responseCode } = error as Error & {
+    code?: unknown;
+    command?: unknown;
+    responseCode?: unknown;
+  };
+  if (command === "CONN" && /\bECONNREFUSED\b/.test(error.message)) return true;
+  if (code === "ETLS") return true;
+  return (
+    typeof command === "string" &&
+    command !== "CONN" &&
+    !command.toUpperCase().startsWith("DATA") &&
+    typeof responseCode === "number" &&
+    responseCode >= 400 &&
+    responseCode < 600
+  );
 }
 
 /** "SMTP mail.example.org:587", without the credentials that the URL carries. */

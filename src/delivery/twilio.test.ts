@@ -53,6 +53,8 @@ describe("createTwilioSender", () => {
     const error = await rejected(sender.send("12345", body));
     expect(error.message).toContain("400");
     expect(error.message).toContain("21211");
+    // A 4xx is a refusal: nothing was sent, so the send quota may be given back.
+    expect(error.definite).toBe(true);
   });
 
   it("rejects on a 500", async () => {
@@ -60,6 +62,8 @@ describe("createTwilioSender", () => {
     twilio.failNext(500);
     const error = await rejected(sender.send("+61412345678", body));
     expect(error.message).toContain("HTTP 500 (error 20500");
+    // A 5xx may come after Twilio accepted the message: not definite.
+    expect(error.definite).toBe(false);
     // The failure is one-off: the next send goes through.
     await sender.send("+61412345678", body);
     expect(twilio.messages).toHaveLength(1);
@@ -80,6 +84,7 @@ describe("createTwilioSender", () => {
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2000);
     expect(error.message).toBe("Twilio did not answer within 300 ms");
+    expect(error.definite).toBe(false);
   });
 
   it("rejects when nothing listens", async () => {
@@ -89,5 +94,6 @@ describe("createTwilioSender", () => {
     const sender = createTwilioSender({ accountSid, authToken, from, apiBase });
     const error = await rejected(sender.send("+61412345678", body));
     expect(error.message).toContain("ECONNREFUSED");
+    expect(error.definite).toBe(true);
   });
 });

@@ -1,5 +1,10 @@
-import { DeliveryError, type SmsSender } from "../core/ports.js";
-import { type FetchLike, postToProvider, requirePositiveTimeout } from "./http.js";
+import type { SmsSender } from "../core/ports.js";
+import {
+  type FetchLike,
+  postToProvider,
+  providerStatusError,
+  requirePositiveTimeout,
+} from "./http.js";
 
 export interface TwilioSenderOptions {
   accountSid: string;
@@ -47,7 +52,7 @@ export function createTwilioSender(options: TwilioSenderOptions): SmsSender {
         fetchImpl,
       );
       if (status >= 200 && status < 300) return;
-      throw new DeliveryError(`Twilio answered HTTP ${status}${describeTwilioError(text)}`);
+      throw providerStatusError("Twilio", status, describeTwilioError(text));
     },
   };
 }

@@ -38,19 +38,23 @@ describe("createWebhookSender", () => {
     const sender = createWebhookSender({ url: receiver.url, secret: "another-secret-0123456789" });
     const error = await rejected(sender.send("+61412345678", body));
     expect(error.message).toMatch(/^SMS webhook 127\.0\.0\.1:\d+ answered HTTP 401$/);
+    expect(error.definite).toBe(true);
     expect(receiver.messages[0]?.signatureValid).toBe(false);
   });
 
   it("rejects on a non-2xx answer and on no answer within timeoutMs", async () => {
     const sender = createWebhookSender({ url: receiver.url, secret, timeoutMs: 300 });
     receiver.failNext(503);
-    expect((await rejected(sender.send("+61412345678", body))).message).toContain("HTTP 503");
+    const unavailable = await rejected(sender.send("+61412345678", body));
+    expect(unavailable.message).toContain("HTTP 503");
+    expect(unavailable.definite).toBe(false);
 
     receiver.hangNext();
     const started = Date.now();
     const error = await rejected(sender.send("+61412345678", body));
     expect(Date.now() - started).toBeLessThan(2000);
     expect(error.message).toContain("did not answer within 300 ms");
+    expect(error.definite).toBe(false);
   });
 
   it("refuses a short secret at startup", () => {

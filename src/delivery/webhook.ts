@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type Clock, DeliveryError, type SmsSender } from "../core/ports.js";
-import { type FetchLike, postToProvider, requirePositiveTimeout } from "./http.js";
+import type { Clock, SmsSender } from "../core/ports.js";
+import {
+  type FetchLike,
+  postToProvider,
+  providerStatusError,
+  requirePositiveTimeout,
+} from "./http.js";
 
 export const TIMESTAMP_HEADER = "x-vestibule-timestamp";
 export const SIGNATURE_HEADER = "x-vestibule-signature";
@@ -53,7 +58,7 @@ export function createWebhookSender(options: WebhookSenderOptions): SmsSender {
         fetchImpl,
       );
       if (status < 200 || status >= 300) {
-        throw new DeliveryError(`${provider} answered HTTP ${status}`);
+        throw providerStatusError(provider, status);
       }
     },
   };

@@ -1,4 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { clientKey } from "../core/client-key.js";
 import type { SendQuota, SendQuotaKeys } from "../core/ports.js";
 import { buildLimiter, type LimitBackend } from "./rate-limits.js";
 
@@ -34,8 +35,8 @@ type Step = { limit: string; rl: RateLimiterAbstract; key: string };
 /**
  * The send quotas on rate-limiter-flexible, on the same backend as the other limits.
  * A send takes one point from every applicable counter or from none: when one refuses,
- * the points already taken are given back (reward), and a provider failure gives all
- * of them back, so the user is never charged for our fault (better-auth's restore()).
+ * the points already taken are given back (reward). `refund` gives all of them back; the
+ * caller uses it only when the message certainly did not go out (core/codes.ts).
  */
 export function createSendQuota(rules: SendRules, backend: LimitBackend): SendQuota {
   const make = (name: string, rule: SendRule): RateLimiterAbstract =>
@@ -60,7 +61,7 @@ export function createSendQuota(rules: SendRules, backend: LimitBackend): SendQu
           rl: destination,
           key: `${keys.method}:${keys.destination.toLowerCase()}`,
         },
-        { limit: "ip", rl: ip, key: keys.ip },
+        { limit: "ip", rl: ip, key: clientKey(keys.ip) },
       ];
       if (keys.method === "sms") steps.push({ limit: "sms_budget", rl: smsBudget, key: "all" });
       const taken: Step[] = [];

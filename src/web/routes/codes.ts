@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isLoopbackAddress } from "../../core/client-key.js";
 import {
   type CodeDeps,
   type CodeMethod,
@@ -104,10 +105,18 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
     return reasonText(reason as Reason, seconds === undefined ? undefined : seconds * 1000);
   };
 
+  /**
+   * The outbox shows every code: only a browser on this machine may see it (or its
+   * link). request.ip is the socket's address unless TRUST_PROXY names the proxy.
+   */
+  const outboxFor = (request: FastifyRequest): boolean =>
+    outbox !== undefined && isLoopbackAddress(request.ip);
+
   /** The code panel under the set-up or verification form. */
   const panel = async (
     loaded: LoadedChallenge,
     ctx: PageContext,
+    showOutbox: boolean,
     error?: string,
   ): Promise<Html> => {
     const methods = codeMethodsFor(core, loaded);
@@ -143,12 +152,12 @@ ${csrfField(ctx)}<input type="hidden" name="method" value="${method}">
 </form>
 `,
 )}
-${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so messages go to the <a href="/dev/outbox">development outbox</a>.</p>` : ""}
+${showOutbox ? html`<p class="hint">Development: no mail or SMS provider is set, so messages go to the <a href="/dev/outbox">development outbox</a>.</p>` : ""}
 </section>`;
   };
 
   const codeOptions: CodeRoutes["codeOptions"] = (request, loaded, ctx) =>
-    panel(loaded, ctx, unsentError(request, loaded));
+    panel(loaded, ctx, outboxFor(request), unsentError(request, loaded));
 
   const plugin = (app: FastifyInstance): void => {
     const signinToken = (request: FastifyRequest): string | undefined =>
@@ -181,7 +190,7 @@ ${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so 
         reply.header("retry-after", Math.ceil(result.retryAfterMs / 1000));
       }
       const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
-      const extra = await panel(loaded, ctx);
+      const extra = await panel(loaded, ctx, outboxFor(request));
       const page =
         loaded.challenge.state === "setup_app"
           ? setupPage(ctx, { username: loaded.user.username, error: text(result), extra })
@@ -198,6 +207,8 @@ ${outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so 
     if (outbox) {
       // Development only (never registered in production): the codes are shown here.
       app.get("/dev/outbox", async (request, reply) => {
+        // Another machine (a staging server on HOST=0.0.0.0) is told there is nothing here.
+        if (!outboxFor(request)) return reply.callNotFound();
         const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
         const messages = outbox.list();
         return sendPage(

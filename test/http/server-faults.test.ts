@@ -1,0 +1,144 @@
+// Security review: a TOTP key we cannot open (a box copied from another row, SECRET_KEY
+// changed without its previous key) is our fault. It answers 503 and charges the user
+// nothing: no attempt on the pending sign-in, none on the account's second factor.
+import { afterEach, describe, expect, it } from "vitest";
+import { verifyAppCode } from "../../src/core/second-factor.js";
+import { hashToken, totpSecretAad } from "../../src/core/secrets.js";
+import { generateTotp, generateTotpSecret } from "../../src/core/totp.js";
+import { systemRandom } from "../../src/system.js";
+import {
+  type Browser,
+  DEFAULT_PASSWORD,
+  location,
+  makeTestApp,
+  manualKeyOf,
+  type TestApp,
+} from "../support/app.js";
+import { storeConfirmedAuthenticator } from "../support/authenticator.js";
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** One point: a single charged attempt would lock the account's second factor. */
+const ENV = { LIMIT_SECOND_FACTOR: "1/86400/900" };
+
+async function passwordStep(a: TestApp, username: string, to: string): Promise<Browser> {
+  const b = a.browser();
+  await b.get("/login");
+  const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
+  expect(location(res)).toBe(to);
+  await b.follow(res);
+  return b;
+}
+
+async function failedCodes(a: TestApp, b: Browser): Promise<number | undefined> {
+  const token = b.jar.get("vst_signin");
+  if (!token) return undefined;
+  return (await a.system.store.findChallenge(hashToken(token), a.clock.now()))?.failedCodes;
+}
+
+/** A box that does not open for this user: sealed for someone else (a copied row). */
+function foreignBox(a: TestApp, secret: string): string {
+  return a.system.core.box.seal(secret, totpSecretAad("someone-else"));
+}
+
+describe("a key that cannot be opened charges nothing", () => {
+  it("verification (app code): 503, no attempt counted; fixed, the same code signs in", async () => {
+    t = await makeTestApp({ methods: ["app"], env: ENV });
+    const user = await t.addUser("vic");
+    const secret = generateTotpSecret(systemRandom);
+    await storeConfirmedAuthenticator(
+      t.system.store,
+      user.id,
+      foreignBox(t, secret),
+      0,
+      t.clock.now(),
+    );
+    const b = await passwordStep(t, "vic", "/login/verify");
+
+    for (let i = 0; i < 3; i++) {
+      await b.get("/login/verify"); // the 503 page has no form to take _csrf from
+      const res = await b.post("/login/verify", { code: t.totp(secret) });
+      expect(res.statusCode).toBe(503);
+      expect(res.body).not.toContain(secret);
+    }
+    expect(await failedCodes(t, b)).toBe(0);
+    expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
+
+    // The operator repairs the key: the very next code is accepted (nothing was charged).
+    const good = t.system.core.box.seal(secret, totpSecretAad(user.id));
+    await t.system.database.db
+      .updateTable("authenticators")
+      .set({ secret_box: good })
+      .where("user_id", "=", user.id)
+      .execute();
+    await b.get("/login/verify");
+    expect(location(await b.post("/login/verify", { code: t.totp(secret) }))).toBe("/");
+  });
+
+  it("verifyAppCode (the app-only route) opens the key before the attempt too", async () => {
+    t = await makeTestApp({ methods: ["app"], env: ENV });
+    const user = await t.addUser("val");
+    const secret = generateTotpSecret(systemRandom);
+    await storeConfirmedAuthenticator(
+      t.system.store,
+      user.id,
+      foreignBox(t, secret),
+      0,
+      t.clock.now(),
+    );
+    const b = await passwordStep(t, "val", "/login/verify");
+    const token = b.jar.get("vst_signin");
+    await expect(
+      verifyAppCode(t.system.core, token, generateTotp(secret, t.clock.now()), "127.0.0.1"),
+    ).rejects.toThrow();
+    expect(await failedCodes(t, b)).toBe(0);
+    expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
+  });
+
+  it("with an emailed code live, that code still signs in; any other code is 503, not charged", async () => {
+    t = await makeTestApp({ methods: ["app", "email"], env: ENV });
+    const user = await t.addUser("eve", { email: "eve@example.test" });
+    const secret = generateTotpSecret(systemRandom);
+    await storeConfirmedAuthenticator(
+      t.system.store,
+      user.id,
+      foreignBox(t, secret),
+      0,
+      t.clock.now(),
+    );
+    const b = await passwordStep(t, "eve", "/login/verify");
+    await b.post("/login/code", { method: "email" });
+    const mail = t.system.delivery.outbox?.list()[0];
+    const code = /verification code is (\d{6})/.exec(mail?.body ?? "")?.[1];
+    expect(code).toBeDefined();
+    await b.get("/login/verify");
+    const other = code === "000000" ? "000001" : "000000";
+    expect((await b.post("/login/verify", { code: other })).statusCode).toBe(503);
+    expect(await failedCodes(t, b)).toBe(0);
+    expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
+    await b.get("/login/verify");
+    expect(location(await b.post("/login/verify", { code: code! }))).toBe("/");
+  });
+
+  it("set-up (Save): a pending key that does not open answers 503 and counts nothing", async () => {
+    t = await makeTestApp({ methods: ["app"], env: ENV });
+    const user = await t.addUser("sol");
+    const b = await passwordStep(t, "sol", "/login/setup");
+    const key = manualKeyOf((await b.get("/login/setup?show=1")).body);
+    expect(key).toBeDefined();
+    await t.system.database.db
+      .updateTable("challenges")
+      .set({ pending_secret_box: foreignBox(t, key!) })
+      .where("user_id", "=", user.id)
+      .execute();
+    const res = await b.post("/login/setup", { code: generateTotp(key!, t.clock.now()) });
+    expect(res.statusCode).toBe(503);
+    expect(await failedCodes(t, b)).toBe(0);
+    expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
+    expect((await t.system.store.getAuthenticator(user.id))?.confirmedAt ?? null).toBeNull();
+  });
+});
