@@ -6,6 +6,7 @@ import {
   createLimits,
   type LimitBackend,
   type LimitRule,
+  shortKey,
   wrap,
 } from "./rate-limits.js";
 
@@ -129,5 +130,25 @@ describe("createLimits", () => {
     db.close();
     await expect(limits.secondFactor.check("x")).rejects.toThrow();
     await expect(limits.secondFactor.hit("x")).rejects.toThrow();
+  });
+});
+
+describe("shortKey", () => {
+  it("keeps keys up to 100 characters, shortens longer ones to 97 printable characters", () => {
+    expect(shortKey("u:alice")).toBe("u:alice");
+    const long = `email:${"a\u0000é".repeat(100)}@example.test`;
+    const short = shortKey(long);
+    expect(short).toHaveLength(97);
+    expect(short).toMatch(/^[\x20-\x7e]{32}~[0-9a-f]{64}$/);
+    expect(shortKey(`${long}x`)).not.toBe(short);
+    expect(shortKey(long)).toBe(short);
+  });
+
+  it("every stored key goes through it (the send quotas use buildLimiter directly)", async () => {
+    const rl = buildLimiter("send_destination", RULE, { kind: "memory" });
+    const key = `email:${"z".repeat(254)}`;
+    expect(rl.getKey(key)).toBe(`send_destination:${shortKey(key)}`);
+    await rl.consume(key, 1);
+    expect((await rl.get(key))?.consumedPoints).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type IRateLimiterStoreOptions,
   type RateLimiterAbstract,
@@ -42,11 +43,46 @@ export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
   };
 }
 
+/**
+ * Every counter is made here (our Limiter through wrap, the send quotas directly), so
+ * this is the one place keys are kept short for every backend.
+ */
 export function buildLimiter(
   name: string,
   rule: LimitRule,
   backend: LimitBackend,
 ): RateLimiterAbstract {
+  return withShortKeys(storeLimiter(name, rule, backend));
+}
+
+/** Longer keys are stored as a readable head and their SHA-256 (see shortKey). */
+export const MAX_KEY_LENGTH = 100;
+
+/**
+ * A key of at most MAX_KEY_LENGTH as is; a longer one (`pw_account` + a 256-character
+ * username, `send_destination` + a 254-character address) as its first 32 characters
+ * (printable ASCII kept, anything else `_`) + `~` + its SHA-256 hex: 97 characters,
+ * well inside PostgreSQL's rate_limits.key varchar(255) with the limiter's name before it.
+ * Distinct keys stay distinct (SHA-256); the head is only for a person reading the table.
+ */
+export function shortKey(key: string): string {
+  if (key.length <= MAX_KEY_LENGTH) return key;
+  const head = key.slice(0, 32).replace(/[^\x20-\x7e]/g, "_");
+  return `${head}~${createHash("sha256").update(key).digest("hex")}`;
+}
+
+/**
+ * rate-limiter-flexible builds every stored key (consume, get, block, set, reward,
+ * delete) with getKey(key) = `${keyPrefix}:${key}`; shortening the key there covers
+ * every call on every store.
+ */
+function withShortKeys(rl: RateLimiterAbstract): RateLimiterAbstract {
+  const fullKey = rl.getKey.bind(rl);
+  rl.getKey = (key: string | number) => fullKey(shortKey(String(key)));
+  return rl;
+}
+
+function storeLimiter(name: string, rule: LimitRule, backend: LimitBackend): RateLimiterAbstract {
   const base = { keyPrefix: name, points: rule.points, duration: rule.windowSeconds };
   switch (backend.kind) {
     case "memory":

@@ -51,6 +51,28 @@ export function limiterContract(
       expect(await b.check(key)).toEqual({ allowed: true });
     });
 
+    test("long keys (300 characters, non-ASCII) work and stay distinct", async () => {
+      // e.g. "u:" + a 256-character username; PostgreSQL's rate_limits.key is varchar(255).
+      const l = limiter();
+      const stem = `u:${"é".repeat(40)}${randomUUID()}${"x".repeat(300)}`;
+      const a = `${stem}a`;
+      const b = `${stem}b`;
+      expect(a.length).toBeGreaterThan(300);
+      expect(await l.consume(a)).toEqual({ allowed: true });
+      expect(await l.consume(a)).toEqual({ allowed: true });
+      const last = await l.consume(a);
+      expect(last.allowed).toBe(true);
+      expect((await l.check(a)).allowed).toBe(false);
+      // Same first 300 characters, another key: its own counter.
+      expect(await l.check(b)).toEqual({ allowed: true });
+      await l.refund(a, true);
+      expect(await l.check(a)).toEqual({ allowed: true });
+      await l.reset(a);
+      for (let i = 0; i < 3; i++) await l.hit(b);
+      expect((await l.check(b)).allowed).toBe(false);
+      expect(await l.check(a)).toEqual({ allowed: true });
+    });
+
     test("concurrent hits are all counted", async () => {
       const l = limiter({ points: 10, windowSeconds: 60, blockSeconds: 60 });
       const key = randomUUID();
