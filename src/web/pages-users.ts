@@ -9,6 +9,8 @@ export type StaffContext = PageContext & { user: User };
 
 export interface UserRow extends UserSummary {
   locked: boolean;
+  /** False: listed by name and role only, no link (a supervisor's view of staff). */
+  mayOpen?: boolean;
 }
 
 export function usersPage(
@@ -32,8 +34,13 @@ ${opts.canAdd ? html`<p><a href="/users/new">Add a user</a></p>` : ""}
 <table>
 <thead><tr><th>Username</th><th>Name</th><th>Role</th><th>App set up</th><th>Second factor locked</th><th>Last sign-in</th><th>Status</th></tr></thead>
 <tbody>
-${opts.rows.map(
-  (u) => html`<tr>
+${opts.rows.map((u) =>
+  u.mayOpen === false
+    ? html`<tr>
+<td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${ROLE_NAMES[u.role]}</td>
+<td>—</td><td>—</td><td>—</td><td>—</td>
+</tr>`
+    : html`<tr>
 <td><a href="/users/${u.id}">${u.username}</a></td><td>${u.displayName ?? ""}</td><td>${ROLE_NAMES[u.role]}</td>
 <td>${u.appSetUp ? "Yes" : "No"}</td><td>${u.locked ? "Locked" : "No"}</td><td>${utc(u.lastSignInAt)}</td><td>${u.active ? "Active" : "Deactivated"}</td>
 </tr>`,

@@ -170,6 +170,45 @@ describe("who may act on whom", () => {
     }
   });
 
+  it("a supervisor cannot open the settings page of a supervisor, an administrator or their own", async () => {
+    // Those pages list recent audit events with IP addresses (security review item 6).
+    const events = await t.system.store.listAudit({ userId: u.admin!.id, limit: 5 });
+    expect(events.length).toBeGreaterThan(0); // the administrator's sign-in, with its IP
+    for (const target of [u.sup2!, u.admin!, u.admin2!, u.sup!]) {
+      const before = await snapshot();
+      const page = await b.sup!.get(`/users/${target.id}`);
+      expect(page.statusCode, target.username).toBe(403);
+      expect(page.body).toContain("Not allowed");
+      expect(page.body).not.toContain(`${target.username}@example.org`);
+      expect(page.body).not.toContain("127.0.0.1");
+      expect(await snapshot()).toBe(before);
+    }
+    // Users they may act on still open; administrators open every page.
+    expect((await b.sup!.get(`/users/${u.bob!.id}`)).statusCode).toBe(200);
+    for (const target of [u.admin2!, u.sup2!, u.admin!]) {
+      expect((await b.admin!.get(`/users/${target.id}`)).statusCode, target.username).toBe(200);
+    }
+  });
+
+  it("the users list shows a supervisor every account, staff by name and role only", async () => {
+    const list = await b.sup!.get("/users");
+    expect(list.statusCode).toBe(200);
+    for (const name of ["admin", "admin2", "sup", "sup2", "alice", "bob"]) {
+      expect(list.body).toContain(`>${name}</`);
+    }
+    for (const target of [u.admin!, u.admin2!, u.sup!, u.sup2!]) {
+      expect(list.body).not.toContain(`href="/users/${target.id}"`);
+    }
+    for (const target of [u.alice!, u.bob!]) {
+      expect(list.body).toContain(`href="/users/${target.id}"`);
+    }
+    // An administrator's list links every row.
+    const adminList = await b.admin!.get("/users");
+    for (const target of Object.values(u)) {
+      expect(adminList.body).toContain(`href="/users/${target.id}"`);
+    }
+  });
+
   it("a supervisor cannot act on supervisors or administrators", async () => {
     for (const target of [u.sup2!, u.admin!]) {
       const before = await snapshot();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { User } from "../../core/ports.js";
 import {
   forceNewPassword,
   isAdministrator,
@@ -44,6 +45,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     sendPage(reply, errorPage(ctx, "Not found", "There is no such user."), 404);
   const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
     reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
+  // A settings page shows the account's recent audit events with their IP addresses: a
+  // supervisor opens only the users they may act on (docs/supervision.md).
+  const mayOpen = (actor: User, target: User): boolean =>
+    isAdministrator(actor) || mayActOn(actor, target);
 
   app.get("/users", async (request, reply) => {
     const ctx = await requireStaff(deps, request, reply, "supervisor");
@@ -56,7 +61,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     ]);
     const page = users.slice(0, PAGE_SIZE);
     const rows = await Promise.all(
-      page.map(async (u) => ({ ...u, locked: await isSecondFactorLocked(admin, u.id) })),
+      page.map(async (u) =>
+        mayOpen(ctx.user, u)
+          ? { ...u, locked: await isSecondFactorLocked(admin, u.id) }
+          : { ...u, locked: false, mayOpen: false },
+      ),
     );
     const next = users.length > PAGE_SIZE ? page[page.length - 1]?.username : undefined;
     return sendPage(
@@ -101,6 +110,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
   ) => {
     const target = await admin.store.findUserById(idOf(request));
     if (!target) return notFound(reply, ctx);
+    if (!mayOpen(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
     const [auth, locked, events] = await Promise.all([
       admin.store.getAuthenticator(target.id),
       isSecondFactorLocked(admin, target.id),
