@@ -64,7 +64,7 @@ async function textOf(locator: Locator): Promise<string> {
 }
 
 async function confirmCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel("Verification code", { exact: true }).fill(code);
+  await page.getByLabel("Verification code").fill(code);
   await page.getByRole("button", { name: "Confirm" }).click();
 }
 

@@ -131,7 +131,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
     const destination = live && codeDestination(core, loaded, live.method);
     const minutesLeft =
       live && Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000));
-    return html`<section class="codes" aria-label="Verification code by email or SMS">
+    return html`<section class="codes" aria-label="Other ways to get a code">
 ${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 ${
   live && destination
