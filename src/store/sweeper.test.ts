@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { Store } from "../core/ports.js";
 import { startSweeper } from "./sweeper.js";
 
@@ -44,5 +44,33 @@ describe("startSweeper", () => {
     expect(await first).toBe(5);
     expect(calls).toBe(1);
     sweeper.stop();
+  });
+
+  test("stop() during a timed sweep schedules no further sweep", async () => {
+    vi.useFakeTimers();
+    try {
+      let release: (n: number) => void = () => {};
+      let calls = 0;
+      const sweeper = startSweeper(
+        fakeStore(() => {
+          calls++;
+          return new Promise<number>((resolve) => {
+            release = resolve;
+          });
+        }),
+        () => 1,
+        () => {},
+        1000,
+      );
+      await vi.advanceTimersByTimeAsync(1300); // interval + at most 20% jitter
+      expect(calls).toBe(1);
+      sweeper.stop();
+      release(0);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(calls).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

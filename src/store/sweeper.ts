@@ -20,6 +20,8 @@ export function startSweeper(
   intervalMs = 60_000,
 ): Sweeper {
   let running = false;
+  // stop() during a running sweep: the sweep's .finally must not schedule another.
+  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const sweepNow = async (): Promise<number> => {
     if (running) return 0;
@@ -34,6 +36,7 @@ export function startSweeper(
     }
   };
   const schedule = () => {
+    if (stopped) return;
     const jitter = Math.floor(Math.random() * intervalMs * 0.2);
     timer = setTimeout(() => {
       void sweepNow().finally(schedule);
@@ -42,7 +45,10 @@ export function startSweeper(
   };
   schedule();
   return {
-    stop: () => clearTimeout(timer),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
     sweepNow,
   };
 }
