@@ -152,3 +152,26 @@ describe("shortKey", () => {
     expect((await rl.get(key))?.consumedPoints).toBe(1);
   });
 });
+
+describe("expired limiter rows are deleted", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sqlite: a row expired over an hour ago is gone after the library's cleanup runs", async () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
+    const client = new SQLite(":memory:");
+    const limiter = wrap(buildLimiter("cleanup", RULE, { kind: "sqlite", client }), RULE);
+    await limiter.hit("old");
+    const count = () =>
+      (client.prepare("SELECT count(*) AS n FROM rl_cleanup").get() as { n: number }).n;
+    expect(count()).toBe(1);
+    // The window is 60 s; the library deletes rows expired over an hour ago every 5 minutes.
+    await vi.advanceTimersByTimeAsync(60_000 + 3_600_000 + 5 * 60_000 + 1000);
+    expect(count()).toBe(0);
+    // A live key is kept.
+    await limiter.hit("new");
+    await vi.advanceTimersByTimeAsync(5 * 60_000 + 1000);
+    expect(count()).toBe(1);
+  });
+});

@@ -101,6 +101,9 @@ function storeLimiter(name: string, rule: LimitRule, backend: LimitBackend): Rat
         storeType: "better-sqlite3",
         tableName,
         tableCreated: true,
+        // Every 5 minutes the library deletes rows expired over an hour ago; without
+        // this (off by default) every key ever counted stayed in the table.
+        clearExpiredByTimeout: true,
       } as IRateLimiterStoreOptions);
     }
     case "postgres":
@@ -111,6 +114,9 @@ function storeLimiter(name: string, rule: LimitRule, backend: LimitBackend): Rat
         tableName: "rate_limits",
         // Our migration made the table under its lock; no CREATE TABLE race at start.
         tableCreated: true,
+        // As for SQLite: expired rows are deleted every 5 minutes (off by default).
+        // Every limiter sharing rate_limits runs its own DELETE; each is cheap.
+        clearExpiredByTimeout: true,
       } as IRateLimiterStoreOptions);
     case "redis":
       return new RateLimiterRedis({
