@@ -92,6 +92,63 @@ describe("createSmtpMailer", () => {
     expect(error.definite).toBe(false);
   });
 
+  it("gives up at timeoutMs overall when every reply comes just inside the phase timeouts", async () => {
+    // Each reply takes 200 ms, under the 300 ms phase timeouts; a whole send is about
+    // seven replies, so without one overall deadline it would succeed after ~1.4 s.
+    const slow = (reply: (line: string) => void, line: string) =>
+      setTimeout(() => reply(line), 200);
+    silent = createServer((socket) => {
+      const write = (line: string) => {
+        if (!socket.destroyed) socket.write(`${line}\r\n`);
+      };
+      socket.on("error", () => {});
+      slow(write, "220 slow.test ESMTP");
+      let inData = false;
+      let buffer = "";
+      socket.on("data", (chunk) => {
+        buffer += chunk.toString("latin1");
+        let i = buffer.indexOf("\r\n");
+        while (i >= 0) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          i = buffer.indexOf("\r\n");
+          if (inData) {
+            if (line === ".") {
+              inData = false;
+              slow(write, "250 queued");
+            }
+            continue;
+          }
+          const verb = line.slice(0, 4).toUpperCase();
+          if (verb === "EHLO" || verb === "HELO") slow(write, "250 slow.test");
+          else if (verb === "DATA") {
+            inData = true;
+            slow(write, "354 go on");
+          } else if (verb === "QUIT") slow(write, "221 bye");
+          else slow(write, "250 ok");
+        }
+      });
+    });
+    const port = await new Promise<number>((resolve) =>
+      silent!.listen(0, "127.0.0.1", () => resolve((silent!.address() as { port: number }).port)),
+    );
+    const error = await rejected(
+      createSmtpMailer({
+        url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
+        from: FROM,
+        timeoutMs: 300,
+      }).send(email),
+    );
+    expect(error.message).toContain("ETIMEDOUT");
+    expect(error.definite).toBe(false);
+    // The same server does deliver when the deadline allows it (the test server is sound).
+    await createSmtpMailer({
+      url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
+      from: FROM,
+      timeoutMs: 5000,
+    }).send(email);
+  });
+
   it("refuses a URL that is not smtp:// or smtps:// at startup", () => {
     expect(() => createSmtpMailer({ url: "http://mail.example.test", from: FROM })).toThrow(
       /smtp:\/\//,

@@ -40,22 +40,42 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
 
   return {
     async send(message: OutgoingEmail): Promise<void> {
+      // The phase timeouts above bound each wait, not their sum: a server that answers
+      // every command just in time could hold the request for several timeoutMs. One
+      // deadline bounds the whole send; a late result is ignored, and a timed-out send
+      // is not `definite` (the message may still be delivered).
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DeadlineError()), timeoutMs);
+      });
       try {
-        await transport.sendMail({
-          from,
-          to: message.to,
-          subject: message.subject,
-          text: message.text,
-          html: message.html,
-        });
+        await Promise.race([
+          transport.sendMail({
+            from,
+            to: message.to,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+          }),
+          deadline,
+        ]);
       } catch (error) {
+        if (error instanceof DeadlineError) {
+          throw new DeliveryError(`${provider} failed: ETIMEDOUT (overall deadline)`, {
+            definite: false,
+          });
+        }
         throw new DeliveryError(`${provider} failed: ${describeSmtpError(error)}`, {
           definite: nothingSent(error),
         });
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
 }
+
+class DeadlineError extends Error {}
 
 /**
  * True when the message certainly was not handed over: no connection (refused), no
