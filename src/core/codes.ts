@@ -9,6 +9,7 @@ import {
   reserveAttempt,
   type SecondFactorDeps,
   usedCode,
+  withAttempt,
   wrongCode,
 } from "./second-factor.js";
 import { hashToken, hmacHex, newToken, safeEqual } from "./secrets.js";
@@ -204,27 +205,28 @@ export async function verifyCode(
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
 
-  // Constant-time compare of the MACs, then one conditional UPDATE: a code is used once.
-  if (
-    stored &&
-    methods.includes(stored.method) &&
-    safeEqual(codeHmac(deps, user, code), stored.hmac)
-  ) {
-    if (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now())) {
-      return finishSecondFactor(deps, challenge, user, ip, stored.method);
+  // withAttempt: a store/limiter fault before the verdict gives the attempt back (503).
+  return withAttempt(deps, challenge, user, attempt, async () => {
+    // Constant-time compare of the MACs, then one conditional UPDATE: a code is used once.
+    const sentChecked = stored !== undefined && methods.includes(stored.method);
+    if (sentChecked && safeEqual(codeHmac(deps, user, code), stored.hmac)) {
+      if (await deps.store.useChallengeCode(challenge.idHash, stored.hmac, deps.clock.now())) {
+        return finishSecondFactor(deps, challenge, user, ip, stored.method);
+      }
+      // The right code, used a moment ago by a concurrent submission: refused, but not a
+      // guess, so its attempt is given back (as with a reused app code).
+      return usedCode(deps, challenge, user, ip, attempt, { method: stored.method });
     }
-    // The right code, used a moment ago by a concurrent submission: refused, but not a
-    // guess, so its attempt is given back (as with a reused app code).
-    return usedCode(deps, challenge, user, ip, attempt, { method: stored.method });
-  }
-  if (appSecret !== undefined) {
-    return checkAppCode(deps, { challenge, user, secret: appSecret }, code, ip, attempt);
-  }
-  if (appFault !== undefined) {
-    // Not the sent code, and the app's could not be checked: no guess was judged.
-    await deps.store.refundCodeAttempt(challenge.idHash);
-    await deps.limits.secondFactor.refund(user.id, attempt.lockMs !== undefined);
-    throw appFault;
-  }
-  return wrongCode(deps, challenge, user, ip, attempt);
+    if (appSecret !== undefined) {
+      return checkAppCode(deps, { challenge, user, secret: appSecret }, code, ip, attempt);
+    }
+    // No sent code was checked and the app key could not be opened: no guess was judged,
+    // so the throw gives the attempt back (withAttempt) and answers 503.
+    if (appFault !== undefined && !sentChecked) throw appFault;
+    // The guess WAS checked against the sent code and is wrong: it counts, even though
+    // the app's key could not be opened (refunding it gave unlimited guesses at the
+    // emailed code). The fault is recorded on the audit event for the operator.
+    const fault = appFault === undefined ? {} : { appKeyUnreadable: true };
+    return wrongCode(deps, challenge, user, ip, attempt, fault);
+  });
 }

@@ -73,21 +73,24 @@ export async function confirmSetup(
 
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
-  const step = matchTotpStep(secret, code, deps.clock.now());
-  if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
-  // One statement copies this challenge's key into the user's authenticator and uses
-  // the step: of racing Saves (any tab, any instance) exactly one confirms.
-  const confirmed = await deps.store.confirmAuthenticator({
-    challengeIdHash: challenge.idHash,
-    secretBox: sealed,
-    step,
-    now: deps.clock.now(),
+  return withAttempt(deps, challenge, user, attempt, async () => {
+    const step = matchTotpStep(secret, code, deps.clock.now());
+    if (step === null) return wrongCode(deps, challenge, user, ip, attempt);
+    // One transaction ends this pending sign-in (it must still hold the key shown) and
+    // copies its key into the user's authenticator with the step used: of racing Saves
+    // (any tab, any instance) exactly one confirms, and none after Force New Password.
+    const confirmed = await deps.store.confirmAuthenticator({
+      challengeIdHash: challenge.idHash,
+      secretBox: sealed,
+      step,
+      now: deps.clock.now(),
+    });
+    if (!confirmed) return usedCode(deps, challenge, user, ip, attempt);
+    await deps.store.deleteChallenge(challenge.idHash);
+    await deps.limits.secondFactor.reset(user.id);
+    await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
+    return { ok: true } as const;
   });
-  if (!confirmed) return usedCode(deps, challenge, user, ip, attempt);
-  await deps.store.deleteChallenge(challenge.idHash);
-  await deps.limits.secondFactor.reset(user.id);
-  await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
-  return { ok: true };
 }
 
 /** Confirm on the verification screen with an authenticator-app code. */
@@ -108,7 +111,9 @@ export async function verifyAppCode(
   const secret = openAppSecret(deps, user, auth);
   const attempt = await reserveAttempt(deps, challenge, user);
   if (!attempt.ok) return attempt;
-  return checkAppCode(deps, { challenge, user, secret }, code, ip, attempt);
+  return withAttempt(deps, challenge, user, attempt, () =>
+    checkAppCode(deps, { challenge, user, secret }, code, ip, attempt),
+  );
 }
 
 /**
@@ -175,6 +180,11 @@ export interface Attempt {
   failed: number;
   /** Set when this attempt took the account's last point: a wrong code locks this long. */
   lockMs?: number;
+  /**
+   * Set once the code is judged wrong (counted for good) or used (given back already):
+   * from then on a throw must not give the attempt back (again).
+   */
+  judged?: boolean;
 }
 
 /**
@@ -198,7 +208,15 @@ export async function reserveAttempt(
     const alive = await deps.store.findChallenge(challenge.idHash, deps.clock.now());
     return refuse(alive ? "invalid_code" : "expired");
   }
-  const account = await deps.limits.secondFactor.consume(user.id);
+  let account: Awaited<ReturnType<typeof deps.limits.secondFactor.consume>>;
+  try {
+    account = await deps.limits.secondFactor.consume(user.id);
+  } catch (err) {
+    // The limiter failed (Redis down): nothing was checked, so the pending sign-in's
+    // attempt goes back; the request still answers 503.
+    await bestEffort(() => deps.store.refundCodeAttempt(challenge.idHash));
+    throw err;
+  }
   if (!account.allowed) {
     // Not checked, so not a guess on this sign-in either.
     await deps.store.refundCodeAttempt(challenge.idHash);
@@ -207,6 +225,44 @@ export async function reserveAttempt(
   return account.blockedForMs === undefined
     ? { ok: true, failed }
     : { ok: true, failed, lockMs: account.blockedForMs };
+}
+
+/**
+ * Runs the steps after reserveAttempt. A throw before the code is judged (the store or
+ * the limiter failing in useTotpStep, useChallengeCode, confirmAuthenticator,
+ * takeChallenge, startSession…) is our fault, not a guess: both counts are given back,
+ * best effort, and the original error goes on (503). Without this, five 503s during a
+ * Redis or database blip used up the pending sign-in (the right code then refused) or
+ * locked the account. A wrong code (attempt.judged) stays counted whatever happens next.
+ */
+export async function withAttempt<T>(
+  deps: SignInDeps,
+  challenge: Challenge,
+  user: User,
+  attempt: Attempt,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!attempt.judged) {
+      attempt.judged = true;
+      await bestEffort(() => deps.store.refundCodeAttempt(challenge.idHash));
+      await bestEffort(() =>
+        deps.limits.secondFactor.refund(user.id, attempt.lockMs !== undefined),
+      );
+    }
+    throw err;
+  }
+}
+
+/** A refund during a fault: if it fails too, the first error is the one reported. */
+async function bestEffort(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch {
+    // Ignored on purpose: the caller rethrows the original error.
+  }
 }
 
 /**
@@ -223,6 +279,7 @@ export async function usedCode(
   attempt: Attempt,
   detail: Record<string, unknown> = {},
 ): Promise<Refusal> {
+  attempt.judged = true;
   await deps.store.refundCodeAttempt(challenge.idHash);
   await deps.limits.secondFactor.refund(user.id, attempt.lockMs !== undefined);
   await deps.audit({
@@ -241,9 +298,16 @@ export async function wrongCode(
   user: User,
   ip: string,
   attempt: Attempt,
+  detail: Record<string, unknown> = {},
 ): Promise<Refusal> {
+  attempt.judged = true;
   const { failed } = attempt;
-  await deps.audit({ type: "second_factor_failed", userId: user.id, ip, detail: { failed } });
+  await deps.audit({
+    type: "second_factor_failed",
+    userId: user.id,
+    ip,
+    detail: { ...detail, failed },
+  });
   if (attempt.lockMs !== undefined) {
     await deps.store.deleteChallenge(challenge.idHash);
     await deps.audit({ type: "second_factor_locked", userId: user.id, ip });

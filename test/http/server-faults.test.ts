@@ -99,8 +99,9 @@ describe("a key that cannot be opened charges nothing", () => {
     expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
   });
 
-  it("with an emailed code live, that code still signs in; any other code is 503, not charged", async () => {
-    t = await makeTestApp({ methods: ["app", "email"], env: ENV });
+  it("with an emailed code live, that code still signs in; a wrong one is counted (it was checked)", async () => {
+    // Default limits: here one counted attempt must not lock the account.
+    t = await makeTestApp({ methods: ["app", "email"] });
     const user = await t.addUser("eve", { email: "eve@example.test" });
     const secret = generateTotpSecret(systemRandom);
     await storeConfirmedAuthenticator(
@@ -117,11 +118,50 @@ describe("a key that cannot be opened charges nothing", () => {
     expect(code).toBeDefined();
     await b.get("/login/verify");
     const other = code === "000000" ? "000001" : "000000";
-    expect((await b.post("/login/verify", { code: other })).statusCode).toBe(503);
-    expect(await failedCodes(t, b)).toBe(0);
+    // Checked against the emailed code and wrong: a guess. Refunding it (and answering
+    // 503) gave unlimited guesses at the emailed code.
+    const res = await b.post("/login/verify", { code: other });
+    expect(res.statusCode).not.toBe(503);
+    expect(await failedCodes(t, b)).toBe(1);
     expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
+    const events = await t.system.store.listAudit({ type: "second_factor_failed", limit: 50 });
+    expect(
+      events.some((e) => e.type === "second_factor_failed" && e.detail.appKeyUnreadable === true),
+    ).toBe(true);
     await b.get("/login/verify");
     expect(location(await b.post("/login/verify", { code: code! }))).toBe("/");
+  });
+
+  it("wrong guesses at an emailed code run out although the app key cannot be opened", async () => {
+    t = await makeTestApp({ methods: ["app", "email"] });
+    const user = await t.addUser("eli", { email: "eli@example.test" });
+    const secret = generateTotpSecret(systemRandom);
+    await storeConfirmedAuthenticator(
+      t.system.store,
+      user.id,
+      foreignBox(t, secret),
+      0,
+      t.clock.now(),
+    );
+    const b = await passwordStep(t, "eli", "/login/verify");
+    await b.post("/login/code", { method: "email" });
+    const mail = t.system.delivery.outbox?.list()[0];
+    const code = /verification code is (\d{6})/.exec(mail?.body ?? "")?.[1];
+    const max = t.system.core.settings.maxWrongCodesPerChallenge;
+    let last = 0;
+    for (let i = 0; i < max + 3; i++) {
+      await b.get("/login/verify");
+      const guess = String(100000 + i);
+      if (guess === code) continue;
+      const res = await b.post("/login/verify", { code: guess });
+      last = res.statusCode;
+      expect(res.statusCode).not.toBe(503);
+    }
+    // The pending sign-in ended: even the right code no longer signs in.
+    await b.get("/login/verify");
+    const res = await b.post("/login/verify", { code: code! });
+    expect(location(res)).not.toBe("/");
+    expect(last).not.toBe(503);
   });
 
   it("set-up (Save): a pending key that does not open answers 503 and counts nothing", async () => {
