@@ -47,6 +47,7 @@ export interface LoadedChallenge {
 
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
  * Step 1: username and password. Unknown user and wrong password look the same.
@@ -60,6 +61,11 @@ export async function submitPassword(
   input: { username: string; password: string; ip: string },
 ): Promise<Next | Refusal> {
   const { store, hasher, limits, audit } = deps;
+  // A control character (NUL above all: PostgreSQL refuses it in text, so the limiter
+  // key and the audit row would fail with 503) is never in a username we create. Refused
+  // before any limiter or store sees it, with the wrong-password answer. No dummy hash:
+  // no account can have such a name, so a fast answer tells nothing about accounts.
+  if (CONTROL_CHARACTER.test(input.username)) return refuse("bad_credentials");
   const username = normalizeUsername(input.username).slice(0, MAX_USERNAME);
   // An IPv6 client is counted by its /64: it can take a new address in it per guess.
   const ipKey = `ip:${clientKey(input.ip)}`;

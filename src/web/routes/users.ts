@@ -33,13 +33,16 @@ export interface StaffRouteDeps extends GuardDeps {
 }
 
 const PAGE_SIZE = 50;
+const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const PROFILE_FIELDS = ["displayName", "email", "phone", "role"] as const;
 
 export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): void {
   const { admin } = deps;
   const idOf = (request: FastifyRequest): string => {
     const id = (request.params as { id?: unknown }).id;
-    return typeof id === "string" && id.length <= 64 ? id : "";
+    // Only ids of the form we make (UUIDs; tests and the bench use the same alphabet):
+    // anything else, e.g. %00 that PostgreSQL refuses in text, is "" and answers 404.
+    return typeof id === "string" && USER_ID.test(id) ? id : "";
   };
   const notFound = (reply: FastifyReply, ctx: StaffContext) =>
     sendPage(reply, errorPage(ctx, "Not found", "There is no such user."), 404);
