@@ -30,10 +30,17 @@ export function createStaffParts(parts: {
   kit: WebKit;
   /** The email sender where SMTP (or the dev outbox) is set up; without it users are not told. */
   mailer?: Mailer;
+  /**
+   * True when the mailer is a real SMTP server. Otherwise it is the development outbox
+   * (the CLI's is in memory and vanishes): the notice is still written there, but the
+   * page does not say that the user was emailed.
+   */
+  mailerReachesUsers?: boolean;
   /** Refuses methods that cannot work here (no SMS provider in production, …). */
   methodsProblem?: UserAdminDeps["methodsProblem"];
 }): StaffParts {
   const { config, store, limits, clock, audit, hasher, kit, mailer, methodsProblem } = parts;
+  const reachesUsers = parts.mailerReachesUsers === true;
   const admin: UserAdminDeps = {
     store,
     limits,
@@ -46,7 +53,7 @@ export function createStaffParts(parts: {
     ...(mailer
       ? {
           notifyForcedPassword: async (user) => {
-            if (!user.email) return;
+            if (!user.email) return false;
             await mailer.send(
               forcedPasswordEmail({
                 to: user.email,
@@ -55,6 +62,7 @@ export function createStaffParts(parts: {
                 at: clock.now(),
               }),
             );
+            return reachesUsers;
           },
         }
       : {}),

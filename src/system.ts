@@ -133,6 +133,7 @@ export async function createSystem(
     hasher,
     kit,
     mailer: delivery.mailer,
+    mailerReachesUsers: delivery.smtpConfigured,
     methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
   const codeCore: CodeDeps = {

@@ -13,8 +13,10 @@ export interface SupervisionDeps {
   /**
    * Tells a user that their password was reset (by email where a mailer is set up).
    * Optional: without it, Force New Password still happens, the user is not told.
+   * Resolves false when the notice only went to the development outbox (no SMTP): the
+   * user was not emailed, and the page must not say so.
    */
-  notifyForcedPassword?: (user: User) => Promise<void>;
+  notifyForcedPassword?: (user: User) => Promise<boolean | undefined>;
   /**
    * Why these methods cannot be enabled here (e.g. SMS without a provider in
    * production), or undefined when they can. Optional: without it every list is accepted.
@@ -78,8 +80,7 @@ export async function forceNewPassword(
   let notified = false;
   if (deps.notifyForcedPassword && target.email) {
     try {
-      await deps.notifyForcedPassword(target);
-      notified = true;
+      notified = (await deps.notifyForcedPassword(target)) !== false;
     } catch {
       // The reset stands; a mail server being down must not undo it or hide it.
       await deps.audit({
