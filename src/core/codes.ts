@@ -81,8 +81,9 @@ function codeHmac(deps: CodeDeps, user: User, code: string): string {
 /**
  * Sends a code for this pending sign-in (set-up or verification screen). Order: method
  * available → account not locked → quota taken → code stored (replacing the last one,
- * keeping the wrong-code count) → sent. A provider failure gives the quota back only when
- * the message certainly did not go out (DeliveryError.definite); see docs/codes.md.
+ * keeping the wrong-code count) → sent. A provider failure gives the quota back and
+ * withdraws the code only when the message certainly did not go out
+ * (DeliveryError.definite); otherwise the code stays valid; see docs/codes.md.
  * From the set-up screen the challenge then moves to `verify` under a new token.
  */
 export async function sendCode(
@@ -134,13 +135,16 @@ export async function sendCode(
       await deps.sms?.send(destination, deps.messages.sms(message));
     }
   } catch (err) {
-    // A definite refusal (4xx, nothing connected) sent nothing: the send is given back.
-    // A timeout or 5xx may have delivered it: the send stays counted (every counter,
-    // the SMS budget and the destination's too), or looping sends against a slow
-    // provider would pump SMS for free. The code is withdrawn either way.
+    // A definite refusal (4xx, nothing connected) sent nothing: the send is given back
+    // and the code withdrawn. A timeout or 5xx may have delivered it: the send stays
+    // counted (every counter, the SMS budget and the destination's too), or looping
+    // sends against a slow provider would pump SMS for free; and the code stays valid,
+    // so a late SMS works instead of being charged as a wrong guess (docs/codes.md).
     const definite = err instanceof DeliveryError && err.definite;
-    if (definite) await quota.refund();
-    await deps.store.clearChallengeCode(challenge.idHash, hmac);
+    if (definite) {
+      await quota.refund();
+      await deps.store.clearChallengeCode(challenge.idHash, hmac);
+    }
     await deps.audit({
       type: "code_send_failed",
       userId: user.id,

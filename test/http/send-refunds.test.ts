@@ -164,3 +164,56 @@ describe("email: what counts as a definite refusal", () => {
     await smtp.waitFor((m) => m.to === "rob@example.test");
   });
 });
+
+describe("a send that may have gone out keeps its code valid", () => {
+  /** The code in the last request to Twilio for this number that was not answered 201. */
+  function lateCode(phone: string): string {
+    const body = twilio.unanswered.filter((m) => m.to === phone).at(-1)?.body ?? "";
+    const code = /(\d{6})/.exec(body)?.[1];
+    expect(code).toBeDefined();
+    return code as string;
+  }
+
+  it.each([
+    ["no answer", () => twilio.hangNext(), "+61412300101"],
+    ["HTTP 500", () => twilio.failNext(500), "+61412300102"],
+  ])("%s: the SMS arriving late signs in, not charged as a wrong code", async (_, fail, phone) => {
+    const a = await app(["sms"], {});
+    fail();
+    const { b, page } = await signInTo(a, { phone });
+    expect(page.body).toContain(SEND_FAILED);
+    await b.get("/login/verify");
+    const res = await b.post("/login/verify", { code: lateCode(phone) });
+    expect(location(res)).toBe("/");
+  });
+
+  it("a definite refusal (400) withdraws the code: it does not sign in", async () => {
+    const a = await app(["sms"], {});
+    const phone = "+61412300103";
+    twilio.failNext(400);
+    const { b, page } = await signInTo(a, { phone });
+    expect(page.body).toContain(SEND_FAILED);
+    await b.get("/login/verify");
+    const res = await b.post("/login/verify", { code: lateCode(phone) });
+    expect(res.statusCode).not.toBe(303);
+    expect(res.body).toContain("code");
+  });
+
+  it("after a timeout, the next successful send replaces the code: only the newest works", async () => {
+    const a = await app(["sms"], {});
+    const phone = "+61412300104";
+    twilio.hangNext();
+    const { b } = await signInTo(a, { phone });
+    const stale = lateCode(phone);
+    await b.get("/login/verify");
+    await b.post("/login/code", { method: "sms" });
+    const fresh = /(\d{6})/.exec((await twilio.waitFor((m) => m.to === phone)).body)?.[1];
+    expect(fresh).toBeDefined();
+    if (stale !== fresh) {
+      await b.get("/login/verify");
+      expect(location(await b.post("/login/verify", { code: stale }))).not.toBe("/");
+    }
+    await b.get("/login/verify");
+    expect(location(await b.post("/login/verify", { code: fresh as string }))).toBe("/");
+  });
+});

@@ -20,6 +20,11 @@ export interface TestTwilioServer {
   failNext(status?: number): void;
   /** The next request is never answered (until close). */
   hangNext(): void;
+  /**
+   * Bodies of the requests failed by failNext or hangNext: what a real provider may have
+   * delivered anyway (a late SMS).
+   */
+  unanswered: { to: string; body: string }[];
   close(): Promise<void>;
 }
 
@@ -49,16 +54,23 @@ export async function startTwilioServer(options: {
   const messagesPath = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
   let nextFailure: number | undefined;
   let hang = false;
+  const unanswered: { to: string; body: string }[] = [];
+  const keep = (raw: string) => {
+    const form = new URLSearchParams(raw);
+    unanswered.push({ to: form.get("To") ?? "", body: form.get("Body") ?? "" });
+  };
 
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
     if (hang) {
       hang = false;
+      keep(raw);
       return;
     }
     if (nextFailure !== undefined) {
       const status = nextFailure;
       nextFailure = undefined;
+      keep(raw);
       return sendError(response, status);
     }
     if (request.headers.authorization !== expectedAuth) return sendError(response, 401);
@@ -108,6 +120,7 @@ export async function startTwilioServer(options: {
     apiBase,
     messages: recorder.items,
     waitFor: recorder.waitFor,
+    unanswered,
     failNext(status = 500): void {
       nextFailure = status;
     },
