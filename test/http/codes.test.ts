@@ -627,6 +627,45 @@ describe("development outbox and production refusal", () => {
     expect(location(await b.post("/login/verify", { code }))).toBe("/");
   });
 
+  it("behind a proxy on this host without TRUST_PROXY the outbox is hidden (every client looks local)", async () => {
+    const a = await makeTestApp({ methods: ["email"] });
+    apps.push(a);
+    await a.addUser("px", { email: "px@example.test" });
+    const b = await passwordStep(a, "px");
+    const plain = await b.get("/dev/outbox");
+    expect(plain.statusCode).toBe(200);
+    for (const headers of <Record<string, string>[]>[
+      { "x-forwarded-for": "203.0.113.9" },
+      { "x-forwarded-for": "127.0.0.1" },
+      { forwarded: "for=203.0.113.9" },
+      { forwarded: "for=127.0.0.1" },
+    ]) {
+      const res = await b.request("GET", "/dev/outbox", { headers });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain("px@example.test");
+      const page = await b.request("GET", "/login/verify", { headers });
+      expect(page.body).not.toContain("/dev/outbox");
+    }
+  });
+
+  it("with TRUST_PROXY=loopback the outbox follows the forwarded client address", async () => {
+    const a = await makeTestApp({ methods: ["email"], env: { TRUST_PROXY: "loopback" } });
+    apps.push(a);
+    await a.addUser("tp", { email: "tp@example.test" });
+    const b = await passwordStep(a, "tp");
+    const remote = await b.request("GET", "/dev/outbox", {
+      headers: { "x-forwarded-for": "203.0.113.9" },
+    });
+    expect(remote.statusCode).toBe(404);
+    const local = await b.request("GET", "/dev/outbox", {
+      headers: { "x-forwarded-for": "127.0.0.1" },
+    });
+    expect(local.statusCode).toBe(200);
+    // The Forwarded header is not read: a client behind it cannot be told apart.
+    const rfc = await b.request("GET", "/dev/outbox", { headers: { forwarded: "for=127.0.0.1" } });
+    expect(rfc.statusCode).toBe(404);
+  });
+
   it("in production the outbox is never registered", async () => {
     const a = await newApp(["email"], { NODE_ENV: "production" });
     await a.addUser("pro", { email: uniqueEmail("pro") });

@@ -110,7 +110,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
    * link). request.ip is the socket's address unless TRUST_PROXY names the proxy.
    */
   const outboxFor = (request: FastifyRequest): boolean =>
-    outbox !== undefined && isLoopbackAddress(request.ip);
+    outbox !== undefined && isLoopbackAddress(request.ip) && !forwardedUnread(request);
 
   /** The code panel under the set-up or verification form. */
   const panel = async (
@@ -240,4 +240,17 @@ ${messages.map(
     enteredVerify,
     plugin,
   };
+}
+
+/**
+ * True when a proxy forwarded the request and we cannot tell from where: a reverse proxy
+ * on this host without TRUST_PROXY makes every client look like 127.0.0.1. X-Forwarded-For
+ * is read only when TRUST_PROXY is set (Fastify defines request.ips only then); the
+ * RFC 7239 Forwarded header is never read, so without X-Forwarded-For it hides the client.
+ */
+function forwardedUnread(request: FastifyRequest): boolean {
+  const xff = request.headers["x-forwarded-for"] !== undefined;
+  const forwarded = request.headers.forwarded !== undefined;
+  if (xff && request.ips === undefined) return true;
+  return forwarded && !xff;
 }
