@@ -175,12 +175,14 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     loaded: LoadedChallenge,
     show: boolean,
     error?: string,
-  ): Promise<Html> => {
+  ): Promise<Html | undefined> => {
     const page = ctx(request);
     let qr: { svg: Html; grouped: string } | undefined;
     if (show) {
+      // Undefined: the pending sign-in ended or moved on between loading it and writing
+      // its key (expiry, Force New Password, a code sent from another tab).
       const key = await setupKey(core, loaded);
-      if (key.ok === false) throw new Error(`setup key refused: ${key.reason}`);
+      if (key.ok === false) return undefined;
       const svg = await QRCode.toString(key.uri, {
         type: "svg",
         errorCorrectionLevel: "M",
@@ -209,7 +211,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   app.get("/login/setup", async (request, reply) => {
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
-    return sendPage(reply, await renderSetup(request, loaded, queryField(request, "show") === "1"));
+    const page = await renderSetup(request, loaded, queryField(request, "show") === "1");
+    return page ? sendPage(reply, page) : restart(reply, "expired");
   });
 
   app.post("/login/setup", async (request, reply) => {
@@ -224,7 +227,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     if (ends) return restart(reply, ends);
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
-    return refusePage(reply, result, () => renderSetup(request, loaded, true, text(result)));
+    const page = await renderSetup(request, loaded, true, text(result));
+    return page ? refusePage(reply, result, () => page) : restart(reply, "expired");
   });
 
   const renderVerify = async (
