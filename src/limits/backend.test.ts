@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import type { OpenedDatabase } from "../store/open.js";
 import { openLimitStore } from "./backend.js";
@@ -25,15 +24,27 @@ describe("openLimitStore", () => {
     try {
       expect(store.kind).toBe("redis");
       expect(store.backend).toMatchObject({ kind: "redis", prefix: "v:" });
-      const started = Date.now();
-      await store.ready(); // gives up after a few seconds instead of blocking start
+      // ready() gives up (resolves, never throws) instead of blocking start; its own
+      // 3 s bound is in backend.ts. No wall-clock assertion here (2 shared cores): the
+      // test's timeout below is only a generous backstop against a hang.
+      await expect(store.ready()).resolves.toBeUndefined();
       await expect(store.ping()).rejects.toThrow();
-      expect(Date.now() - started).toBeLessThan(4500);
-      await sleep(600); // several reconnect attempts
+      // Several reconnect attempts, each failing again: still one line.
+      const client = (store.backend as { client: import("ioredis").Redis }).client;
+      await new Promise<void>((resolve) => {
+        let n = 0;
+        const onReconnecting = () => {
+          if (++n >= 3) {
+            client.off("reconnecting", onReconnecting);
+            resolve();
+          }
+        };
+        client.on("reconnecting", onReconnecting);
+      });
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^redis unavailable/);
     } finally {
       await store.close();
     }
-  });
+  }, 20_000);
 });
