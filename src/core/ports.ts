@@ -118,6 +118,11 @@ export interface UserSearch {
   prefix?: string;
   /** Keyset paging: usernames strictly after this one. */
   after?: string;
+  /**
+   * Keyset paging backwards: the `limit` usernames just before this one, still returned
+   * in ascending order. Wins over `after` when both are given.
+   */
+  before?: string;
   limit: number;
 }
 

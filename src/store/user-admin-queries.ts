@@ -15,12 +15,17 @@ export function createUserAdminQueries(db: Kysely<Database>): UserAdminQueries {
         .leftJoin("authenticators", "authenticators.user_id", "users.id")
         .selectAll("users")
         .select("authenticators.confirmed_at as app_confirmed_at")
-        .orderBy("users.username")
+        .orderBy("users.username", query.before !== undefined ? "desc" : "asc")
         .limit(query.limit);
-      if (query.after !== undefined) q = q.where("users.username", ">", withoutNul(query.after));
+      if (query.before !== undefined) {
+        q = q.where("users.username", "<", withoutNul(query.before));
+      } else if (query.after !== undefined) {
+        q = q.where("users.username", ">", withoutNul(query.after));
+      }
       const prefix = withoutNul(query.prefix ?? "").toLowerCase();
       if (prefix) q = q.where((eb) => prefixMatch(eb, prefix));
       const rows = await q.execute();
+      if (query.before !== undefined) rows.reverse();
       return rows.map(
         (r): UserSummary => ({
           id: r.id,

@@ -15,11 +15,25 @@ export interface UserRow extends UserSummary {
 
 export function usersPage(
   ctx: StaffContext,
-  opts: { rows: UserRow[]; total: number; q: string; next?: string; canAdd: boolean },
+  opts: {
+    rows: UserRow[];
+    total: number;
+    q: string;
+    next?: string | undefined;
+    /** The first username shown, when there are users before it. */
+    previous?: string | undefined;
+    /** Not the first page: offer a link back to it. */
+    first?: boolean;
+    canAdd: boolean;
+  },
 ): Html {
   const nextHref = opts.next
     ? `/users?${new URLSearchParams({ q: opts.q, after: opts.next }).toString()}`
     : "";
+  const previousHref = opts.previous
+    ? `/users?${new URLSearchParams({ q: opts.q, before: opts.previous }).toString()}`
+    : "";
+  const firstHref = opts.first ? `/users?${new URLSearchParams({ q: opts.q }).toString()}` : "";
   return layout(
     ctx,
     "Users",
@@ -47,7 +61,11 @@ ${opts.rows.map((u) =>
 )}
 </tbody>
 </table>
-${nextHref ? html`<p><a href="${nextHref}" rel="next">Next page</a></p>` : ""}
+${
+  firstHref || previousHref || nextHref
+    ? html`<p>${firstHref ? html`<a href="${firstHref}">First page</a> ` : ""}${previousHref ? html`<a href="${previousHref}" rel="prev">Previous page</a> ` : ""}${nextHref ? html`<a href="${nextHref}" rel="next">Next page</a>` : ""}</p>`
+    : ""
+}
 <p><a href="/">Home</a></p>`,
     true,
   );

@@ -508,8 +508,9 @@ describe("users page with 10,000 users", () => {
       await store.searchUsers({ prefix: "user0999", limit: 51 });
       await store.searchUsers({ prefix: "person0123", after: "user01230", limit: 51 });
       await store.countUsers("person01");
+      await store.searchUsers({ before: "user05000", limit: 51 });
     });
-    expect(plans).toHaveLength(5);
+    expect(plans).toHaveLength(6);
     for (const plan of plans) {
       expect(plan).toMatch(/USING (COVERING )?INDEX/);
       expect(plan).not.toMatch(/SCAN users(?! USING)/);
@@ -537,6 +538,39 @@ describe("users page with 10,000 users", () => {
     expect(page2.body).not.toContain(">user00048</a>");
     const search = await sup.get("/users?q=person0999");
     expect(search.body).toContain("10 users match");
+  });
+
+  it("pages back: Previous page shows exactly the page before, First page returns to the start", async () => {
+    const link = (body: string, rel: string) =>
+      new RegExp(`href="([^"]*)" rel="${rel}"`).exec(body)?.[1]?.replace(/&amp;/g, "&");
+    const firstLink = (body: string) =>
+      /href="([^"]*)">First page</.exec(body)?.[1]?.replace(/&amp;/g, "&");
+    const names = (body: string) =>
+      [...body.matchAll(/<tr>\n<td>(?:<a [^>]*>)?([^<]+)/g)].map((m) => m[1]);
+    const p1 = await sup.get("/users");
+    expect(link(p1.body, "prev")).toBeUndefined();
+    expect(firstLink(p1.body)).toBeUndefined();
+    const p2 = await sup.get(link(p1.body, "next")!);
+    const p3 = await sup.get(link(p2.body, "next")!);
+    expect(names(p3.body)[0]).toBe("user00099");
+    expect(firstLink(p3.body)).toBe("/users?q=");
+
+    const back2 = await sup.get(link(p3.body, "prev")!);
+    expect(names(back2.body)).toEqual(names(p2.body));
+    expect(names(back2.body)).toHaveLength(50);
+    expect(link(back2.body, "next")).toBe(link(p2.body, "next"));
+    const back1 = await sup.get(link(back2.body, "prev")!);
+    expect(names(back1.body)).toEqual(names(p1.body));
+    // Back at the start: no earlier page.
+    expect(link(back1.body, "prev")).toBeUndefined();
+    expect(names((await sup.get(firstLink(p3.body)!)).body)).toEqual(names(p1.body));
+
+    // From the very end backwards, with a search kept in the links.
+    const end = await sup.get("/users?q=user&before=user99999");
+    expect(names(end.body)).toEqual(Array.from({ length: 50 }, (_, i) => `user0${9950 + i}`));
+    const prev = link(end.body, "prev")!;
+    expect(prev).toBe("/users?q=user&before=user09950");
+    expect(names((await sup.get(prev)).body)[49]).toBe("user09949");
   });
 });
 

@@ -106,6 +106,21 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
     expect(seen).toEqual(["a_b", "ann", "anna", "annabel", "axb", "bob", "zed"]);
   });
 
+  it.runIf(enabled)("pages backwards by username, ascending within a page", async () => {
+    const seen: string[] = [];
+    let before: string | undefined = "\u{10FFFF}";
+    for (;;) {
+      const page = await store.searchUsers({ before, limit: 3 });
+      if (page.length === 0) break;
+      seen.unshift(...page.map((u) => u.username));
+      before = page[0]!.username;
+    }
+    expect(seen).toEqual(["a_b", "ann", "anna", "annabel", "axb", "bob", "zed"]);
+    const ann = await store.searchUsers({ prefix: "ann", before: "annabel", limit: 1 });
+    expect(ann.map((u) => u.username)).toEqual(["anna"]);
+    expect(await store.searchUsers({ before: "a\0", limit: 10 })).toEqual([]);
+  });
+
   it.runIf(enabled)("deactivation ends sessions and pending sign-ins in one go", async () => {
     await store.createSession({
       idHash: randomUUID(),

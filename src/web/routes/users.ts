@@ -58,11 +58,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     if (!ctx) return reply;
     const q = queryField(request, "q").trim().slice(0, 254);
     const after = queryField(request, "after").slice(0, 64) || undefined;
+    // Backwards: the PAGE_SIZE (+1 to know if there are more) usernames before `before`.
+    const before = queryField(request, "before").slice(0, 64) || undefined;
     const [users, total] = await Promise.all([
-      admin.store.searchUsers({ prefix: q, after, limit: PAGE_SIZE + 1 }),
+      admin.store.searchUsers({
+        prefix: q,
+        ...(before !== undefined ? { before } : { after }),
+        limit: PAGE_SIZE + 1,
+      }),
       admin.store.countUsers(q),
     ]);
-    const page = users.slice(0, PAGE_SIZE);
+    const more = users.length > PAGE_SIZE;
+    // Backwards, the extra row is the first (rows come ascending): drop it, not the last.
+    const page = before !== undefined && more ? users.slice(1) : users.slice(0, PAGE_SIZE);
     const rows = await Promise.all(
       page.map(async (u) =>
         mayOpen(ctx.user, u)
@@ -70,10 +78,24 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
           : { ...u, locked: false, mayOpen: false },
       ),
     );
-    const next = users.length > PAGE_SIZE ? page[page.length - 1]?.username : undefined;
+    // Forwards, more rows mean a next page; backwards, the page we came from is next.
+    const next = before !== undefined || more ? page[page.length - 1]?.username : undefined;
+    // A previous page exists when we came forwards (after), or backwards with more rows.
+    const previous = (before !== undefined ? more : after !== undefined)
+      ? page[0]?.username
+      : undefined;
+    const notFirst = before !== undefined || after !== undefined;
     return sendPage(
       reply,
-      usersPage(ctx, { rows, total, q, next, canAdd: isAdministrator(ctx.user) }),
+      usersPage(ctx, {
+        rows,
+        total,
+        q,
+        next,
+        previous,
+        first: notFirst,
+        canAdd: isAdministrator(ctx.user),
+      }),
     );
   });
 
