@@ -227,6 +227,11 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
 
     async forceNewPassword(userId) {
       await db.transaction().execute(async (trx) => {
+        // Challenges first: their row locks order this against a Save in flight (which
+        // deletes its challenge before writing the authenticator, setup-key-queries.ts),
+        // so the authenticator delete below sees that Save's authenticator, or the Save
+        // finds its challenge gone.
+        await trx.deleteFrom("challenges").where("user_id", "=", userId).execute();
         await trx.deleteFrom("authenticators").where("user_id", "=", userId).execute();
         await trx
           .updateTable("users")
@@ -234,7 +239,6 @@ export function createKyselyStore(db: Kysely<Database>, close: () => Promise<voi
           .where("id", "=", userId)
           .execute();
         await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
-        await trx.deleteFrom("challenges").where("user_id", "=", userId).execute();
       });
     },
 
