@@ -23,7 +23,8 @@ const BATCH = 400;
  * exactly as the server seals them (system.ts: HKDF "totp-secret-box", AES-256-GCM).
  */
 export async function openSeeder(databaseUrl, secretKey) {
-  const opened = openDatabase(databaseUrl);
+  // Bulk seeding (a million rows) outlasts the server's 5 s query timeout.
+  const opened = openDatabase(databaseUrl, { queryTimeoutMs: 600_000 });
   await migrate(opened);
   const boxKey = deriveKey(secretKey, "totp-secret-box");
   const box = createSecretBox([{ id: keyId(boxKey), key: boxKey }], random);
