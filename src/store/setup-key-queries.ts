@@ -1,4 +1,10 @@
-import { type Kysely, PostgresAdapter, sql } from "kysely";
+import {
+  type Kysely,
+  type OnConflictBuilder,
+  type OnConflictUpdateBuilder,
+  PostgresAdapter,
+  sql,
+} from "kysely";
 import type { Store } from "../core/ports.js";
 import type { Database } from "./schema.js";
 
@@ -58,17 +64,7 @@ function upsertConfirmed(
       last_step: step,
       created_at: now,
     })
-    .onConflict((oc) =>
-      oc
-        .column("user_id")
-        .doUpdateSet((eb) => ({
-          secret_box: eb.ref("excluded.secret_box"),
-          confirmed_at: eb.ref("excluded.confirmed_at"),
-          last_step: eb.ref("excluded.last_step"),
-          created_at: eb.ref("excluded.created_at"),
-        }))
-        .where("authenticators.confirmed_at", "is", null),
-    )
+    .onConflict(replaceUnconfirmed)
     .executeTakeFirst();
 }
 
@@ -136,17 +132,7 @@ async function confirmOnSqlite(
         .where("expires_at", ">", now)
         .where("pending_secret_box", "=", secretBox),
     )
-    .onConflict((oc) =>
-      oc
-        .column("user_id")
-        .doUpdateSet((eb) => ({
-          secret_box: eb.ref("excluded.secret_box"),
-          confirmed_at: eb.ref("excluded.confirmed_at"),
-          last_step: eb.ref("excluded.last_step"),
-          created_at: eb.ref("excluded.created_at"),
-        }))
-        .where("authenticators.confirmed_at", "is", null),
-    )
+    .onConflict(replaceUnconfirmed)
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
   await db
@@ -155,4 +141,19 @@ async function confirmOnSqlite(
     .where("pending_secret_box", "=", secretBox)
     .execute();
   return true;
+}
+
+/** On a user's existing row: take the new key only while none is confirmed (confirm once). */
+function replaceUnconfirmed(
+  oc: OnConflictBuilder<Database, "authenticators">,
+): OnConflictUpdateBuilder<Database, "authenticators"> {
+  return oc
+    .column("user_id")
+    .doUpdateSet((eb) => ({
+      secret_box: eb.ref("excluded.secret_box"),
+      confirmed_at: eb.ref("excluded.confirmed_at"),
+      last_step: eb.ref("excluded.last_step"),
+      created_at: eb.ref("excluded.created_at"),
+    }))
+    .where("authenticators.confirmed_at", "is", null);
 }
