@@ -4,8 +4,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
+import { rejected } from "../../test/support/delivery.js";
 import { startSmtpServer, type TestSmtpServer } from "../../test/support/smtp.js";
-import { DeliveryError } from "../core/ports.js";
 import { loadDeliveryConfig } from "./config.js";
 import { codeEmail } from "./messages.js";
 import { createSmtpMailer } from "./smtp.js";
@@ -24,15 +24,6 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (other ? other.close(() => resolve()) : resolve()));
   other = undefined;
 });
-
-async function rejected(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
 
 describe("STARTTLS required in production", () => {
   it("production config requires TLS; development does not", () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { rejected } from "../../test/support/delivery.js";
 import { startSmtpServer, type TestSmtpServer } from "../../test/support/smtp.js";
-import { DeliveryError } from "../core/ports.js";
 import { codeEmail } from "./messages.js";
 import { createSmtpMailer } from "./smtp.js";
 
@@ -19,15 +19,6 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
   silent = undefined;
 });
-
-async function rejected(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
 
 describe("createSmtpMailer", () => {
   it("delivers text and html with the right headers through a real SMTP server", async () => {
