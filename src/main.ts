@@ -12,7 +12,7 @@ export async function serve(): Promise<void> {
   // In production an enabled method without its provider is refused at start.
   const missing = missingProvider(
     config.delivery,
-    await getEnabledMethods(system.store),
+    await getEnabledMethods(system.stores.settings),
     config.production,
   );
   if (missing) {
@@ -20,9 +20,9 @@ export async function serve(): Promise<void> {
     throw new ConfigError(missing);
   }
   const app = await system.buildApp();
-  // Expired sessions and pending sign-ins are swept in the background (every instance).
+  // Expired sessions and flows are swept in the background (every instance).
   const sweeper = startSweeper(
-    system.store,
+    [system.stores.sessions, system.stores.flows],
     () => Date.now(),
     (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),
   );

@@ -2,7 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import type { Audit } from "./core/audit.js";
 import type { PasswordHasher } from "./core/password.js";
-import type { Clock, Limits, Mailer, Store } from "./core/ports.js";
+import type { Mailer } from "./core/ports/delivery.js";
+import type { Limits } from "./core/ports/limits.js";
+import type { Clock } from "./core/ports/runtime.js";
+import type { Stores } from "./core/ports/stores.js";
 import type { UserAdminDeps } from "./core/user-admin.js";
 import { forcedPasswordEmail } from "./delivery/force-notice.js";
 import { normalizePhone } from "./delivery/phone.js";
@@ -22,7 +25,7 @@ export interface StaffParts {
 /** Wires supervision: the core deps, the staff routes and the home page's links. */
 export function createStaffParts(parts: {
   config: Config;
-  store: Store;
+  stores: Stores;
   limits: Limits;
   clock: Clock;
   audit: Audit;
@@ -39,10 +42,10 @@ export function createStaffParts(parts: {
   /** Refuses methods that cannot work here (no SMS provider in production, …). */
   methodsProblem?: UserAdminDeps["methodsProblem"];
 }): StaffParts {
-  const { config, store, limits, clock, audit, hasher, kit, mailer, methodsProblem } = parts;
+  const { config, stores, limits, clock, audit, hasher, kit, mailer, methodsProblem } = parts;
   const reachesUsers = parts.mailerReachesUsers === true;
   const admin: UserAdminDeps = {
-    store,
+    stores,
     limits,
     clock,
     audit,
@@ -69,7 +72,7 @@ export function createStaffParts(parts: {
   };
   return {
     admin,
-    routes: staffRoutes({ kit, core: { store, clock }, admin }),
+    routes: staffRoutes({ kit, core: { stores, clock }, admin }),
     homeLinks: staffLinks,
   };
 }

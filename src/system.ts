@@ -2,27 +2,27 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { type Audit, createAudit } from "./core/audit.js";
-import type { CodeDeps } from "./core/codes.js";
+import { createAppFactor } from "./core/factors/app.js";
+import type { CodeFactorDeps } from "./core/factors/codes.js";
+import { createEmailFactor } from "./core/factors/email.js";
+import { type Factors, registerFactors } from "./core/factors/registry.js";
+import { createSmsFactor } from "./core/factors/sms.js";
+import type { FlowDeps } from "./core/flow/flow.js";
 import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
-import type { Clock, Limiter, Limits, Random, Store } from "./core/ports.js";
-import type { SecondFactorDeps } from "./core/second-factor.js";
-import { createSecretBox, deriveKey, keyId } from "./core/secrets.js";
+import type { Limits } from "./core/ports/limits.js";
+import type { Clock, Random } from "./core/ports/runtime.js";
+import type { Stores } from "./core/ports/stores.js";
+import { createSecretBox, deriveKey, keyId, type SecretBox } from "./core/secrets.js";
 import { missingProvider } from "./delivery/config.js";
 import { codeEmail, codeSms } from "./delivery/messages.js";
 import { createDelivery, type Delivery, withNotifications } from "./delivery/wire.js";
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
-import {
-  createLimiter,
-  createLimits,
-  type LimitBackend,
-  type LimitRule,
-} from "./limits/rate-limits.js";
+import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
 import { createSendQuota } from "./limits/send-quota.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
-import { createCodeRoutes } from "./web/routes/codes.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -30,25 +30,32 @@ export const systemRandom: Random = {
   int: (maxExclusive) => randomInt(maxExclusive),
 };
 
+/** Everything the flow and its factors need, assembled once. */
+export interface Core extends FlowDeps {
+  stores: Stores;
+  /** Seals TOTP keys at rest (AES-256-GCM under SECRET_KEY). */
+  box: SecretBox;
+  appName: string;
+  factors: Factors;
+}
+
 export interface System {
   config: Config;
   database: OpenedDatabase;
-  store: Store;
+  stores: Stores;
   limits: Limits;
   /** Where the counters live (Redis, the database, memory); see limits/backend.ts. */
   limitStore: LimitStore;
-  /** A further limiter (e.g. send quotas) on the same backend as `limits`. */
-  makeLimiter(name: string, rule: LimitRule): Limiter;
   hasher: PasswordHasher;
   audit: Audit;
-  core: SecondFactorDeps;
+  core: Core;
   kit: WebKit;
   /** Supervision and user management (core deps, staff routes); see staff-system.ts. */
   staff: StaffParts;
   /** Email/SMS providers, or the development outbox (delivery/wire.ts). */
   delivery: Delivery;
-  /** The core with email/SMS codes (core/codes.ts). */
-  codeCore: CodeDeps;
+  /** HMAC key of sent codes at rest (tests put a known code on a flow). */
+  codeKey: Buffer;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -58,6 +65,10 @@ export interface SystemOverrides {
   clock?: Clock;
   random?: Random;
   limitBackend?: LimitBackend;
+  /** Wraps the stores (tests inject faults at the adapter boundary). */
+  wrapStores?: (stores: Stores) => Stores;
+  /** Wraps the limits (tests inject limiter faults). */
+  wrapLimits?: (limits: Limits) => Limits;
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -72,7 +83,10 @@ export async function createSystem(
     queryTimeoutMs: config.databaseQueryTimeoutMs,
   });
   await migrate(database);
-  const store = database.store;
+  const stores = overrides.wrapStores?.(database.stores) ?? database.stores;
+  const log = (message: string): void => {
+    if (config.logLevel !== "silent") process.stderr.write(`vestibule: ${message}\n`);
+  };
   const limitStore: LimitStore = overrides.limitBackend
     ? {
         backend: overrides.limitBackend,
@@ -81,39 +95,69 @@ export async function createSystem(
         ready: async () => {},
         close: async () => {},
       }
-    : openLimitStore(config, database, (message) => {
-        if (config.logLevel !== "silent") process.stderr.write(`vestibule: ${message}\n`);
-      });
+    : openLimitStore(config, database, log);
   await limitStore.ready();
-  const limits = createLimits(config.limits, limitStore.backend);
+  const baseLimits = createLimits(config.limits, limitStore.backend);
+  const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
   const hasher = await createPasswordHasher(config.hasher);
   const delivery = createDelivery(config.delivery, clock);
   const audit = delivery.mailer
-    ? withNotifications(createAudit(store, clock), {
-        store,
+    ? withNotifications(createAudit(stores.audit, clock), {
+        users: stores.users,
         mailer: delivery.mailer,
         appName: config.appName,
         lockMinutes: Math.ceil(config.limits.secondFactor.blockSeconds / 60),
         clock,
+        onError: log,
       })
-    : createAudit(store, clock);
+    : createAudit(stores.audit, clock);
   const boxKeys = config.secretKeys.map((secret) => {
     const key = deriveKey(secret, "totp-secret-box");
     return { id: keyId(key), key };
   });
-  const core: SecondFactorDeps = {
-    store,
+  const box = createSecretBox(boxKeys, random);
+
+  // The second factors (core/factors/registry.ts).
+  const codeKey = deriveKey(config.secretKeys[0]!, "code-hmac");
+  const codeDeps: CodeFactorDeps = {
+    stores,
+    limits,
+    quota: createSendQuota(config.delivery.sendRules, limitStore.backend),
+    codeKey,
+    codeTtlMs: config.delivery.codeTtlMs,
+    clock,
+    random,
+    audit,
+  };
+  const { mailer, sms } = delivery;
+  const appName = config.appName;
+  const factors = registerFactors({
+    email: createEmailFactor(
+      codeDeps,
+      mailer &&
+        ((to, code, minutes) => mailer.send({ to, ...codeEmail({ appName, code, minutes }) })),
+    ),
+    sms: createSmsFactor(
+      codeDeps,
+      sms && ((to, code, minutes) => sms.send(to, codeSms({ appName, code, minutes }))),
+    ),
+    app: createAppFactor({ stores, box, clock, random, appName }),
+  });
+
+  const core: Core = {
+    stores,
     hasher,
     limits,
     clock,
     random,
     audit,
-    box: createSecretBox(boxKeys, random),
-    appName: config.appName,
-    settings: {
-      challengeTtlMs: config.challengeTtlMs,
+    box,
+    appName,
+    factors,
+    rules: {
+      flowTtlMs: config.challengeTtlMs,
       sessionTtlMs: config.sessionTtlMs,
-      maxWrongCodesPerChallenge: config.maxWrongCodesPerChallenge,
+      maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
       passwordRules: config.passwordRules,
     },
   };
@@ -121,35 +165,25 @@ export async function createSystem(
     names: cookieNames(config.secureCookies),
     secure: config.secureCookies,
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
-    appName: config.appName,
+    appName,
   };
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
     config,
-    store,
+    stores,
     limits,
     clock,
     audit,
     hasher,
     kit,
-    mailer: delivery.mailer,
+    mailer,
     mailerReachesUsers: delivery.smtpConfigured,
     methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
-  const codeCore: CodeDeps = {
-    ...core,
-    mailer: delivery.mailer,
-    sms: delivery.sms,
-    quota: createSendQuota(config.delivery.sendRules, limitStore.backend),
-    codeKey: deriveKey(config.secretKeys[0]!, "code-hmac"),
-    codeTtlMs: config.delivery.codeTtlMs,
-    messages: { email: codeEmail, sms: codeSms },
-  };
-  const codes = createCodeRoutes({ kit, core: codeCore, outbox: delivery.outbox });
   return {
     config,
     database,
-    store,
+    stores,
     limits,
     hasher,
     audit,
@@ -157,27 +191,24 @@ export async function createSystem(
     kit,
     staff,
     delivery,
-    codeCore,
+    codeKey,
     limitStore,
-    makeLimiter: (name, rule) => createLimiter(name, rule, limitStore.backend),
     buildApp: (options = {}) =>
       buildApp({
         kit,
         core,
-        store,
+        ping: () => database.ping(),
         trustProxy: config.trustProxy,
         logLevel: config.logLevel,
+        staff: staff.routes,
         homeLinks: staff.homeLinks,
-        plugins: [staff.routes, codes.plugin],
-        codeOptions: codes.codeOptions,
-        verifyCode: codes.verifyCode,
-        enteredVerify: codes.enteredVerify,
+        outbox: delivery.outbox,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         ...options,
       }),
     close: async () => {
       await limitStore.close();
-      await store.close();
+      await database.close();
     },
   };
 }

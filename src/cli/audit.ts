@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { parseDuration, queryAudit } from "../core/audit-log.js";
-import type { Store } from "../core/ports.js";
+import type { Stores } from "../core/ports/stores.js";
 
 export interface AuditArgs {
   user?: string;
@@ -30,7 +30,7 @@ export function parseAuditArgs(args: string[]): AuditArgs {
  * so a long log never sits in memory at once. Times are ISO 8601 UTC.
  */
 export async function printAudit(
-  store: Store,
+  stores: Pick<Stores, "users" | "audit">,
   args: AuditArgs,
   nowMs: number,
   write: (line: string) => void,
@@ -38,7 +38,7 @@ export async function printAudit(
   let beforeId: number | undefined;
   let count = 0;
   for (;;) {
-    const page = await queryAudit(store, {
+    const page = await queryAudit(stores, {
       username: args.user,
       since: args.sinceMs === undefined ? undefined : nowMs - args.sinceMs,
       beforeId,

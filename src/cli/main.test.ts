@@ -68,7 +68,7 @@ async function rows() {
       .catch(() => []);
     return { users, settings };
   } finally {
-    await opened.store.close();
+    await opened.close();
   }
 }
 

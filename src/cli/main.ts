@@ -1,19 +1,9 @@
 import "dotenv/config";
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
-import { checkNewPassword } from "../core/password-policy.js";
-import {
-  getEnabledMethods,
-  isValidUsername,
-  normalizeUsername,
-  parseMethods,
-  setEnabledMethods,
-} from "../core/policy.js";
-import { ROLES, type Role } from "../core/ports.js";
-import { forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
-import { missingProvider } from "../delivery/config.js";
-import { normalizePhone } from "../delivery/phone.js";
+import { getEnabledMethods, normalizeUsername, parseMethods } from "../core/policy.js";
+import { changeMethods, forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
+import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
@@ -25,7 +15,7 @@ export class UsageError extends Error {}
 const USAGE = `usage:
   vestibule serve
   vestibule migrate
-  vestibule user add USERNAME --role user|supervisor|administrator [--email E] [--phone +E164] [--must-change-password]   (password on stdin)
+  vestibule user add USERNAME --role user|supervisor|administrator [--email E] [--phone +E164] [--name N] [--must-change-password]   (password on stdin)
   vestibule user list
   vestibule user force-new-password USERNAME
   vestibule methods set app,sms,email      (an empty list "" turns 2FA off)
@@ -60,18 +50,16 @@ async function dispatch(argv: string[]): Promise<number> {
     case "user add":
       return userAdd(rest);
     case "user list":
-      return withSystem(async ({ store }) => {
-        for (
-          let after: string | undefined, page = await store.listUsers({ limit: 500 });
-          page.length > 0;
-        ) {
+      return withSystem(async ({ stores }) => {
+        for (let after: string | undefined; ; ) {
+          const page = await stores.users.search({ limit: 500, after });
+          if (page.length === 0) break;
           for (const u of page) {
             process.stdout.write(
               `${JSON.stringify({ username: u.username, role: u.role, email: u.email, phone: u.phone, active: u.active, mustChangePassword: u.mustChangePassword })}\n`,
             );
-            after = u.username;
           }
-          page = await store.listUsers({ limit: 500, after });
+          after = page[page.length - 1]?.username;
         }
       });
     case "methods set": {
@@ -80,24 +68,22 @@ async function dispatch(argv: string[]): Promise<number> {
         throw new UsageError('methods set takes one list, e.g. "app,email" or ""');
       const methods = parseMethods(list);
       if (!methods) throw new UsageError(`unknown method in "${list}": use app, sms, email`);
-      const config = loadConfig();
-      const missing = missingProvider(config.delivery, methods, config.production);
-      if (missing) throw new UsageError(`refused: ${missing}`);
-      return withSystem(async ({ store, audit }) => {
-        const before = await getEnabledMethods(store);
-        await setEnabledMethods(store, methods);
-        await audit({
-          type: "settings_changed",
-          detail: { methods: { from: before, to: methods }, via: "cli" },
-        });
+      return withSystem(async ({ staff }) => {
+        // The same core function as the settings page: one check of what may be enabled.
+        const result = await changeMethods(staff.admin, "cli", methods, null);
+        if (!result.ok) {
+          throw new UsageError(
+            result.reason === "unavailable" ? `refused: ${result.problem}` : "refused",
+          );
+        }
         process.stdout.write(
           `methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`,
         );
       });
     }
     case "methods show":
-      return withSystem(async ({ store }) => {
-        const methods = await getEnabledMethods(store);
+      return withSystem(async ({ stores }) => {
+        const methods = await getEnabledMethods(stores.settings);
         process.stdout.write(
           `methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`,
         );
@@ -128,27 +114,15 @@ async function userAdd(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { username, role, email, phone, mustChange } = parsed;
   const password = await readPassword("Password: ");
-  const config = loadConfig();
-  return withSystem(async ({ store, hasher, audit }) => {
-    const verdict = await checkNewPassword(hasher, config.passwordRules, { password, username });
-    if (!verdict.ok) throw new UsageError(`password refused: ${verdict.reason.replace(/_/g, " ")}`);
-    const user = await store.createUser(
-      {
-        username,
-        role,
-        email,
-        phone,
-        passwordHash: await hasher.hash(password),
-        mustChangePassword: mustChange,
-      },
-      randomUUID(),
-      Date.now(),
-    );
-    if (!user) throw new UsageError(`user "${username}" already exists`);
-    await audit({ type: "user_added", userId: user.id, username, detail: { role, via: "cli" } });
-    process.stdout.write(`added ${username} (${role})\n`);
+  return withSystem(async ({ staff }) => {
+    // The same core function and checks as the web's Add a user.
+    const result = await addUser(staff.admin, "cli", { ...parsed, password }, null);
+    if (!result.ok) {
+      if (result.reason !== "invalid") throw new UsageError(result.reason);
+      throw new UsageError(describeErrors(parsed, result.errors));
+    }
+    process.stdout.write(`added ${result.value.username} (${result.value.role})\n`);
   });
 }
 
@@ -161,39 +135,43 @@ function parseUserAdd(args: string[]) {
       role: { type: "string" },
       email: { type: "string" },
       phone: { type: "string" },
+      name: { type: "string" },
       "must-change-password": { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new Error("user add takes one USERNAME");
-  const username = normalizeUsername(positionals[0]!);
-  if (!isValidUsername(username)) {
-    throw new Error(
-      `invalid username "${positionals[0]}": 1-64 of a-z 0-9 . _ @ -, starting with a letter or digit`,
-    );
+  return {
+    username: positionals[0]!,
+    role: values.role ?? "",
+    email: values.email ?? "",
+    phone: values.phone ?? "",
+    displayName: values.name ?? "",
+    mustChangePassword: values["must-change-password"] === true,
+  };
+}
+
+/** The first refused field, in the CLI's words. */
+function describeErrors(input: ReturnType<typeof parseUserAdd>, errors: FormErrors): string {
+  if (errors.username === "username_taken")
+    return `user "${normalizeUsername(input.username)}" already exists`;
+  if (errors.username) {
+    return `invalid username "${input.username}": 1-64 of a-z 0-9 . _ @ -, starting with a letter or digit`;
   }
-  const role = values.role as Role | undefined;
-  if (!role || !ROLES.includes(role))
-    throw new Error("--role must be user, supervisor or administrator");
-  const email = values.email?.trim() || null;
-  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    throw new Error(`invalid --email "${email}"`);
-  let phone: string | null = null;
-  if (values.phone !== undefined) {
-    const p = normalizePhone(values.phone);
-    if (!p.ok)
-      throw new Error(
-        `invalid --phone "${values.phone}": use international format, e.g. +61412345678`,
-      );
-    phone = p.e164;
+  if (errors.role) return "--role must be user, supervisor or administrator";
+  if (errors.email) return `invalid --email "${input.email}"`;
+  if (errors.phone) {
+    return `invalid --phone "${input.phone}": use international format, e.g. +61412345678`;
   }
-  return { username, role, email, phone, mustChange: values["must-change-password"] === true };
+  if (errors.displayName) return "invalid --name: at most 100 characters, no control characters";
+  if (errors.password) return `password refused: ${errors.password.replace(/_/g, " ")}`;
+  return "refused";
 }
 
 async function forceNewPassword(args: string[]): Promise<number> {
   if (args.length !== 1) throw new UsageError("user force-new-password takes one USERNAME");
   const username = normalizeUsername(args[0]!);
-  return withSystem(async ({ store, staff }) => {
-    const user = await store.findUserByUsername(username);
+  return withSystem(async ({ stores, staff }) => {
+    const user = await stores.users.findByUsername(username);
     if (!user) throw new UsageError(`no user "${username}"`);
     // The same core function as the web's button: one transaction, lock cleared, audited.
     const result = await forceNewPasswordAs(staff.admin, "cli", user.id, null);
@@ -211,10 +189,10 @@ async function audit(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return withSystem(async ({ store }) => {
-    if (parsed.user && !(await store.findUserByUsername(normalizeUsername(parsed.user)))) {
+  return withSystem(async ({ stores }) => {
+    if (parsed.user && !(await stores.users.findByUsername(normalizeUsername(parsed.user)))) {
       throw new UsageError(`no user "${parsed.user}"`);
     }
-    await printAudit(store, parsed, Date.now(), (line) => process.stdout.write(line));
+    await printAudit(stores, parsed, Date.now(), (line) => process.stdout.write(line));
   });
 }

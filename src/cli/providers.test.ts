@@ -53,9 +53,9 @@ async function storedMethods(): Promise<string | undefined> {
   const opened = openDatabase(dbUrl);
   try {
     await migrate(opened);
-    return await opened.store.getSetting("methods");
+    return await opened.stores.settings.get("methods");
   } finally {
-    await opened.store.close();
+    await opened.close();
   }
 }
 

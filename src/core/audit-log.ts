@@ -1,30 +1,9 @@
-import type { AuditType } from "./audit.js";
 import { normalizeUsername } from "./policy.js";
-import type { Store, StoredAuditEvent } from "./ports.js";
+import type { StoredAuditEvent } from "./ports/audit.js";
+import type { Stores } from "./ports/stores.js";
 
 // Reading the audit log (administrators, the CLI). The log is append-only: this file,
 // like every other, only reads audit_events.
-
-/** The event types offered in the audit page's filter. */
-export const AUDIT_TYPES: readonly AuditType[] = [
-  "signin_ok",
-  "signin_failed",
-  "password_throttled",
-  "second_factor_failed",
-  "second_factor_locked",
-  "challenge_ended",
-  "authenticator_added",
-  "password_changed",
-  "signout",
-  "code_sent",
-  "code_send_refused",
-  "code_send_failed",
-  "force_new_password",
-  "settings_changed",
-  "user_added",
-  "user_changed",
-  "notice_send_failed",
-];
 
 export interface AuditFilter {
   /** A username; an unknown one matches nothing. */
@@ -44,16 +23,19 @@ export interface AuditPage {
 const MAX_LIMIT = 200;
 
 /** Newest first, keyset-paged by id so a page stays fast however long the log grows. */
-export async function queryAudit(store: Store, filter: AuditFilter): Promise<AuditPage> {
+export async function queryAudit(
+  stores: Pick<Stores, "users" | "audit">,
+  filter: AuditFilter,
+): Promise<AuditPage> {
   const limit = Math.min(Math.max(1, Math.floor(filter.limit)), MAX_LIMIT);
   let userId: string | undefined;
   if (filter.username) {
-    const user = await store.findUserByUsername(normalizeUsername(filter.username));
+    const user = await stores.users.findByUsername(normalizeUsername(filter.username));
     if (!user) return { events: [], nextBeforeId: undefined };
     userId = user.id;
   }
   // One row more than a page tells whether an older page exists.
-  const rows = await store.listAudit({
+  const rows = await stores.audit.list({
     userId,
     type: filter.type || undefined,
     since: filter.since,

@@ -1,17 +1,21 @@
-import { METHODS, type Method, type Store } from "./ports.js";
+import { METHODS, type Method } from "./ports/runtime.js";
+import type { SettingsStore } from "./ports/settings.js";
 
 const METHODS_KEY = "methods";
 /** A new installation asks for the authenticator app, the strongest of the three. */
 export const DEFAULT_METHODS: readonly Method[] = ["app"];
 
-export async function getEnabledMethods(store: Store): Promise<Method[]> {
-  const value = await store.getSetting(METHODS_KEY);
+export async function getEnabledMethods(settings: SettingsStore): Promise<Method[]> {
+  const value = await settings.get(METHODS_KEY);
   if (value === undefined) return [...DEFAULT_METHODS];
   return parseMethods(value) ?? [...DEFAULT_METHODS];
 }
 
-export async function setEnabledMethods(store: Store, methods: readonly Method[]): Promise<void> {
-  await store.setSetting(METHODS_KEY, [...new Set(methods)].join(","));
+export async function setEnabledMethods(
+  settings: SettingsStore,
+  methods: readonly Method[],
+): Promise<void> {
+  await settings.set(METHODS_KEY, [...new Set(methods)].join(","));
 }
 
 /** "app,sms" → ["app","sms"]; "" → []; undefined when a word is not a method. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Random } from "./ports.js";
+import type { Random } from "./ports/runtime.js";
 import {
   createSecretBox,
   deriveKey,

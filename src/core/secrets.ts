@@ -6,7 +6,7 @@ import {
   hkdfSync,
   timingSafeEqual,
 } from "node:crypto";
-import type { Random } from "./ports.js";
+import type { Random } from "./ports/runtime.js";
 
 // Keys for different purposes are derived from SECRET_KEY with HKDF, so one leaked
 // derived key (say the CSRF key) says nothing about the others.

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLimits } from "../limits/rate-limits.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../store/open.js";
 import { createAudit } from "./audit.js";
-import type { Role, User } from "./ports.js";
+import type { Role } from "./ports/runtime.js";
+import type { User } from "./ports/users.js";
 import { forceNewPassword, mayActOn, type SupervisionDeps } from "./supervision.js";
 
 const NOW = Date.UTC(2030, 0, 1);
@@ -59,9 +60,9 @@ describe("forceNewPassword notices", () => {
     await migrate(opened);
     const clock = { now: () => NOW };
     deps = {
-      store: opened.store,
+      stores: opened.stores,
       clock,
-      audit: createAudit(opened.store, clock),
+      audit: createAudit(opened.stores.audit, clock),
       limits: createLimits(
         {
           passwordByAccount: { points: 5, windowSeconds: 60, blockSeconds: 60 },
@@ -71,7 +72,7 @@ describe("forceNewPassword notices", () => {
         { kind: "memory" },
       ),
     };
-    bob = (await opened.store.createUser(
+    bob = (await opened.stores.users.create(
       {
         username: "bob",
         email: "bob@example.org",
@@ -85,7 +86,7 @@ describe("forceNewPassword notices", () => {
     sent.length = 0;
   });
   afterEach(async () => {
-    await opened.store.close();
+    await opened.close();
   });
 
   it("tells the user when a notifier is wired", async () => {
@@ -112,8 +113,8 @@ describe("forceNewPassword notices", () => {
       null,
     );
     expect(result).toMatchObject({ ok: true, notified: false });
-    expect((await deps.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
-    const types = (await deps.store.listAudit({ userId: bob.id, limit: 5 })).map((e) => e.type);
+    expect((await deps.stores.users.findById(bob.id))?.mustChangePassword).toBe(true);
+    const types = (await opened.stores.audit.list({ userId: bob.id, limit: 5 })).map((e) => e.type);
     expect(types).toEqual(["notice_send_failed", "force_new_password"]);
   });
 
@@ -123,7 +124,7 @@ describe("forceNewPassword notices", () => {
       reason: "not_found",
     });
     const sup = person("supervisor");
-    const admin = (await deps.store.createUser(
+    const admin = (await deps.stores.users.create(
       { username: "root", role: "administrator", passwordHash: "x", mustChangePassword: false },
       randomUUID(),
       NOW,
@@ -132,7 +133,7 @@ describe("forceNewPassword notices", () => {
       ok: false,
       reason: "forbidden",
     });
-    expect((await deps.store.findUserById(admin.id))?.mustChangePassword).toBe(false);
-    expect(await deps.store.listAudit({ limit: 5 })).toEqual([]);
+    expect((await deps.stores.users.findById(admin.id))?.mustChangePassword).toBe(false);
+    expect(await opened.stores.audit.list({ limit: 5 })).toEqual([]);
   });
 });

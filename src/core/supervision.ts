@@ -1,12 +1,15 @@
 import type { Audit } from "./audit.js";
 import { getEnabledMethods, setEnabledMethods } from "./policy.js";
-import type { Clock, Limits, Method, Role, Store, User } from "./ports.js";
+import type { Limits } from "./ports/limits.js";
+import type { Clock, Method, Role } from "./ports/runtime.js";
+import type { Stores } from "./ports/stores.js";
+import type { User } from "./ports/users.js";
 
 // Who may act on whom (DESIGN §1). Every route and CLI command asks these functions,
 // with the actor loaded from the store on that request, never from a cookie or form.
 
 export interface SupervisionDeps {
-  store: Store;
+  stores: Pick<Stores, "users" | "settings">;
   limits: Limits;
   clock: Clock;
   audit: Audit;
@@ -55,8 +58,8 @@ export function mayActOn(actor: Actor, target: User): boolean {
 /**
  * Force New Password (the article's "lost access to your authenticator app"). The
  * store clears the authenticator and its used step, sets must-change-password and
- * ends sessions and pending sign-ins in one transaction; only after it commits do we
- * clear the second-factor lock, audit and notify, so a failure leaves nothing half done.
+ * ends sessions and flows in one transaction; after it commits, the second-factor lock
+ * is cleared, the event audited and the user told.
  */
 export async function forceNewPassword(
   deps: SupervisionDeps,
@@ -64,10 +67,10 @@ export async function forceNewPassword(
   targetId: string,
   ip: string | null,
 ): Promise<{ ok: true; user: User; notified: boolean } | SupervisionRefusal> {
-  const target = await deps.store.findUserById(targetId);
+  const target = await deps.stores.users.findById(targetId);
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
-  await deps.store.forceNewPassword(target.id);
+  await deps.stores.users.forceNewPassword(target.id);
   await deps.limits.secondFactor.reset(target.id);
   await deps.audit({
     type: "force_new_password",
@@ -112,9 +115,9 @@ export async function changeMethods(
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
   const problem = deps.methodsProblem?.(methods);
   if (problem) return { ok: false, reason: "unavailable", problem };
-  const from = await getEnabledMethods(deps.store);
-  await setEnabledMethods(deps.store, methods);
-  const to = await getEnabledMethods(deps.store);
+  const from = await getEnabledMethods(deps.stores.settings);
+  await setEnabledMethods(deps.stores.settings, methods);
+  const to = await getEnabledMethods(deps.stores.settings);
   await deps.audit({
     type: "settings_changed",
     actorId: actor === "cli" ? null : actor.id,

@@ -1,6 +1,6 @@
 import { Secret } from "otpauth";
 import { describe, expect, it } from "vitest";
-import type { Random } from "./ports.js";
+import type { Random } from "./ports/runtime.js";
 import {
   generateTotp,
   generateTotpSecret,

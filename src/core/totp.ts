@@ -1,5 +1,5 @@
 import { Secret, TOTP } from "otpauth";
-import type { Random } from "./ports.js";
+import type { Random } from "./ports/runtime.js";
 
 // RFC 6238 with the parameters every authenticator app understands.
 export const TOTP_PERIOD_SECONDS = 30;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { PasswordHasher } from "./password.js";
 import { checkNewPassword, type PasswordRules } from "./password-policy.js";
 import { isValidUsername, normalizeUsername } from "./policy.js";
-import type { Role, User } from "./ports.js";
+import { ROLES, type Role } from "./ports/runtime.js";
+import type { User } from "./ports/users.js";
 import { type Actor, isAdministrator, mayActOn, type SupervisionDeps } from "./supervision.js";
 
 // User management for administrators: add, edit, deactivate, reactivate. Input is
@@ -46,6 +47,11 @@ export interface ProfileInput {
 /** Roles the web may give. Administrators are made at the CLI (docs/supervision.md). */
 export const ASSIGNABLE_ROLES: readonly Role[] = ["user", "supervisor"];
 
+/** Roles an actor may give: the CLI any, an administrator on the web users and supervisors. */
+function assignable(actor: Actor): readonly Role[] {
+  return actor === "cli" ? ROLES : ASSIGNABLE_ROLES;
+}
+
 const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const CONTROL = /\p{Cc}/u;
 
@@ -56,7 +62,12 @@ interface Profile {
   role: Role;
 }
 
-function checkProfile(deps: UserAdminDeps, input: ProfileInput, errors: FormErrors): Profile {
+function checkProfile(
+  deps: UserAdminDeps,
+  actor: Actor,
+  input: ProfileInput,
+  errors: FormErrors,
+): Profile {
   const displayName = input.displayName.trim();
   if (displayName.length > 100 || CONTROL.test(displayName))
     errors.displayName = "display_name_invalid";
@@ -69,38 +80,42 @@ function checkProfile(deps: UserAdminDeps, input: ProfileInput, errors: FormErro
     else errors.phone = "phone_invalid";
   }
   const role = input.role as Role;
-  if (!ASSIGNABLE_ROLES.includes(role)) errors.role = "role_invalid";
+  if (!assignable(actor).includes(role)) errors.role = "role_invalid";
   return { displayName: displayName || null, email: email || null, phone, role };
 }
 
-/** Adds an account with a temporary password that must be changed at the first sign-in. */
+/**
+ * Adds an account. From the web its password is temporary and must be changed at the
+ * first sign-in; the CLI chooses (`--must-change-password`). The one validation of a new
+ * account, for the web and the CLI alike.
+ */
 export async function addUser(
   deps: UserAdminDeps,
   actor: Actor,
-  input: ProfileInput & { username: string; password: string },
+  input: ProfileInput & { username: string; password: string; mustChangePassword?: boolean },
   ip: string | null,
 ): Promise<FormResult<User>> {
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
   const errors: FormErrors = {};
   const username = normalizeUsername(input.username);
   if (!isValidUsername(username)) errors.username = "username_invalid";
-  const profile = checkProfile(deps, input, errors);
+  const profile = checkProfile(deps, actor, input, errors);
   const verdict = await checkNewPassword(deps.hasher, deps.passwordRules, {
     password: input.password,
     username,
   });
   if (!verdict.ok) errors.password = verdict.reason as FieldError;
-  if (!errors.username && (await deps.store.findUserByUsername(username))) {
+  if (!errors.username && (await deps.stores.users.findByUsername(username))) {
     errors.username = "username_taken";
   }
   if (Object.keys(errors).length > 0) return { ok: false, reason: "invalid", errors };
 
-  const user = await deps.store.createUser(
+  const user = await deps.stores.users.create(
     {
       username,
       ...profile,
       passwordHash: await deps.hasher.hash(input.password),
-      mustChangePassword: true,
+      mustChangePassword: actor === "cli" ? (input.mustChangePassword ?? true) : true,
     },
     randomUUID(),
     deps.clock.now(),
@@ -127,18 +142,18 @@ export async function editUser(
   ip: string | null,
 ): Promise<FormResult<User>> {
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
-  const target = await deps.store.findUserById(targetId);
+  const target = await deps.stores.users.findById(targetId);
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
   const errors: FormErrors = {};
-  const profile = checkProfile(deps, input, errors);
+  const profile = checkProfile(deps, actor, input, errors);
   if (Object.keys(errors).length > 0) return { ok: false, reason: "invalid", errors };
 
   const changed = (Object.keys(profile) as (keyof Profile)[]).filter(
     (k) => profile[k] !== target[k],
   );
   if (changed.length > 0) {
-    await deps.store.updateUser(target.id, profile);
+    await deps.stores.users.update(target.id, profile);
     await deps.audit({
       type: "user_changed",
       userId: target.id,
@@ -163,10 +178,10 @@ export async function setUserActive(
   ip: string | null,
 ): Promise<{ ok: true; user: User } | { ok: false; reason: "not_found" | "forbidden" }> {
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
-  const target = await deps.store.findUserById(targetId);
+  const target = await deps.stores.users.findById(targetId);
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
-  await deps.store.setUserActive(target.id, active);
+  await deps.stores.users.setActive(target.id, active);
   await deps.audit({
     type: "user_changed",
     userId: target.id,

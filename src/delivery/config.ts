@@ -1,5 +1,5 @@
 import { ConfigError, type Env, int, numberList } from "../config-env.js";
-import type { Method } from "../core/ports.js";
+import type { Method } from "../core/ports/runtime.js";
 import { DEFAULT_SEND_RULES, type SendRule, type SendRules } from "../limits/send-quota.js";
 
 export type SmsProviderConfig =

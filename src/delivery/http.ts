@@ -1,4 +1,4 @@
-import { DeliveryError } from "../core/ports.js";
+import { DeliveryError } from "../core/ports/delivery.js";
 
 export type FetchLike = typeof fetch;
 

@@ -1,4 +1,4 @@
-import type { OutgoingEmail } from "../core/ports.js";
+import type { OutgoingEmail } from "../core/ports/delivery.js";
 
 export type EmailContent = Omit<OutgoingEmail, "to">;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Clock, Mailer, OutgoingEmail, SmsSender } from "../core/ports.js";
+import type { Mailer, OutgoingEmail, SmsSender } from "../core/ports/delivery.js";
+import type { Clock } from "../core/ports/runtime.js";
 
 export interface OutboxMessage {
   id: string;

@@ -1,5 +1,5 @@
 import { createTransport } from "nodemailer";
-import { DeliveryError, type Mailer, type OutgoingEmail } from "../core/ports.js";
+import { DeliveryError, type Mailer, type OutgoingEmail } from "../core/ports/delivery.js";
 import { requirePositiveTimeout } from "./http.js";
 
 export interface SmtpMailerOptions {

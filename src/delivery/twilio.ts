@@ -1,4 +1,4 @@
-import type { SmsSender } from "../core/ports.js";
+import type { SmsSender } from "../core/ports/delivery.js";
 import {
   type FetchLike,
   postToProvider,

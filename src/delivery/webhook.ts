@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Clock, SmsSender } from "../core/ports.js";
+import type { SmsSender } from "../core/ports/delivery.js";
+import type { Clock } from "../core/ports/runtime.js";
 import {
   type FetchLike,
   postToProvider,

@@ -1,5 +1,7 @@
 import type { Audit } from "../core/audit.js";
-import type { Clock, Mailer, SmsSender, Store } from "../core/ports.js";
+import type { Mailer, SmsSender } from "../core/ports/delivery.js";
+import type { Clock } from "../core/ports/runtime.js";
+import type { UserStore } from "../core/ports/users.js";
 import type { DeliveryConfig } from "./config.js";
 import { authenticatorAddedEmail, secondFactorLockedEmail } from "./messages.js";
 import { createOutbox, type Outbox } from "./outbox.js";
@@ -37,12 +39,13 @@ export function createDelivery(config: DeliveryConfig, clock: Clock): Delivery {
 /**
  * Audit with owner notifications: an email when an authenticator is added and when the
  * second factor locks, so an unexpected one is noticed. Sent in the background: a slow
- * or failing mail server never delays or breaks a sign-in; a failure is only logged.
+ * or failing mail server never delays or breaks a sign-in; a failure is reported to
+ * `onError` (the log) and audited as notice_send_failed.
  */
 export function withNotifications(
   audit: Audit,
   deps: {
-    store: Store;
+    users: Pick<UserStore, "findById">;
     mailer: Mailer;
     appName: string;
     lockMinutes: number;
@@ -51,7 +54,7 @@ export function withNotifications(
   },
 ): Audit {
   const notify = async (type: string, userId: string): Promise<void> => {
-    const user = await deps.store.findUserById(userId);
+    const user = await deps.users.findById(userId);
     if (!user?.email) return;
     const content =
       type === "authenticator_added"

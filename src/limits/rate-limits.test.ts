@@ -1,6 +1,6 @@
 import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Limiter } from "../core/ports.js";
+import type { Limiter } from "../core/ports/limits.js";
 import {
   buildLimiter,
   createLimits,
@@ -30,17 +30,20 @@ describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
     vi.useRealTimers();
   });
 
-  it("allows hits below the limit and blocks at the Nth hit", async () => {
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
-    const third = await limiter.hit("k");
-    expect(third.allowed).toBe(false);
+  it("allows attempts up to the limit; the one that takes the last point starts the block", async () => {
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({
+      allowed: true,
+      blockedForMs: RULE.blockSeconds * 1000,
+    });
     expect(await limiter.check("k")).toMatchObject({ allowed: false });
+    expect((await limiter.consume("k")).allowed).toBe(false);
   });
 
   it("reports the block's length as retryAfter, and it shrinks as time passes", async () => {
-    for (let i = 0; i < RULE.points - 1; i++) await limiter.hit("k");
-    const blocked = await limiter.hit("k");
+    for (let i = 0; i < RULE.points; i++) await limiter.consume("k");
+    const blocked = await limiter.check("k");
     if (blocked.allowed) throw new Error("expected a block");
     expect(blocked.retryAfterMs).toBe(RULE.blockSeconds * 1000);
     vi.advanceTimersByTime(60_000);
@@ -51,48 +54,50 @@ describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
 
   it("check does not count", async () => {
     for (let i = 0; i < 10; i++) expect(await limiter.check("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
   });
 
-  it("more hits while blocked stay blocked and do not extend the block", async () => {
-    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+  it("more attempts while blocked are refused and do not extend the block", async () => {
+    for (let i = 0; i < RULE.points; i++) await limiter.consume("k");
     vi.advanceTimersByTime(100_000);
-    const again = await limiter.hit("k");
+    const again = await limiter.consume("k");
     expect(again.allowed).toBe(false);
     if (!again.allowed) expect(again.retryAfterMs).toBe((RULE.blockSeconds - 100) * 1000);
+    const check = await limiter.check("k");
+    if (!check.allowed) expect(check.retryAfterMs).toBe((RULE.blockSeconds - 100) * 1000);
   });
 
   it("unblocks when the block ends, and counts afresh", async () => {
-    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+    for (let i = 0; i < RULE.points; i++) await limiter.consume("k");
     vi.advanceTimersByTime(RULE.blockSeconds * 1000 - 1000);
     expect((await limiter.check("k")).allowed).toBe(false);
     vi.advanceTimersByTime(2000);
     expect(await limiter.check("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
   });
 
-  it("forgets hits older than the window", async () => {
-    await limiter.hit("k");
-    await limiter.hit("k");
+  it("forgets attempts older than the window", async () => {
+    await limiter.consume("k");
+    await limiter.consume("k");
     vi.advanceTimersByTime(RULE.windowSeconds * 1000 + 1000);
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
   });
 
   it("reset unblocks at once", async () => {
-    for (let i = 0; i < RULE.points; i++) await limiter.hit("k");
+    for (let i = 0; i < RULE.points; i++) await limiter.consume("k");
     await limiter.reset("k");
     expect(await limiter.check("k")).toEqual({ allowed: true });
-    expect(await limiter.hit("k")).toEqual({ allowed: true });
+    expect(await limiter.consume("k")).toEqual({ allowed: true });
   });
 
   it("keys are counted apart", async () => {
-    for (let i = 0; i < RULE.points; i++) await limiter.hit("a");
+    for (let i = 0; i < RULE.points; i++) await limiter.consume("a");
     expect((await limiter.check("a")).allowed).toBe(false);
     expect(await limiter.check("b")).toEqual({ allowed: true });
-    expect(await limiter.hit("b")).toEqual({ allowed: true });
+    expect(await limiter.consume("b")).toEqual({ allowed: true });
   });
 });
 
@@ -107,13 +112,15 @@ describe("createLimits", () => {
       },
       { kind: "sqlite", client: new SQLite(":memory:") },
     );
-    expect((await limits.passwordByAccount.hit("x")).allowed).toBe(false);
-    expect((await limits.passwordByIp.hit("x")).allowed).toBe(true);
+    const blocks = async (limiter: Limiter) =>
+      (await limiter.consume("x")).allowed === true && (await limiter.check("x")).allowed === false;
+    expect(await blocks(limits.passwordByAccount)).toBe(true);
+    expect(await blocks(limits.passwordByIp)).toBe(false);
     expect((await limits.secondFactor.check("x")).allowed).toBe(true);
-    expect((await limits.passwordByIp.hit("x")).allowed).toBe(false);
-    expect((await limits.secondFactor.hit("x")).allowed).toBe(true);
-    expect((await limits.secondFactor.hit("x")).allowed).toBe(true);
-    expect((await limits.secondFactor.hit("x")).allowed).toBe(false);
+    expect(await blocks(limits.passwordByIp)).toBe(true);
+    expect(await blocks(limits.secondFactor)).toBe(false);
+    expect(await blocks(limits.secondFactor)).toBe(false);
+    expect(await blocks(limits.secondFactor)).toBe(true);
   });
 
   it("fails closed: a store error propagates instead of allowing", async () => {
@@ -126,10 +133,10 @@ describe("createLimits", () => {
       },
       { kind: "sqlite", client: db },
     );
-    await limits.secondFactor.hit("x");
+    await limits.secondFactor.consume("x");
     db.close();
     await expect(limits.secondFactor.check("x")).rejects.toThrow();
-    await expect(limits.secondFactor.hit("x")).rejects.toThrow();
+    await expect(limits.secondFactor.consume("x")).rejects.toThrow();
   });
 });
 
@@ -162,7 +169,7 @@ describe("expired limiter rows are deleted", () => {
     vi.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
     const client = new SQLite(":memory:");
     const limiter = wrap(buildLimiter("cleanup", RULE, { kind: "sqlite", client }), RULE);
-    await limiter.hit("old");
+    await limiter.consume("old");
     const count = () =>
       (client.prepare("SELECT count(*) AS n FROM rl_cleanup").get() as { n: number }).n;
     expect(count()).toBe(1);
@@ -170,7 +177,7 @@ describe("expired limiter rows are deleted", () => {
     await vi.advanceTimersByTimeAsync(60_000 + 3_600_000 + 5 * 60_000 + 1000);
     expect(count()).toBe(0);
     // A live key is kept.
-    await limiter.hit("new");
+    await limiter.consume("new");
     await vi.advanceTimersByTimeAsync(5 * 60_000 + 1000);
     expect(count()).toBe(1);
   });

@@ -8,7 +8,7 @@ import {
   RateLimiterRes,
   RateLimiterSQLite,
 } from "rate-limiter-flexible";
-import type { Limiter, LimitResult, Limits } from "../core/ports.js";
+import type { Limiter, LimitResult, Limits } from "../core/ports/limits.js";
 
 export interface LimitRule {
   /** Hits allowed in the window; the hit that reaches it blocks the key. */
@@ -30,8 +30,7 @@ export type LimitBackend =
   /** A pg.Pool; the shared rate_limits table is created by migration 0003. */
   | { kind: "postgres"; pool: unknown }
   /** An ioredis client (see connectRedis); every key starts with `prefix`. */
-  | { kind: "redis"; client: unknown; prefix: string }
-  | { kind: "custom"; make: (name: string, rule: LimitRule) => RateLimiterAbstract };
+  | { kind: "redis"; client: unknown; prefix: string };
 
 export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
   const make = (name: string, rule: LimitRule): Limiter =>
@@ -126,25 +125,14 @@ function storeLimiter(name: string, rule: LimitRule, backend: LimitBackend): Rat
         // Refuse at once while disconnected; the caller answers 503.
         rejectIfRedisNotReady: true,
       });
-    case "custom":
-      return backend.make(name, rule);
   }
 }
 
 /**
- * One more named limiter on the same backend as the others (e.g. send quotas), so every
- * counter lives where the deployment keeps its limits: Redis, PostgreSQL, SQLite or memory.
- */
-export function createLimiter(name: string, rule: LimitRule, backend: LimitBackend): Limiter {
-  return wrap(buildLimiter(name, rule, backend), rule);
-}
-
-/**
- * Our Limiter over a rate-limiter-flexible one. A key is blocked once its count
- * reaches `points`; the block then lasts blockSeconds. `hit` counts after the work
- * (the hit that reaches the limit reports the block); `consume` counts before it (the
- * attempt that reaches the limit is still allowed, the next is not). Store errors propagate, so a
- * request whose limit cannot be checked fails closed (503), never open.
+ * Our Limiter over a rate-limiter-flexible one. A key is blocked once its count reaches
+ * `points`; the block then lasts blockSeconds. `consume` counts before the work it guards
+ * (the attempt that reaches the limit is still allowed, the next is not). Store errors
+ * propagate, so a request whose limit cannot be checked fails closed (503), never open.
  */
 export function wrap(rl: RateLimiterAbstract, rule: LimitRule): Limiter {
   const blocked = (res: RateLimiterRes | null): LimitResult =>
@@ -154,20 +142,6 @@ export function wrap(rl: RateLimiterAbstract, rule: LimitRule): Limiter {
   return {
     async check(key) {
       return blocked(await rl.get(key));
-    },
-    async hit(key) {
-      let res: RateLimiterRes;
-      try {
-        res = await rl.consume(key, 1);
-      } catch (err) {
-        if (!(err instanceof RateLimiterRes)) throw err;
-        res = err;
-      }
-      if (res.consumedPoints === rule.points) {
-        // The hit that reaches the limit starts a block of its own length.
-        res = await rl.block(key, rule.blockSeconds);
-      }
-      return blocked(res);
     },
     async consume(key) {
       let res: RateLimiterRes;

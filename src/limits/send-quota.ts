@@ -1,6 +1,6 @@
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
 import { clientKey } from "../core/client-key.js";
-import type { SendQuota, SendQuotaKeys } from "../core/ports.js";
+import type { SendQuota, SendQuotaKeys } from "../core/ports/limits.js";
 import { buildLimiter, type LimitBackend } from "./rate-limits.js";
 
 /** Sends allowed per fixed window. */

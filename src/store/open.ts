@@ -1,16 +1,35 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import type { Store } from "../core/ports.js";
-import { createKyselyStore } from "./kysely-store.js";
+import type { Stores } from "../core/ports/stores.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database, Dialect } from "./schema.js";
+import { createStores } from "./stores.js";
+
+interface Opened {
+  db: Kysely<Database>;
+  stores: Stores;
+  /** Resolves when the database answers (GET /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
 
 export type OpenedDatabase =
-  | { dialect: "sqlite"; db: Kysely<Database>; store: Store; sqlite: SQLite.Database }
-  | { dialect: "postgres"; db: Kysely<Database>; store: Store; pool: pg.Pool };
+  | (Opened & { dialect: "sqlite"; sqlite: SQLite.Database })
+  | (Opened & { dialect: "postgres"; pool: pg.Pool });
+
+function opened(db: Kysely<Database>): Opened {
+  return {
+    db,
+    stores: createStores(db),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
 
 // int8 (bigint) columns hold millisecond times, well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -40,8 +59,7 @@ export function openDatabase(
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     });
-    const store = createKyselyStore(db, () => db.destroy());
-    return { dialect: "sqlite", db, store, sqlite };
+    return { dialect: "sqlite", sqlite, ...opened(db) };
   }
   const queryTimeoutMs = options.queryTimeoutMs ?? 5000;
   const pool = new pg.Pool({
@@ -64,8 +82,7 @@ export function openDatabase(
     client.on("error", () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const store = createKyselyStore(db, () => db.destroy());
-  return { dialect: "postgres", db, store, pool };
+  return { dialect: "postgres", pool, ...opened(db) };
 }
 
 const STATEMENT_CACHE_SIZE = 256;

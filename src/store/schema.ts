@@ -30,20 +30,24 @@ export interface AuthenticatorsTable {
   created_at: number;
 }
 
-export interface ChallengesTable {
+export interface FlowsTable {
   id_hash: string;
-  user_id: string;
+  user_id: string | null;
+  purpose: string;
   state: string;
+  /** JSON of a Continuation (core/ports/flows.ts). */
+  continuation: string;
+  session_id_hash: string | null;
   created_at: number;
   expires_at: number;
   failed_codes: number;
-  /** Email/SMS code on this pending sign-in (migration 0004): HMAC only, never the code. */
+  /** Email/SMS code on this flow: HMAC only, never the code. */
   code_hmac: string | null;
   code_method: string | null;
   code_sent_at: number | null;
   code_expires_at: number | null;
-  /** The set-up screen's key for this sign-in (migration 0005): a SecretBox, never clear. */
-  pending_secret_box: string | null;
+  /** The set-up screen's key for this flow: a SecretBox, never clear. */
+  setup_secret_box: string | null;
 }
 
 export interface SessionsTable {
@@ -51,6 +55,9 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  auth_time: number;
+  /** The Amr values, comma-separated ("pwd,otp"). */
+  amr: string;
 }
 
 export interface AuditEventsTable {
@@ -68,7 +75,7 @@ export interface Database {
   users: UsersTable;
   settings: SettingsTable;
   authenticators: AuthenticatorsTable;
-  challenges: ChallengesTable;
+  flows: FlowsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
 }

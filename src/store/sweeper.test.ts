@@ -1,9 +1,8 @@
 import { describe, expect, test, vi } from "vitest";
-import type { Store } from "../core/ports.js";
-import { startSweeper } from "./sweeper.js";
+import { type Expiring, startSweeper } from "./sweeper.js";
 
-function fakeStore(sweep: (now: number) => Promise<number>): Store {
-  return { sweepExpired: sweep } as unknown as Store;
+function fakeStore(sweep: (now: number) => Promise<number>): Expiring[] {
+  return [{ deleteExpired: sweep }];
 }
 
 describe("startSweeper", () => {

@@ -1,4 +1,7 @@
-import type { Store } from "../core/ports.js";
+/** Rows with an expiry: sessions, flows (their store slices). */
+export interface Expiring {
+  deleteExpired(now: number): Promise<number>;
+}
 
 export interface Sweeper {
   stop(): void;
@@ -7,14 +10,14 @@ export interface Sweeper {
 }
 
 /**
- * Deletes expired sessions and pending sign-ins every `intervalMs`, with jitter so that
+ * Deletes expired sessions and flows every `intervalMs`, with jitter so that
  * several instances do not sweep in lockstep. Safe with any number of instances: each
  * sweep is a plain DELETE … WHERE expires_at <= now, so concurrent sweeps just split the
  * rows (the store contract races two). A sweep never overlaps the previous one on the
  * same instance, and a failure (store away) is reported and retried next time, never thrown.
  */
 export function startSweeper(
-  store: Store,
+  tables: readonly Expiring[],
   now: () => number,
   onError: (err: unknown) => void,
   intervalMs = 60_000,
@@ -27,7 +30,10 @@ export function startSweeper(
     if (running) return 0;
     running = true;
     try {
-      return await store.sweepExpired(now());
+      const at = now();
+      let removed = 0;
+      for (const table of tables) removed += await table.deleteExpired(at);
+      return removed;
     } catch (err) {
       onError(err);
       return 0;

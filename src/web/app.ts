@@ -1,33 +1,36 @@
 import { readFileSync } from "node:fs";
 import cookie from "@fastify/cookie";
-import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyServerOptions,
 } from "fastify";
-import type { Store } from "../core/ports.js";
-import { csrfToken, csrfValid, sendPage, type WebKit } from "./http.js";
+import { pageContext } from "./context.js";
+import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { sendPage } from "./http.js";
 import { errorPage } from "./pages.js";
-import { registerSignInRoutes, type SignInRouteDeps } from "./routes/signin.js";
 
-export interface AppDeps extends SignInRouteDeps {
-  store: Store;
+export interface AppDeps extends FormPagesDeps {
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
   trustProxy: string | false;
   logLevel: string;
   /** Further dependencies /healthz checks besides the database (e.g. redis), by name. */
   healthChecks?: Record<string, () => Promise<void>>;
   /** Where log lines go (tests capture them); stdout when absent. */
   logStream?: { write(line: string): void };
-  /** Further route groups (supervision, codes, dev outbox), registered after sign-in. */
-  plugins?: ((app: FastifyInstance) => void)[];
 }
 
 const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
 const BODY_LIMIT_BYTES = 16 * 1024;
 
+/**
+ * The HTTP server: logging, security headers, errors, /healthz and the stylesheet at the
+ * root; the form pages as one plugin beside which protocol endpoints are mounted.
+ */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { kit } = deps;
   const options: FastifyServerOptions = {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: deps.trustProxy === false ? false : deps.trustProxy,
@@ -41,48 +44,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options);
   await app.register(cookie);
-  await app.register(formbody);
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        // Over plain http (development) upgrading would break every form post.
-        upgradeInsecureRequests: deps.kit.secure ? [] : null,
-      },
-    },
-    strictTransportSecurity: deps.kit.secure,
+    // Pages get theirs (forms.ts); anything else the strictest (below).
+    contentSecurityPolicy: false,
+    strictTransportSecurity: kit.secure,
     referrerPolicy: { policy: "no-referrer" },
   });
+  const pages = pageCsp(kit.secure);
   app.addHook("onSend", async (_request, reply, payload) => {
     // Nothing we serve after a sign-in step should sit in a shared or back-button cache.
     if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    // The 404 and error pages, and anything that sets none: the pages' CSP (no script).
+    if (!reply.hasHeader("content-security-policy")) reply.header("content-security-policy", pages);
     return payload;
-  });
-
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "POST") return;
-    if (!csrfValid(deps.kit, request)) {
-      return sendPage(
-        reply,
-        errorPage(
-          pageCtx(deps.kit, request),
-          "This form has expired",
-          "Reload the page and try again.",
-        ),
-        403,
-      );
-    }
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === "number" ? error.statusCode : 0;
-    const ctx = pageCtx(deps.kit, request);
+    const ctx = pageContext(kit, request);
     if (status >= 400 && status < 500) {
       // Malformed bodies, wrong content types, oversize forms: the client's mistake.
       return sendPage(
@@ -107,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (request, reply) =>
     sendPage(
       reply,
-      errorPage(pageCtx(deps.kit, request), "Not found", "There is no page at this address."),
+      errorPage(pageContext(kit, request), "Not found", "There is no page at this address."),
       404,
     ),
   );
@@ -117,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   app.get("/healthz", async (_request, reply) => {
-    const checks = { database: () => deps.store.ping(), ...deps.healthChecks };
+    const checks = { database: deps.ping, ...deps.healthChecks };
     for (const [name, check] of Object.entries(checks)) {
       try {
         await check();
@@ -128,11 +107,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.send({ status: "ok" });
   });
 
-  registerSignInRoutes(app, deps);
-  for (const plugin of deps.plugins ?? []) plugin(app);
+  await app.register(formPages(deps));
   return app;
-}
-
-function pageCtx(kit: WebKit, request: Parameters<typeof csrfToken>[1]) {
-  return { appName: kit.appName, csrf: csrfToken(kit, request) };
 }

@@ -1,4 +1,5 @@
-import type { Method, StoredAuditEvent } from "../core/ports.js";
+import type { StoredAuditEvent } from "../core/ports/audit.js";
+import type { Method } from "../core/ports/runtime.js";
 import { utc } from "./admin-words.js";
 import { type Html, html } from "./html.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";

@@ -1,4 +1,5 @@
-import type { StoredAuditEvent, User, UserSummary } from "../core/ports.js";
+import type { StoredAuditEvent } from "../core/ports/audit.js";
+import type { User } from "../core/ports/users.js";
 import type { FormErrors } from "../core/user-admin.js";
 import { FIELD_ERRORS, ROLE_NAMES, utc } from "./admin-words.js";
 import { type Html, html } from "./html.js";
@@ -7,7 +8,9 @@ import { auditTable } from "./pages-admin.js";
 
 export type StaffContext = PageContext & { user: User };
 
-export interface UserRow extends UserSummary {
+/** A user as the users page lists them: the account, whether the app is set up, locked. */
+export interface UserRow extends User {
+  appSetUp: boolean;
   locked: boolean;
   /** False: listed by name and role only, no link (a supervisor's view of staff). */
   mayOpen?: boolean;

@@ -1,4 +1,5 @@
-import type { User } from "../core/ports.js";
+import type { User } from "../core/ports/users.js";
+import type { OutboxMessage } from "../delivery/outbox.js";
 import { type Html, html } from "./html.js";
 
 export interface PageContext {
@@ -154,5 +155,76 @@ export function errorPage(ctx: PageContext, title: string, text: string): Html {
     ctx,
     title,
     html`<h1>${title}</h1><p>${text}</p><p><a href="/">Go to the start page</a></p>`,
+  );
+}
+
+/** What the code panel under the set-up and verification forms shows. */
+export interface CodePanel {
+  /** The methods a code can be sent by now, email first. */
+  methods: ("email" | "sms")[];
+  /** The code on this flow, if one was sent and is still valid. */
+  live?: { method: "email" | "sms"; masked: string; minutesLeft: number } | undefined;
+  /** Seconds until this user may ask for another code by the live code's method. */
+  waitSeconds: number;
+  /** No method at all can finish this sign-in (verification without the app). */
+  noMethod: boolean;
+  /** Development: link to the outbox. */
+  outbox: boolean;
+  error?: string | undefined;
+}
+
+const SEND_BUTTON: Record<"email" | "sms", string> = {
+  email: "Send verification code via email",
+  sms: "Send verification code via SMS",
+};
+
+export function codePanel(ctx: PageContext, p: CodePanel): Html {
+  if (p.methods.length === 0) {
+    return p.noMethod
+      ? html`<p class="error" role="alert">No verification method is available for your account. Please contact your administrator.</p>`
+      : html``;
+  }
+  const { live } = p;
+  return html`<section class="codes" aria-label="Other ways to get a code">
+${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
+${
+  live
+    ? html`<p class="notice" role="status">We sent a verification code by ${live.method === "email" ? "email" : "SMS"} to <strong class="nowrap">${live.masked}</strong>. It is valid for ${live.minutesLeft} more minute${live.minutesLeft === 1 ? "" : "s"}.</p>`
+    : ""
+}
+${
+  p.waitSeconds > 0
+    ? html`<p class="hint" id="resend-wait">You can ask for a new code in ${p.waitSeconds} seconds.</p>`
+    : live
+      ? html`<p class="hint" id="resend-wait">Didn't get it? You can send a new code.</p>`
+      : ""
+}
+${p.methods.map(
+  (method) => html`<form method="post" action="/login/code" class="inline">
+${csrfField(ctx)}<input type="hidden" name="method" value="${method}">
+<button type="submit" class="secondary">${SEND_BUTTON[method]}</button>
+</form>
+`,
+)}
+${p.outbox ? html`<p class="hint">Development: no mail or SMS provider is set, so messages go to the <a href="/dev/outbox">development outbox</a>.</p>` : ""}
+</section>`;
+}
+
+export function outboxPage(ctx: PageContext, messages: OutboxMessage[]): Html {
+  return layout(
+    ctx,
+    "Development outbox",
+    html`<h1>Development outbox</h1>
+<p>No mail server or SMS provider is configured, so messages are kept here (newest first, in memory, development only).</p>
+${messages.length === 0 ? html`<p>No messages yet.</p>` : ""}
+${messages.map(
+  (m) => html`<article class="outbox">
+<h2>${m.channel === "email" ? "Email" : "SMS"} to ${m.to}</h2>
+<p class="hint">${new Date(m.at).toISOString()}${m.subject ? html` · ${m.subject}` : ""}</p>
+<pre>${m.body}</pre>
+</article>`,
+)}
+<p><a href="/login/verify">Back to sign-in</a></p>`,
+    true,
   );
 }

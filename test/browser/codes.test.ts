@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, unlabelledInputs, watchConsole } from "../support/browser.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { movingClock, startVestibule, type Vestibule } from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { startTwilioServer, type TestTwilioServer } from "../support/twilio.js";
 
@@ -17,8 +17,8 @@ const TOKEN = "twilio-auth-token-for-browser-tests";
 
 let smtp: TestSmtpServer;
 let twilio: TestTwilioServer;
-let server: RunningServer;
-let appServer: RunningServer;
+let server: Vestibule;
+let appServer: Vestibule;
 
 beforeAll(async () => {
   smtp = await startSmtpServer({ auth: { user: "mailer", pass: "s3cret-pass" } });
@@ -33,8 +33,18 @@ beforeAll(async () => {
     TWILIO_FROM: "+15005550006",
     TWILIO_API_BASE: twilio.apiBase,
   };
-  server = await startServer({ env, methods: ["email", "sms"] });
-  appServer = await startServer({ env, methods: ["app", "email"] });
+  server = await startVestibule({
+    listen: true,
+    clock: movingClock(),
+    env,
+    methods: ["email", "sms"],
+  });
+  appServer = await startVestibule({
+    listen: true,
+    clock: movingClock(),
+    env,
+    methods: ["app", "email"],
+  });
 });
 
 afterAll(async () => {
@@ -70,7 +80,7 @@ async function confirmCode(page: Page, code: string): Promise<void> {
 
 describe("verification codes in chromium without JavaScript", () => {
   test("by email through the SMTP server: sent at once, read from the mail, Confirm, signed in", async () => {
-    await server.addUser({ username: "erin", password: PASSWORD, email: "erin@example.test" });
+    await server.addUser("erin", { password: PASSWORD, email: "erin@example.test" });
     const browser = await launchBrowser({ javaScriptEnabled: false });
     try {
       const { page } = browser;
@@ -103,8 +113,7 @@ describe("verification codes in chromium without JavaScript", () => {
   });
 
   test("by SMS through the Twilio-shaped API: asked for on the page, read from the SMS", async () => {
-    await server.addUser({
-      username: "sid",
+    await server.addUser("sid", {
       password: PASSWORD,
       email: "sid@example.test",
       phone: "+61412345678",
@@ -137,7 +146,7 @@ describe("verification codes in chromium without JavaScript", () => {
   });
 
   test("from the app set-up screen: Send verification code via email instead, then Confirm", async () => {
-    await appServer.addUser({ username: "ola", password: PASSWORD, email: "ola@example.test" });
+    await appServer.addUser("ola", { password: PASSWORD, email: "ola@example.test" });
     const browser = await launchBrowser({ javaScriptEnabled: false });
     try {
       const { page } = browser;

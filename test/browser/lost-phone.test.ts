@@ -14,18 +14,18 @@ import {
   unlabelledInputs,
   watchConsole,
 } from "../support/browser.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { movingClock, startVestibule, type Vestibule } from "../support/harness.js";
 
 const OLD_PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "lighthouse pickle avalanche";
 const STEP_MS = 30_000;
 
-let server: RunningServer;
+let server: Vestibule;
 let supBrowser: TestBrowser | undefined;
 let userBrowser: TestBrowser | undefined;
 
 beforeAll(async () => {
-  server = await startServer({ methods: ["app"] });
+  server = await startVestibule({ listen: true, clock: movingClock(), methods: ["app"] });
   [supBrowser, userBrowser] = await Promise.all([launchBrowser(), launchBrowser()]);
 });
 
@@ -59,14 +59,9 @@ async function choosePassword(page: Page, password: string): Promise<void> {
 
 describe("lost phone: Force New Password, then the user starts again", () => {
   test("the whole journey, in two browsers", async () => {
-    const sup = await server.addUser({
-      username: "sam",
-      password: OLD_PASSWORD,
-      role: "supervisor",
-    });
+    const sup = await server.addUser("sam", { password: OLD_PASSWORD, role: "supervisor" });
     const supSecret = await server.enrolApp(sup);
-    const carol = await server.addUser({
-      username: "carol",
+    const carol = await server.addUser("carol", {
       password: OLD_PASSWORD,
       email: "carol@example.org",
     });

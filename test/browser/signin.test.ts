@@ -7,7 +7,7 @@ import { Secret, TOTP, URI } from "otpauth";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { launchBrowser, readQrCode, unlabelledInputs, watchConsole } from "../support/browser.js";
-import { type RunningServer, startServer } from "../support/server.js";
+import { movingClock, startVestibule, type Vestibule } from "../support/harness.js";
 
 const APP_NAME = "Acme Sign-in";
 const PASSWORD = "correct horse battery staple";
@@ -16,10 +16,15 @@ const STEP_MS = 30_000;
 // the rest of the suite beside it.
 const JOURNEY_TIMEOUT_MS = 60_000;
 
-let server: RunningServer;
+let server: Vestibule;
 
 beforeAll(async () => {
-  server = await startServer({ env: { APP_NAME }, methods: ["app"] });
+  server = await startVestibule({
+    listen: true,
+    clock: movingClock(),
+    env: { APP_NAME },
+    methods: ["app"],
+  });
 });
 
 afterAll(async () => {
@@ -64,7 +69,7 @@ describe("sign-in with an authenticator app, in chromium without JavaScript", ()
     "Login → set up from the QR code → sign in again with a code → Sign out",
     async () => {
       const username = "alice@example.org";
-      await server.addUser({ username, password: PASSWORD });
+      await server.addUser(username, { password: PASSWORD });
       const browser = await launchBrowser({ javaScriptEnabled: false });
       try {
         const { page } = browser;
@@ -187,7 +192,7 @@ describe("wrong codes on the verification screen, in chromium with JavaScript", 
   test(
     "a wrong code says so; the fifth sends the person back to Login",
     async () => {
-      const user = await server.addUser({ username: "bob", password: PASSWORD });
+      const user = await server.addUser("bob", { password: PASSWORD });
       const secret = await server.enrolApp(user);
       const browser = await launchBrowser({ javaScriptEnabled: true });
       try {

@@ -1,20 +1,19 @@
 // The CLI's supervision commands run the same core as the web: `user force-new-password`
 // and `audit [--user U] [--since 1h]` (JSON lines).
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseAuditArgs } from "../../src/cli/audit.js";
 import { run } from "../../src/cli/main.js";
-import type { User } from "../../src/core/ports.js";
-import { makeTestApp, TEST_SECRET_KEY, type TestApp } from "../support/app.js";
+import type { User } from "../../src/core/ports/users.js";
+import { startVestibule, TEST_SECRET_KEY, type Vestibule } from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 let bob: User;
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"] });
+  t = await startVestibule({ methods: ["app"] });
   bob = await t.addUser("bob");
   await t.enrolApp(bob);
-  process.env.DATABASE_URL = `sqlite:${join(t.dir, "vestibule.db")}`;
+  process.env.DATABASE_URL = t.system.config.databaseUrl;
   process.env.SECRET_KEY = TEST_SECRET_KEY;
   process.env.NODE_ENV = "test";
 });
@@ -47,21 +46,23 @@ async function cli(...argv: string[]): Promise<{ out: string; err: string; code:
 
 describe("vestibule user force-new-password", () => {
   it("does what the button does: app cleared, must change, sessions ended, audited as the CLI", async () => {
-    await t.system.store.createSession({
+    await t.system.stores.sessions.create({
       idHash: "h".repeat(64),
       userId: bob.id,
       createdAt: t.clock.now(),
       expiresAt: t.clock.now() + 3_600_000,
+      authTime: t.clock.now(),
+      amr: ["pwd"],
     });
-    for (let i = 0; i < 10; i++) await t.system.limits.secondFactor.hit(bob.id);
+    for (let i = 0; i < 10; i++) await t.system.limits.secondFactor.consume(bob.id);
     const r = await cli("user", "force-new-password", "BOB");
     expect(r.code).toBe(0);
     expect(r.out).toContain("bob must choose a new password");
-    expect(await t.system.store.getAuthenticator(bob.id)).toBeUndefined();
-    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
-    expect(await t.system.store.findSession("h".repeat(64), t.clock.now())).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(bob.id)).toBeUndefined();
+    expect((await t.system.stores.users.findById(bob.id))?.mustChangePassword).toBe(true);
+    expect(await t.system.stores.sessions.find("h".repeat(64), t.clock.now())).toBeUndefined();
     expect((await t.system.limits.secondFactor.check(bob.id)).allowed).toBe(true);
-    const [event] = await t.system.store.listAudit({ type: "force_new_password", limit: 1 });
+    const [event] = await t.system.stores.audit.list({ type: "force_new_password", limit: 1 });
     expect(event).toMatchObject({ userId: bob.id, actorId: null, detail: { via: "cli" } });
   });
 
@@ -75,9 +76,9 @@ describe("vestibule user force-new-password", () => {
 describe("vestibule audit", () => {
   it("prints JSON lines, newest first, filtered by user and time", async () => {
     const now = Date.now();
-    await t.system.store.appendAudit({ type: "signin_ok", at: now - 7_200_000, userId: bob.id });
-    await t.system.store.appendAudit({ type: "signin_failed", at: now - 60_000, userId: bob.id });
-    await t.system.store.appendAudit({ type: "signin_ok", at: now - 30_000, userId: "someone" });
+    await t.system.stores.audit.append({ type: "signin_ok", at: now - 7_200_000, userId: bob.id });
+    await t.system.stores.audit.append({ type: "signin_failed", at: now - 60_000, userId: bob.id });
+    await t.system.stores.audit.append({ type: "signin_ok", at: now - 30_000, userId: "someone" });
     const r = await cli("audit", "--user", "bob", "--since", "1h");
     expect(r.code).toBe(0);
     const lines = r.out

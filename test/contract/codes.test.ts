@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { SendQuota, Store } from "../../src/core/ports.js";
+import type { SendQuota } from "../../src/core/ports/limits.js";
+import type { Stores } from "../../src/core/ports/stores.js";
 import type { LimitBackend } from "../../src/limits/rate-limits.js";
 import { connectRedis, redisReady } from "../../src/limits/redis.js";
 import {
@@ -27,11 +28,11 @@ import {
 
 const NOW = Date.UTC(2030, 0, 1);
 
-function codeQueriesContract(name: string, get: () => { store: Store; other: Store }): void {
+function codeQueriesContract(name: string, get: () => { store: Stores; other: Stores }): void {
   describe(`code queries: ${name}`, () => {
     const setup = async () => {
       const { store } = get();
-      const user = await store.createUser(
+      const user = await store.users.create(
         {
           username: `u_${randomUUID().slice(0, 8)}`,
           role: "user",
@@ -42,12 +43,15 @@ function codeQueriesContract(name: string, get: () => { store: Store; other: Sto
         NOW,
       );
       const idHash = randomUUID();
-      await store.createChallenge({
+      await store.flows.create({
         idHash,
         userId: user!.id,
         state: "verify",
         createdAt: NOW,
         expiresAt: NOW + 600_000,
+        purpose: "signin",
+        continuation: { kind: "home" },
+        sessionIdHash: null,
         failedCodes: 0,
       });
       return idHash;
@@ -58,56 +62,56 @@ function codeQueriesContract(name: string, get: () => { store: Store; other: Sto
     test("set, get, replace keeps the wrong-code count; single use raced on two connections", async () => {
       const { store, other } = get();
       const idHash = await setup();
-      expect(await store.getChallengeCode(idHash)).toBeUndefined();
-      expect(await store.setChallengeCode(idHash, code("a".repeat(64)))).toBe(true);
-      await store.addFailedCode(idHash);
-      await store.addFailedCode(idHash);
-      expect(await store.setChallengeCode(idHash, { ...code("b".repeat(64)), method: "sms" })).toBe(
+      expect(await store.flows.getCode(idHash)).toBeUndefined();
+      expect(await store.flows.setCode(idHash, code("a".repeat(64)))).toBe(true);
+      await store.flows.reserveAttempt(idHash, 10);
+      await store.flows.reserveAttempt(idHash, 10);
+      expect(await store.flows.setCode(idHash, { ...code("b".repeat(64)), method: "sms" })).toBe(
         true,
       );
-      expect(await other.getChallengeCode(idHash)).toEqual({
+      expect(await other.flows.getCode(idHash)).toEqual({
         hmac: "b".repeat(64),
         method: "sms",
         sentAt: NOW,
         expiresAt: NOW + 600_000,
       });
-      expect((await store.findChallenge(idHash, NOW))?.failedCodes).toBe(2);
+      expect((await store.flows.find(idHash, NOW))?.failedCodes).toBe(2);
       // The replaced code is gone.
-      expect(await store.useChallengeCode(idHash, "a".repeat(64), NOW)).toBe(false);
+      expect(await store.flows.useCode(idHash, "a".repeat(64), NOW)).toBe(false);
       const results = await Promise.all([
-        store.useChallengeCode(idHash, "b".repeat(64), NOW),
-        other.useChallengeCode(idHash, "b".repeat(64), NOW),
-        store.useChallengeCode(idHash, "b".repeat(64), NOW),
-        other.useChallengeCode(idHash, "b".repeat(64), NOW),
+        store.flows.useCode(idHash, "b".repeat(64), NOW),
+        other.flows.useCode(idHash, "b".repeat(64), NOW),
+        store.flows.useCode(idHash, "b".repeat(64), NOW),
+        other.flows.useCode(idHash, "b".repeat(64), NOW),
       ]);
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store.getChallengeCode(idHash)).toBeUndefined();
+      expect(await store.flows.getCode(idHash)).toBeUndefined();
     });
 
     test("an expired code, a gone challenge, a challenge not at verify: refused", async () => {
       const { store } = get();
       const idHash = await setup();
-      await store.setChallengeCode(idHash, code("c".repeat(64), NOW + 1000));
-      expect(await store.useChallengeCode(idHash, "c".repeat(64), NOW + 1000)).toBe(false);
-      expect(await store.setChallengeCode(randomUUID(), code("d".repeat(64)))).toBe(false);
+      await store.flows.setCode(idHash, code("c".repeat(64), NOW + 1000));
+      expect(await store.flows.useCode(idHash, "c".repeat(64), NOW + 1000)).toBe(false);
+      expect(await store.flows.setCode(randomUUID(), code("d".repeat(64)))).toBe(false);
 
       const setupHash = await setup();
-      await store.setChallengeCode(setupHash, code("e".repeat(64)));
+      await store.flows.setCode(setupHash, code("e".repeat(64)));
       const moved = randomUUID();
-      expect(await store.advanceChallenge(setupHash, "verify", "setup_app", moved)).toBe(true);
-      expect(await store.useChallengeCode(moved, "e".repeat(64), NOW)).toBe(false);
+      expect(await store.flows.advance(setupHash, "verify", "setup_app", moved)).toBe(true);
+      expect(await store.flows.useCode(moved, "e".repeat(64), NOW)).toBe(false);
       // The code moves with the challenge when its id rotates.
-      expect((await store.getChallengeCode(moved))?.hmac).toBe("e".repeat(64));
+      expect((await store.flows.getCode(moved))?.hmac).toBe("e".repeat(64));
     });
 
     test("clear removes only the code it was given", async () => {
       const { store } = get();
       const idHash = await setup();
-      await store.setChallengeCode(idHash, code("f".repeat(64)));
-      await store.clearChallengeCode(idHash, "0".repeat(64));
-      expect(await store.getChallengeCode(idHash)).toBeDefined();
-      await store.clearChallengeCode(idHash, "f".repeat(64));
-      expect(await store.getChallengeCode(idHash)).toBeUndefined();
+      await store.flows.setCode(idHash, code("f".repeat(64)));
+      await store.flows.clearCode(idHash, "0".repeat(64));
+      expect(await store.flows.getCode(idHash)).toBeDefined();
+      await store.flows.clearCode(idHash, "f".repeat(64));
+      expect(await store.flows.getCode(idHash)).toBeUndefined();
     });
   });
 }
@@ -209,12 +213,12 @@ describe("SQLite", () => {
     await migrate(opened[0]!);
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const sqlite = (o: OpenedDatabase | undefined) =>
     o?.dialect === "sqlite" ? o.sqlite : undefined;
-  codeQueriesContract("SQLite", () => ({ store: opened[0]!.store, other: opened[1]!.store }));
+  codeQueriesContract("SQLite", () => ({ store: opened[0]!.stores, other: opened[1]!.stores }));
   sendQuotaContract("SQLite", () => ({
     backend: { kind: "sqlite", client: sqlite(opened[0]) },
     other: { kind: "sqlite", client: sqlite(opened[1]) },
@@ -233,11 +237,11 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
     await migrate(opened[0]!);
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     await database?.drop();
   });
   const pool = (o: OpenedDatabase | undefined) => (o?.dialect === "postgres" ? o.pool : undefined);
-  codeQueriesContract("PostgreSQL", () => ({ store: opened[0]!.store, other: opened[1]!.store }));
+  codeQueriesContract("PostgreSQL", () => ({ store: opened[0]!.stores, other: opened[1]!.stores }));
   sendQuotaContract("PostgreSQL", () => ({
     backend: { kind: "postgres", pool: pool(opened[0]) },
     other: { kind: "postgres", pool: pool(opened[1]) },

@@ -2,7 +2,15 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import { createLimiter, type LimitBackend, type LimitRule } from "../../src/limits/rate-limits.js";
+import {
+  buildLimiter,
+  type LimitBackend,
+  type LimitRule,
+  wrap,
+} from "../../src/limits/rate-limits.js";
+
+const createLimiter = (name: string, rule: LimitRule, backend: LimitBackend) =>
+  wrap(buildLimiter(name, rule, backend), rule);
 
 export interface LimiterBackends {
   backend: LimitBackend;
@@ -25,17 +33,17 @@ export function limiterContract(
       const l = limiter();
       const key = randomUUID();
       expect(await l.check(key)).toEqual({ allowed: true });
-      expect(await l.hit(key)).toEqual({ allowed: true });
-      expect(await l.hit(key)).toEqual({ allowed: true });
-      const third = await l.hit(key);
-      expect(third.allowed).toBe(false);
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      expect(await l.consume(key)).toEqual({ allowed: true });
+      const third = await l.consume(key);
+      expect(third.allowed && third.blockedForMs).toBeGreaterThan(0);
       const blocked = await l.check(key);
       expect(blocked.allowed).toBe(false);
       if (!blocked.allowed) {
         expect(blocked.retryAfterMs).toBeGreaterThan(100_000);
         expect(blocked.retryAfterMs).toBeLessThanOrEqual(120_000);
       }
-      expect((await l.hit(key)).allowed).toBe(false);
+      expect((await l.consume(key)).allowed).toBe(false);
       await l.reset(key);
       expect(await l.check(key)).toEqual({ allowed: true });
     });
@@ -45,7 +53,7 @@ export function limiterContract(
       const a = limiter(RULE, shared);
       const b = limiter(RULE, `${shared}x`);
       const key = randomUUID();
-      for (let i = 0; i < 3; i++) await a.hit(key);
+      for (let i = 0; i < 3; i++) await a.consume(key);
       expect((await a.check(key)).allowed).toBe(false);
       expect(await a.check(`${key}2`)).toEqual({ allowed: true });
       expect(await b.check(key)).toEqual({ allowed: true });
@@ -68,17 +76,19 @@ export function limiterContract(
       await l.refund(a, true);
       expect(await l.check(a)).toEqual({ allowed: true });
       await l.reset(a);
-      for (let i = 0; i < 3; i++) await l.hit(b);
+      for (let i = 0; i < 3; i++) await l.consume(b);
       expect((await l.check(b)).allowed).toBe(false);
       expect(await l.check(a)).toEqual({ allowed: true });
     });
 
-    test("concurrent hits are all counted", async () => {
+    test("concurrent attempts are all counted", async () => {
       const l = limiter({ points: 10, windowSeconds: 60, blockSeconds: 60 });
       const key = randomUUID();
-      await Promise.all(Array.from({ length: 9 }, () => l.hit(key)));
+      await Promise.all(Array.from({ length: 9 }, () => l.consume(key)));
       expect(await l.check(key)).toEqual({ allowed: true });
-      expect((await l.hit(key)).allowed).toBe(false);
+      const tenth = await l.consume(key);
+      expect(tenth.allowed && tenth.blockedForMs).toBeGreaterThan(0);
+      expect((await l.check(key)).allowed).toBe(false);
     });
 
     test("consume counts before the work: the attempt taking the last point runs and blocks", async () => {
@@ -147,22 +157,23 @@ export function limiterContract(
     test("the window passes: a key below the limit starts again", async () => {
       const l = limiter({ points: 2, windowSeconds: 1, blockSeconds: 1 });
       const key = randomUUID();
-      await l.hit(key);
+      await l.consume(key);
       await sleep(1100);
-      expect(await l.hit(key)).toEqual({ allowed: true });
+      expect(await l.consume(key)).toEqual({ allowed: true });
     });
 
     if (options.shared) {
-      test("two instances share the counters: hits alternate and block at the same count", async () => {
+      test("two instances share the counters: attempts alternate and block at the same count", async () => {
         const { backend, other } = get();
         expect(other).toBeDefined();
         const limiterName = `s${randomUUID().slice(0, 8)}`;
         const onA = createLimiter(limiterName, RULE, backend);
         const onB = createLimiter(limiterName, RULE, other!);
         const key = randomUUID();
-        expect(await onA.hit(key)).toEqual({ allowed: true });
-        expect(await onB.hit(key)).toEqual({ allowed: true });
-        expect((await onA.hit(key)).allowed).toBe(false);
+        expect(await onA.consume(key)).toEqual({ allowed: true });
+        expect(await onB.consume(key)).toEqual({ allowed: true });
+        const third = await onA.consume(key);
+        expect(third.allowed && third.blockedForMs).toBeGreaterThan(0);
         expect((await onB.check(key)).allowed).toBe(false);
         await onB.reset(key);
         expect(await onA.check(key)).toEqual({ allowed: true });

@@ -5,7 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createLimiter } from "../../src/limits/rate-limits.js";
+import {
+  buildLimiter,
+  type LimitBackend,
+  type LimitRule,
+  wrap,
+} from "../../src/limits/rate-limits.js";
+
+const createLimiter = (name: string, rule: LimitRule, backend: LimitBackend) =>
+  wrap(buildLimiter(name, rule, backend), rule);
+
 import { connectRedis, redisReady } from "../../src/limits/redis.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import {
@@ -36,7 +45,7 @@ describe("SQLite", () => {
     };
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     rmSync(dir, { recursive: true, force: true });
   });
   limiterContract("SQLite", () => backends, { shared: true });
@@ -61,7 +70,7 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
     };
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     await database?.drop();
   });
   limiterContract("PostgreSQL", () => backends, { shared: true });
@@ -91,7 +100,7 @@ describe.runIf(services.redis)("Redis", () => {
       { points: 5, windowSeconds: 60, blockSeconds: 60 },
       backends.backend,
     );
-    await l.hit("someone");
+    await l.consume("someone");
     const keys = await clients[0]!.keys(`${run.prefix}*`);
     expect(keys).toContain(`${run.prefix}rl:prefixcheck:someone`);
     expect(await clients[0]!.keys("rl:prefixcheck:*")).toEqual([]);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/core/ports.js";
+import type { Stores } from "../../src/core/ports/stores.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import type { Database } from "../../src/store/schema.js";
 import {
@@ -29,8 +29,8 @@ interface Pending {
   idHash: string;
 }
 
-async function pendingSetup(store: Store): Promise<Pending> {
-  const user = await store.createUser(
+async function pendingSetup(store: Stores): Promise<Pending> {
+  const user = await store.users.create(
     {
       username: `race_${randomUUID().slice(0, 8)}`,
       role: "user",
@@ -42,64 +42,70 @@ async function pendingSetup(store: Store): Promise<Pending> {
   );
   if (!user) throw new Error("createUser refused a fresh username");
   const idHash = randomUUID();
-  await store.createChallenge({
+  await store.flows.create({
     idHash,
     userId: user.id,
     state: "setup_app",
     createdAt: NOW,
     expiresAt: NOW + 600_000,
+    purpose: "signin",
+    continuation: { kind: "home" },
+    sessionIdHash: null,
     failedCodes: 0,
   });
-  expect(await store.setChallengeSecret(idHash, BOX)).toBe(BOX);
+  expect(await store.flows.setSetupKey(idHash, BOX)).toBe(BOX);
   return { userId: user.id, idHash };
 }
 
-const save = (store: Store, p: Pending, secretBox = BOX) =>
-  store.confirmAuthenticator({ challengeIdHash: p.idHash, secretBox, step: 7, now: NOW });
+const save = (store: Stores, p: Pending, secretBox = BOX) =>
+  store.authenticators.confirm({ flowIdHash: p.idHash, secretBox, step: 7, now: NOW });
 
-function sequentialOutcomes(get: () => { store: Store; other: Store }) {
+function sequentialOutcomes(get: () => { store: Stores; other: Stores }) {
   it("a valid Save confirms once and ends its pending sign-in", async () => {
     const { store, other } = get();
     const p = await pendingSetup(store);
     expect(await save(other, p)).toBe(true);
-    expect(await store.getAuthenticator(p.userId)).toMatchObject({ lastStep: 7, secretBox: BOX });
-    expect(await store.findChallenge(p.idHash, NOW)).toBeUndefined();
+    expect(await store.authenticators.get(p.userId)).toMatchObject({ lastStep: 7, secretBox: BOX });
+    expect(await store.flows.find(p.idHash, NOW)).toBeUndefined();
     expect(await save(store, p)).toBe(false);
   });
 
   it("Save after Force New Password: refused, no authenticator", async () => {
     const { store, other } = get();
     const p = await pendingSetup(store);
-    await other.forceNewPassword(p.userId);
+    await other.users.forceNewPassword(p.userId);
     expect(await save(store, p)).toBe(false);
-    expect(await store.getAuthenticator(p.userId)).toBeUndefined();
+    expect(await store.authenticators.get(p.userId)).toBeUndefined();
   });
 
   it("Force New Password after Save: the authenticator goes", async () => {
     const { store, other } = get();
     const p = await pendingSetup(store);
     expect(await save(store, p)).toBe(true);
-    await other.forceNewPassword(p.userId);
-    expect(await store.getAuthenticator(p.userId)).toBeUndefined();
+    await other.users.forceNewPassword(p.userId);
+    expect(await store.authenticators.get(p.userId)).toBeUndefined();
   });
 
   it("a Save from a second sign-in after one confirmed: refused, and that sign-in stays", async () => {
     const { store, other } = get();
     const p = await pendingSetup(store);
     const second = randomUUID();
-    await store.createChallenge({
+    await store.flows.create({
       idHash: second,
       userId: p.userId,
       state: "setup_app",
       createdAt: NOW,
       expiresAt: NOW + 600_000,
+      purpose: "signin",
+      continuation: { kind: "home" },
+      sessionIdHash: null,
       failedCodes: 0,
     });
-    await store.setChallengeSecret(second, "box-two");
+    await store.flows.setSetupKey(second, "box-two");
     expect(await save(store, p)).toBe(true);
     expect(await save(other, { userId: p.userId, idHash: second }, "box-two")).toBe(false);
-    expect(await store.findChallenge(second, NOW)).toBeDefined();
-    expect((await store.getAuthenticator(p.userId))?.secretBox).toBe(BOX);
+    expect(await store.flows.find(second, NOW)).toBeDefined();
+    expect((await store.authenticators.get(p.userId))?.secretBox).toBe(BOX);
   });
 }
 
@@ -113,10 +119,10 @@ describe("SQLite", () => {
     await migrate(opened[0]!);
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  sequentialOutcomes(() => ({ store: opened[0]!.store, other: opened[1]!.store }));
+  sequentialOutcomes(() => ({ store: opened[0]!.stores, other: opened[1]!.stores }));
 });
 
 const services = await probeServices();
@@ -131,10 +137,10 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
     await migrate(opened[0]!);
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     await database?.drop();
   });
-  sequentialOutcomes(() => ({ store: opened[0]!.store, other: opened[1]!.store }));
+  sequentialOutcomes(() => ({ store: opened[0]!.stores, other: opened[1]!.stores }));
 
   /** Resolves once some statement in this database waits on a lock. */
   async function someoneWaits(db: Kysely<Database>): Promise<void> {
@@ -149,28 +155,28 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
   }
 
   it("Save while Force New Password's transaction is open (not committed): no authenticator survives", async () => {
-    const store = opened[0]!.store;
+    const store = opened[0]!.stores;
     const db = opened[0]!.db;
     const p = await pendingSetup(store);
     let saved: Promise<boolean> | undefined;
     await db.connection().execute(async (conn) => {
       await sql`begin`.execute(conn);
       // Force New Password's statements, in its order, all but the COMMIT.
-      await sql`delete from challenges where user_id = ${p.userId}`.execute(conn);
+      await sql`delete from flows where user_id = ${p.userId}`.execute(conn);
       await sql`delete from authenticators where user_id = ${p.userId}`.execute(conn);
       await sql`update users set must_change_password = 1 where id = ${p.userId}`.execute(conn);
       await sql`delete from sessions where user_id = ${p.userId}`.execute(conn);
       // Save on another instance, with the code checked against the key it showed.
-      saved = save(opened[1]!.store, p);
+      saved = save(opened[1]!.stores, p);
       await someoneWaits(opened[1]!.db);
       await sql`commit`.execute(conn);
     });
     expect(await saved).toBe(false);
-    expect(await store.getAuthenticator(p.userId)).toBeUndefined();
+    expect(await store.authenticators.get(p.userId)).toBeUndefined();
   });
 
   it("Force New Password while a Save's transaction is open: it waits, then removes that authenticator", async () => {
-    const store = opened[0]!.store;
+    const store = opened[0]!.stores;
     const db = opened[0]!.db;
     const p = await pendingSetup(store);
     let forced: Promise<void> | undefined;
@@ -178,18 +184,18 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
       await sql`begin`.execute(conn);
       // Save's statements (setup-key-queries.ts), all but the COMMIT.
       const taken = await sql`
-        delete from challenges where id_hash = ${p.idHash} and pending_secret_box = ${BOX}
+        delete from flows where id_hash = ${p.idHash} and setup_secret_box = ${BOX}
         returning user_id`.execute(conn);
       expect(taken.rows).toHaveLength(1);
       await sql`
         insert into authenticators (user_id, secret_box, confirmed_at, last_step, created_at)
         values (${p.userId}, ${BOX}, ${NOW}, 7, ${NOW})`.execute(conn);
-      forced = opened[1]!.store.forceNewPassword(p.userId);
+      forced = opened[1]!.stores.users.forceNewPassword(p.userId);
       await someoneWaits(opened[1]!.db);
       await sql`commit`.execute(conn);
     });
     await forced;
-    expect(await store.getAuthenticator(p.userId)).toBeUndefined();
-    expect((await store.findUserById(p.userId))?.mustChangePassword).toBe(true);
+    expect(await store.authenticators.get(p.userId)).toBeUndefined();
+    expect((await store.users.findById(p.userId))?.mustChangePassword).toBe(true);
   });
 });

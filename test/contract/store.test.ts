@@ -22,10 +22,10 @@ describe("SQLite", () => {
     const url = `sqlite:${join(dir, "v.db")}`;
     opened.push(openDatabase(url), openDatabase(url));
     await migrate(opened[0]!);
-    sut = { store: opened[0]!.store, other: opened[1]!.store };
+    sut = { store: opened[0]!.stores, other: opened[1]!.stores, ping: () => opened[0]!.ping() };
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     rmSync(dir, { recursive: true, force: true });
   });
   storeContract("SQLite", () => sut);
@@ -42,10 +42,10 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
     database = await createTestDatabase();
     opened.push(openDatabase(database.url), openDatabase(database.url));
     await migrate(opened[0]!);
-    sut = { store: opened[0]!.store, other: opened[1]!.store };
+    sut = { store: opened[0]!.stores, other: opened[1]!.stores, ping: () => opened[0]!.ping() };
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     await database?.drop();
   });
   storeContract("PostgreSQL", () => sut);

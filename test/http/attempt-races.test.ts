@@ -4,7 +4,9 @@
 // counted afterwards let every parallel guess through.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Method, Store, User } from "../../src/core/ports.js";
+import type { Method } from "../../src/core/ports/runtime.js";
+import type { Stores } from "../../src/core/ports/stores.js";
+import type { User } from "../../src/core/ports/users.js";
 import { hashToken, hmacHex, newToken } from "../../src/core/secrets.js";
 import { generateTotp } from "../../src/core/totp.js";
 import { systemRandom } from "../../src/system.js";
@@ -12,9 +14,9 @@ import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
 // Every TOTP check goes through matchTotpStep; count the calls. (Counting opens of the
 // sealed key no longer works: the key is opened before the attempt is reserved, so that a
@@ -31,7 +33,7 @@ vi.mock("../../src/core/totp.js", async (importOriginal) => {
   };
 });
 
-let t: TestApp | undefined;
+let t: Vestibule | undefined;
 let undo: (() => void)[] = [];
 afterEach(async () => {
   for (const u of undo.reverse()) u();
@@ -40,8 +42,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Every Store method waits `ms` before it runs, like a database across a network. */
-function addLatency(store: Store, ms = 1): void {
+/** Every Stores method waits `ms` before it runs, like a database across a network. */
+function addLatency(store: Stores, ms = 1): void {
   const methods = store as unknown as Record<string, unknown>;
   const originals = Object.entries(methods).filter(([, v]) => typeof v === "function");
   for (const [name, fn] of originals) {
@@ -56,14 +58,14 @@ function addLatency(store: Store, ms = 1): void {
 }
 
 /** Counts app codes checked from now on (calls of matchTotpStep). */
-function countAppChecks(_app: TestApp): () => number {
+function countAppChecks(_app: Vestibule): () => number {
   const start = totpChecks.n;
   return () => totpChecks.n - start;
 }
 
 /** Wrong codes that were checked: each one is audited once as second_factor_failed. */
-async function wrongCodesAudited(app: TestApp, userId: string): Promise<number> {
-  const events = await app.system.store.listAudit({
+async function wrongCodesAudited(app: Vestibule, userId: string): Promise<number> {
+  const events = await app.system.stores.audit.list({
     userId,
     type: "second_factor_failed",
     limit: 1000,
@@ -72,7 +74,7 @@ async function wrongCodesAudited(app: TestApp, userId: string): Promise<number> 
 }
 
 /** A code that is not valid now (nor ±1 step) for this secret. */
-function wrongAppCode(app: TestApp, secret: string, n: number): string {
+function wrongAppCode(app: Vestibule, secret: string, n: number): string {
   const valid = new Set([-1, 0, 1].map((d) => generateTotp(secret, app.clock.now() + d * 30_000)));
   for (let i = n; ; i++) {
     const code = String((i * 7919 + 100_003) % 1_000_000).padStart(6, "0");
@@ -81,15 +83,18 @@ function wrongAppCode(app: TestApp, secret: string, n: number): string {
 }
 
 /** A pending sign-in at the verification step, made directly (no argon2 per sign-in). */
-async function pendingSignIn(app: TestApp, user: User): Promise<Browser> {
+async function pendingSignIn(app: Vestibule, user: User): Promise<Browser> {
   const token = newToken(systemRandom);
   const now = app.clock.now();
-  await app.system.store.createChallenge({
+  await app.system.stores.flows.create({
     idHash: hashToken(token),
     userId: user.id,
     state: "verify",
     createdAt: now,
     expiresAt: now + 600_000,
+    purpose: "signin",
+    continuation: { kind: "home" },
+    sessionIdHash: null,
     failedCodes: 0,
   });
   const b = app.browser();
@@ -101,15 +106,15 @@ async function pendingSignIn(app: TestApp, user: User): Promise<Browser> {
 
 /** Puts an emailed/SMS `code` on the browser's pending sign-in, as sendCode stores it. */
 async function giveCode(
-  app: TestApp,
+  app: Vestibule,
   user: User,
   b: Browser,
   method: "email" | "sms",
   code: string,
 ) {
   const now = app.clock.now();
-  const stored = await app.system.store.setChallengeCode(hashToken(b.jar.get("vst_signin")!), {
-    hmac: hmacHex(app.system.codeCore.codeKey, `${user.id}:${code}`),
+  const stored = await app.system.stores.flows.setCode(hashToken(b.jar.get("vst_signin")!), {
+    hmac: hmacHex(app.system.codeKey, `${user.id}:${code}`),
     method,
     sentAt: now,
     expiresAt: now + 300_000,
@@ -123,14 +128,14 @@ function otherCode(code: string, n: number): string {
 
 describe("authenticator-app codes, many at once", () => {
   it("200 wrong codes at once on one pending sign-in: 5 are checked, then it is over", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     const secret = await t.enrolApp(alice);
     const b = await pendingSignIn(t, alice);
     const cookie = b.jar.get("vst_signin")!;
     const page = b.html;
     const checks = countAppChecks(t);
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
 
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -151,13 +156,13 @@ describe("authenticator-app codes, many at once", () => {
   });
 
   it("one wrong code on each of 60 pending sign-ins at once: 10 are checked, then the account is locked", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     const secret = await t.enrolApp(alice);
     const browsers: Browser[] = [];
     for (let i = 0; i < 60; i++) browsers.push(await pendingSignIn(t, alice));
     const checks = countAppChecks(t);
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
 
     const results = await Promise.all(
       browsers.map((b, i) => b.post("/login/verify", { code: wrongAppCode(t!, secret, i) })),
@@ -165,7 +170,7 @@ describe("authenticator-app codes, many at once", () => {
     expect(checks()).toBe(10);
     expect(await wrongCodesAudited(t, alice.id)).toBe(10);
     expect(results.every((r) => r.statusCode < 500)).toBe(true);
-    const locked = await t.system.store.listAudit({ type: "second_factor_locked", limit: 10 });
+    const locked = await t.system.stores.audit.list({ type: "second_factor_locked", limit: 10 });
     expect(locked).toHaveLength(1);
 
     // Even the right code, on a fresh pending sign-in, is refused while locked.
@@ -177,7 +182,7 @@ describe("authenticator-app codes, many at once", () => {
   });
 
   it("a used code is not a guess: replays are given back, even the one that took the last attempt", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     const secret = await t.enrolApp(alice);
     const first = await pendingSignIn(t, alice);
@@ -204,12 +209,12 @@ describe("authenticator-app codes, many at once", () => {
   });
 
   it("a double submission of the right code after 4 wrong ones: one session, the sign-in not ended by the loser", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     const secret = await t.enrolApp(alice);
     const b = await pendingSignIn(t, alice);
     for (let i = 0; i < 4; i++) await b.post("/login/verify", { code: wrongAppCode(t, secret, i) });
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
     const code = t.totp(secret);
     const results = await Promise.all([1, 2].map(() => b.post("/login/verify", { code })));
     expect(results.filter((r) => location(r) === "/")).toHaveLength(1);
@@ -222,14 +227,14 @@ describe.each(["email", "sms"] as const)("%s codes, many at once", (method) => {
   const contact = { email: "alice@example.test", phone: "+15005550001" };
 
   it("200 wrong codes at once on one pending sign-in: 5 are checked, then it is over", async () => {
-    t = await makeTestApp({ methods });
+    t = await startVestibule({ methods });
     const alice = await t.addUser("alice", contact);
     const b = await pendingSignIn(t, alice);
     const code = "424242";
     await giveCode(t, alice, b, method, code);
     const cookie = b.jar.get("vst_signin")!;
     const page = b.html;
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
 
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => b.post("/login/verify", { code: otherCode(code, i) })),
@@ -245,7 +250,7 @@ describe.each(["email", "sms"] as const)("%s codes, many at once", (method) => {
   });
 
   it("one wrong code on each of 40 pending sign-ins at once: 10 are checked, then the right code is refused", async () => {
-    t = await makeTestApp({ methods });
+    t = await startVestibule({ methods });
     const alice = await t.addUser("alice", contact);
     const code = "135790";
     const browsers: Browser[] = [];
@@ -254,7 +259,7 @@ describe.each(["email", "sms"] as const)("%s codes, many at once", (method) => {
       await giveCode(t, alice, b, method, code);
       browsers.push(b);
     }
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
     const results = await Promise.all(
       browsers.map((b, i) => b.post("/login/verify", { code: otherCode(code, i) })),
     );
@@ -270,7 +275,7 @@ describe.each(["email", "sms"] as const)("%s codes, many at once", (method) => {
 
 describe("passwords, many at once", () => {
   /** Counts argon2 verifications (real and dummy) while passing them through. */
-  function countVerifies(app: TestApp): () => number {
+  function countVerifies(app: Vestibule): () => number {
     const hasher = app.system.hasher;
     const { verify, verifyDummy } = hasher;
     let n = 0;
@@ -290,13 +295,13 @@ describe("passwords, many at once", () => {
   }
 
   it("30 wrong passwords for one account at once: 10 are verified, the rest 429, then the right one is refused", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "10/900/900", LIMIT_PASSWORD_IP: "1000/900/900" },
     });
     await t.addUser("alice");
     const verifies = countVerifies(t);
-    addLatency(t.system.store);
+    addLatency(t.system.stores);
     const browsers = Array.from({ length: 30 }, (_, i) => t!.browser(`10.0.1.${i + 1}`));
     for (const b of browsers) await b.get("/login");
     const results = await Promise.all(
@@ -315,7 +320,7 @@ describe("passwords, many at once", () => {
   });
 
   it("a success gives the address's attempt back, also the one that would have blocked it", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "100/900/900", LIMIT_PASSWORD_IP: "3/900/900" },
     });
@@ -344,14 +349,14 @@ describe("passwords, many at once", () => {
 
 describe("the account changes while argon2 runs", () => {
   it("Force New Password during the password check: the sign-in goes to the new-password step", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     await t.enrolApp(alice);
     const hasher = t.system.hasher;
     const verify = hasher.verify;
     hasher.verify = async (hash, password) => {
       const ok = await verify.call(hasher, hash, password);
-      await t!.system.store.forceNewPassword(alice.id);
+      await t!.system.stores.users.forceNewPassword(alice.id);
       return ok;
     };
     undo.push(() => {
@@ -364,14 +369,14 @@ describe("the account changes while argon2 runs", () => {
   });
 
   it("a new password set during the check: the old one no longer signs in", async () => {
-    t = await makeTestApp({ methods: [] });
+    t = await startVestibule({ methods: [] });
     const alice = await t.addUser("alice");
     const hasher = t.system.hasher;
     const newHash = await hasher.hash("a completely different password");
     const verify = hasher.verify;
     hasher.verify = async (hash, password) => {
       const ok = await verify.call(hasher, hash, password);
-      await t!.system.store.setPassword(alice.id, newHash, false);
+      await t!.system.stores.users.setPassword(alice.id, newHash, false);
       return ok;
     };
     undo.push(() => {

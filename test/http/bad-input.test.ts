@@ -1,23 +1,23 @@
 // Bad input anywhere: a clear page or a 4xx, never a 500 or a stack trace, nothing
 // written; and no password, code or key in the logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { User } from "../../src/core/ports.js";
+import type { User } from "../../src/core/ports/users.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 let alice: User;
 let secret: string;
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"] });
+  t = await startVestibule({ methods: ["app"] });
   alice = await t.addUser("alice");
   secret = await t.enrolApp(alice);
 });
@@ -30,7 +30,7 @@ const STACK = /\n\s+at |\.ts:\d+|\.js:\d+|node_modules/;
 async function snapshot(): Promise<string> {
   const db = t.system.database.db;
   const rows = await Promise.all(
-    (["users", "authenticators", "challenges", "sessions"] as const).map((table) =>
+    (["users", "authenticators", "flows", "sessions"] as const).map((table) =>
       db.selectFrom(table).selectAll().execute(),
     ),
   );
@@ -110,8 +110,8 @@ describe("the code forms", () => {
       expectClean(res);
       expect(res.statusCode).toBe(400);
     }
-    const user = await t.system.store.findUserByUsername("setupper");
-    expect((await t.system.store.getAuthenticator(user!.id))?.confirmedAt ?? null).toBeNull();
+    const user = await t.system.stores.users.findByUsername("setupper");
+    expect((await t.system.stores.authenticators.get(user!.id))?.confirmedAt ?? null).toBeNull();
   });
 
   it("set-up: Save before Show QR code gives a clear page, not an error", async () => {
@@ -224,7 +224,7 @@ describe("cookies and routes", () => {
 describe("logs", () => {
   it("never carry a password, a code or the key, even at debug level", async () => {
     const lines: string[] = [];
-    const logged = await makeTestApp({
+    const logged = await startVestibule({
       methods: ["app"],
       env: { LOG_LEVEL: "debug" },
       logStream: { write: (line) => void lines.push(line) },

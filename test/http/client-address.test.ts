@@ -2,15 +2,15 @@
 // can take a new address in it per request), and the development outbox, which shows
 // every code, answers only a browser on this machine.
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_PASSWORD, location, makeTestApp, type TestApp } from "../support/app.js";
+import { DEFAULT_PASSWORD, location, startVestibule, type Vestibule } from "../support/harness.js";
 
-let t: TestApp | undefined;
+let t: Vestibule | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
 
-async function tryPassword(a: TestApp, ip: string, username: string, password: string) {
+async function tryPassword(a: Vestibule, ip: string, username: string, password: string) {
   const b = a.browser(ip);
   await b.get("/login");
   return b.post("/login", { username, password });
@@ -18,7 +18,7 @@ async function tryPassword(a: TestApp, ip: string, username: string, password: s
 
 describe("password limit per client address", () => {
   it("two addresses in one /64 share it; another /64 does not", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "100/900/900", LIMIT_PASSWORD_IP: "3/900/900" },
     });
@@ -39,7 +39,7 @@ describe("password limit per client address", () => {
   });
 
   it("an IPv4-mapped IPv6 address is the same client as the IPv4 address", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "100/900/900", LIMIT_PASSWORD_IP: "2/900/900" },
     });
@@ -58,7 +58,7 @@ describe("password limit per client address", () => {
 
 describe("code sends per client address", () => {
   it("one /64 shares the per-address send limit", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: ["email"],
       env: {
         LIMIT_CODE_USER_BURST: "100/30",
@@ -83,8 +83,8 @@ describe("code sends per client address", () => {
 });
 
 describe("development outbox: this machine only", () => {
-  async function withCodeSent(): Promise<TestApp> {
-    const a = await makeTestApp({ methods: ["email"] });
+  async function withCodeSent(): Promise<Vestibule> {
+    const a = await startVestibule({ methods: ["email"] });
     await a.addUser("eli", { email: "eli@example.test" });
     const b = a.browser();
     await b.get("/login");
@@ -118,7 +118,7 @@ describe("development outbox: this machine only", () => {
   });
 
   it("the code screen links to it only for a loopback browser", async () => {
-    t = await makeTestApp({ methods: ["email"] });
+    t = await startVestibule({ methods: ["email"] });
     await t.addUser("fay", { email: "fay@example.test" });
     for (const [ip, linked] of [
       ["127.0.0.1", true],

@@ -3,17 +3,18 @@
 // of the issue has a test here that tries to break it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import type { Method, User } from "../../src/core/ports.js";
+import type { Method } from "../../src/core/ports/runtime.js";
+import type { User } from "../../src/core/ports/users.js";
 import { hashToken } from "../../src/core/secrets.js";
 import { missingProvider } from "../../src/delivery/config.js";
 import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
+  startVestibule,
   TEST_SECRET_KEY,
-  type TestApp,
-} from "../support/app.js";
+  type Vestibule,
+} from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { startTwilioServer, type TestTwilioServer } from "../support/twilio.js";
 import { startWebhookReceiver, type TestWebhookReceiver } from "../support/webhook.js";
@@ -26,7 +27,7 @@ const SEND_FAILED = "could not send the code — try again or use another method
 let smtp: TestSmtpServer;
 let twilio: TestTwilioServer;
 let webhook: TestWebhookReceiver;
-const apps: TestApp[] = [];
+const apps: Vestibule[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -62,8 +63,8 @@ async function newApp(
   methods: Method[],
   env: Record<string, string> = {},
   logStream?: { write(line: string): void },
-): Promise<TestApp> {
-  const a = await makeTestApp({
+): Promise<Vestibule> {
+  const a = await startVestibule({
     methods,
     env: providerEnv(env),
     ...(logStream ? { logStream } : {}),
@@ -104,7 +105,7 @@ function textOf(html: string): string {
   return html.replace(/<[^>]+>/g, "");
 }
 
-async function passwordStep(a: TestApp, username: string, ip?: string): Promise<Browser> {
+async function passwordStep(a: Vestibule, username: string, ip?: string): Promise<Browser> {
   const b = a.browser(ip);
   await b.get("/login");
   const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
@@ -113,7 +114,7 @@ async function passwordStep(a: TestApp, username: string, ip?: string): Promise<
 }
 
 /** The password step, then the page its redirect leads to (a first send's failure rides on it). */
-async function landing(a: TestApp, username: string, ip?: string) {
+async function landing(a: Vestibule, username: string, ip?: string) {
   const b = a.browser(ip);
   await b.get("/login");
   const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
@@ -123,14 +124,14 @@ async function landing(a: TestApp, username: string, ip?: string) {
 }
 
 async function auditTypes(
-  a: TestApp,
+  a: Vestibule,
   userId: string,
 ): Promise<{ type: string; detail: Record<string, unknown> }[]> {
-  return (await a.system.store.listAudit({ userId, limit: 100 })).reverse();
+  return (await a.system.stores.audit.list({ userId, limit: 100 })).reverse();
 }
 
 describe("email codes through a real SMTP server", () => {
-  let a: TestApp;
+  let a: Vestibule;
   beforeAll(async () => {
     a = await newApp(["email"]);
   });
@@ -159,7 +160,7 @@ describe("email codes through a real SMTP server", () => {
 
     // Only an HMAC is stored.
     const challengeCookie = b.jar.get("vst_signin")!;
-    const stored = await a.system.store.getChallengeCode(hashToken(challengeCookie));
+    const stored = await a.system.stores.flows.getCode(hashToken(challengeCookie));
     expect(stored?.hmac).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.hmac).not.toContain(code);
     expect(stored!.expiresAt - stored!.sentAt).toBe(600_000);
@@ -235,7 +236,7 @@ describe("email codes through a real SMTP server", () => {
     await b.follow(resend);
     const second = await mailCode(email, 2);
     const challengeCookie = b.jar.get("vst_signin")!;
-    const row = await a.system.store.findChallenge(hashToken(challengeCookie), a.clock.now());
+    const row = await a.system.stores.flows.find(hashToken(challengeCookie), a.clock.now());
     expect(row?.failedCodes).toBe(2);
     for (let i = 0; i < 2; i++) {
       expect((await b.post("/login/verify", { code: wrong })).statusCode).toBe(401);
@@ -371,7 +372,7 @@ describe("with the authenticator app enabled", () => {
     expect(page.body).not.toContain("Open your authenticator app");
     const code = await mailCode(email);
     expect(location(await b.post("/login/verify", { code }))).toBe("/");
-    expect(await a.system.store.getAuthenticator(lee.id)).toBeUndefined();
+    expect(await a.system.stores.authenticators.get(lee.id)).toBeUndefined();
   });
 
   it("verification accepts the app code and, once sent, the emailed code", async () => {
@@ -563,7 +564,7 @@ describe("a code never appears in a response, a log line or the audit log", () =
     keep(await b.post("/login/verify", { code: emailed })); // replaced by the SMS: wrong
     keep(await b.post("/login/verify", { code: texted }));
     expect(b.jar.has("vst_session")).toBe(true);
-    const audit = JSON.stringify(await a.system.store.listAudit({ userId: zed.id, limit: 100 }));
+    const audit = JSON.stringify(await a.system.stores.audit.list({ userId: zed.id, limit: 100 }));
     expect(lines.length).toBeGreaterThan(5);
     for (const code of [emailed, texted]) {
       for (const body of bodies) expect(body).not.toContain(code);
@@ -613,7 +614,7 @@ describe("notifications by email", () => {
 
 describe("development outbox and production refusal", () => {
   it("without providers outside production, messages go to /dev/outbox, linked from the code screen", async () => {
-    const a = await makeTestApp({ methods: ["email"], env: { APP_NAME: "Acme Portal" } });
+    const a = await startVestibule({ methods: ["email"], env: { APP_NAME: "Acme Portal" } });
     apps.push(a);
     await a.addUser("dev", { email: "dev@example.test" });
     const b = await passwordStep(a, "dev");
@@ -628,7 +629,7 @@ describe("development outbox and production refusal", () => {
   });
 
   it("behind a proxy on this host without TRUST_PROXY the outbox is hidden (every client looks local)", async () => {
-    const a = await makeTestApp({ methods: ["email"] });
+    const a = await startVestibule({ methods: ["email"] });
     apps.push(a);
     await a.addUser("px", { email: "px@example.test" });
     const b = await passwordStep(a, "px");
@@ -649,7 +650,7 @@ describe("development outbox and production refusal", () => {
   });
 
   it("with TRUST_PROXY=loopback the outbox follows the forwarded client address", async () => {
-    const a = await makeTestApp({ methods: ["email"], env: { TRUST_PROXY: "loopback" } });
+    const a = await startVestibule({ methods: ["email"], env: { TRUST_PROXY: "loopback" } });
     apps.push(a);
     await a.addUser("tp", { email: "tp@example.test" });
     const b = await passwordStep(a, "tp");

@@ -4,16 +4,16 @@
 // and a POST without the session's CSRF token is refused with nothing written.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { User } from "../../src/core/ports.js";
-import { type Browser, location, makeTestApp, type TestApp } from "../support/app.js";
+import type { User } from "../../src/core/ports/users.js";
+import { type Browser, location, startVestibule, type Vestibule } from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 const u: Record<string, User> = {};
 const secrets: Record<string, string> = {};
 const b: Record<string, Browser> = {};
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"] });
+  t = await startVestibule({ methods: ["app"] });
   for (const [name, role] of [
     ["admin", "administrator"],
     ["admin2", "administrator"],
@@ -172,7 +172,7 @@ describe("who may act on whom", () => {
 
   it("a supervisor cannot open the settings page of a supervisor, an administrator or their own", async () => {
     // Those pages list recent audit events with IP addresses (security review item 6).
-    const events = await t.system.store.listAudit({ userId: u.admin!.id, limit: 5 });
+    const events = await t.system.stores.audit.list({ userId: u.admin!.id, limit: 5 });
     expect(events.length).toBeGreaterThan(0); // the administrator's sign-in, with its IP
     for (const target of [u.sup2!, u.admin!, u.admin2!, u.sup!]) {
       const before = await snapshot();
@@ -230,22 +230,22 @@ describe("who may act on whom", () => {
 
     const res = await force(b.admin!, u.sup2!);
     expect(res.statusCode).toBe(303);
-    expect((await t.system.store.findUserById(u.sup2!.id))?.mustChangePassword).toBe(true);
+    expect((await t.system.stores.users.findById(u.sup2!.id))?.mustChangePassword).toBe(true);
   });
 
   it("a supervisor forces a user's password", async () => {
     const res = await force(b.sup!, u.bob!);
     expect(res.statusCode).toBe(303);
-    expect((await t.system.store.findUserById(u.bob!.id))?.mustChangePassword).toBe(true);
+    expect((await t.system.stores.users.findById(u.bob!.id))?.mustChangePassword).toBe(true);
   });
 
   it("the role is read from the store on every request, not remembered", async () => {
     // Demoted while signed in: the next request is refused.
-    await t.system.store.updateUser(u.sup!.id, { role: "user" });
+    await t.system.stores.users.update(u.sup!.id, { role: "user" });
     try {
       expect((await b.sup!.get("/users")).statusCode).toBe(403);
     } finally {
-      await t.system.store.updateUser(u.sup!.id, { role: "supervisor" });
+      await t.system.stores.users.update(u.sup!.id, { role: "supervisor" });
     }
     expect((await b.sup!.get("/users")).statusCode).toBe(200);
   });
@@ -258,14 +258,14 @@ describe("who may act on whom", () => {
       role: "administrator",
     });
     expect(res.statusCode).toBe(400);
-    expect(await t.system.store.findUserByUsername("sneaky")).toBeUndefined();
+    expect(await t.system.stores.users.findByUsername("sneaky")).toBeUndefined();
     await b.admin!.get(`/users/${u.alice!.id}`);
     const edit = await b.admin!.post(`/users/${u.alice!.id}/edit`, {
       ...FORM,
       role: "administrator",
     });
     expect(edit.statusCode).toBe(400);
-    expect((await t.system.store.findUserById(u.alice!.id))?.role).toBe("user");
+    expect((await t.system.stores.users.findById(u.alice!.id))?.role).toBe("user");
   });
 });
 

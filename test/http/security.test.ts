@@ -1,23 +1,23 @@
 // Issue 2's protections over HTTP: half-signed-in routes, id rotation, cookie flags,
 // CSRF, security headers, audit events, /healthz.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { User } from "../../src/core/ports.js";
+import type { User } from "../../src/core/ports/users.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
   Browser,
   csrfOf,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 let alice: User;
 let aliceSecret: string;
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"] });
+  t = await startVestibule({ methods: ["app"] });
   alice = await t.addUser("alice");
   aliceSecret = await t.enrolApp(alice);
   await t.addUser("newbie");
@@ -39,7 +39,7 @@ async function atPasswordStepDone(username: string): Promise<Browser> {
 async function snapshot(): Promise<string> {
   const db = t.system.database.db;
   const rows = await Promise.all(
-    (["users", "authenticators", "challenges", "sessions"] as const).map((table) =>
+    (["users", "authenticators", "flows", "sessions"] as const).map((table) =>
       db.selectFrom(table).selectAll().execute(),
     ),
   );
@@ -174,7 +174,7 @@ describe("ids and cookies", () => {
   });
 
   it("over https: Secure and the __Host- prefix", async () => {
-    const s = await makeTestApp({
+    const s = await startVestibule({
       methods: ["app"],
       env: { PUBLIC_URL: "https://signin.example.org" },
     });
@@ -213,7 +213,7 @@ describe("CSRF", () => {
     await theirs.get("/login");
     const theirToken = csrfOf(theirs.html);
     expect(theirToken).toMatch(/^[0-9a-f]{64}$/);
-    const auditBefore = (await t.system.store.listAudit({ limit: 1000 })).length;
+    const auditBefore = (await t.system.stores.audit.list({ limit: 1000 })).length;
     const before = await snapshot();
     for (const csrf of [null, "", "0".repeat(64), theirToken, csrfOf(mine.html).toUpperCase()]) {
       const res = await mine.post(
@@ -226,7 +226,7 @@ describe("CSRF", () => {
       expect(mine.jar.has("vst_signin")).toBe(false);
     }
     expect(await snapshot()).toBe(before);
-    expect((await t.system.store.listAudit({ limit: 1000 })).length).toBe(auditBefore);
+    expect((await t.system.stores.audit.list({ limit: 1000 })).length).toBe(auditBefore);
   });
 
   it("a token from the Login page is worthless after the cookie rotates", async () => {
@@ -305,7 +305,10 @@ describe("headers", () => {
 
 describe("audit", () => {
   it("stores signin_ok, signin_failed, authenticator_added and second_factor_locked", async () => {
-    const a = await makeTestApp({ methods: ["app"], env: { LIMIT_SECOND_FACTOR: "2/3600/900" } });
+    const a = await startVestibule({
+      methods: ["app"],
+      env: { LIMIT_SECOND_FACTOR: "2/3600/900" },
+    });
     try {
       const kim = await a.addUser("kim");
       const b = a.browser();
@@ -314,7 +317,7 @@ describe("audit", () => {
       await b.post("/login", { username: "nobody", password: "wrong password!" });
       await b.post("/login", { username: "kim", password: DEFAULT_PASSWORD });
       await b.get("/login/setup?show=1");
-      const { manualKeyOf } = await import("../support/app.js");
+      const { manualKeyOf } = await import("../support/harness.js");
       const secret = manualKeyOf(b.html)!;
       await b.post("/login/setup", { code: generateTotp(secret, a.clock.now()) });
       a.clock.advance(30_000);
@@ -328,7 +331,7 @@ describe("audit", () => {
       await c.post("/login/verify", { code: "000000" === a.totp(secret) ? "111111" : "000000" });
       await c.post("/login/verify", { code: "999999" === a.totp(secret) ? "111111" : "999999" });
 
-      const events = await a.system.store.listAudit({ limit: 100 });
+      const events = await a.system.stores.audit.list({ limit: 100 });
       const types = events.map((e) => e.type);
       expect(types).toContain("signin_ok");
       expect(types).toContain("authenticator_added");
@@ -354,11 +357,11 @@ describe("audit", () => {
 
 describe("/healthz", () => {
   it("200 while the database answers, 503 once it is closed", async () => {
-    const h = await makeTestApp();
+    const h = await startVestibule();
     try {
       const ok = await h.app.inject({ method: "GET", url: "/healthz" });
       expect(ok.statusCode).toBe(200);
-      await h.system.store.close();
+      await h.system.database.close();
       const down = await h.app.inject({ method: "GET", url: "/healthz" });
       expect(down.statusCode).toBe(503);
       expect(down.body).not.toMatch(/at .*\.(ts|js):\d+/);

@@ -3,8 +3,8 @@
 // let a client loop sends against a slow provider and pump SMS without limit.
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Method } from "../../src/core/ports.js";
-import { DEFAULT_PASSWORD, location, makeTestApp, type TestApp } from "../support/app.js";
+import type { Method } from "../../src/core/ports/runtime.js";
+import { DEFAULT_PASSWORD, location, startVestibule, type Vestibule } from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { startTwilioServer, type TestTwilioServer } from "../support/twilio.js";
 
@@ -17,7 +17,7 @@ let smtp: TestSmtpServer;
 let silent: Server;
 let silentPort = 0;
 let closedPort = 0;
-const apps: TestApp[] = [];
+const apps: Vestibule[] = [];
 
 beforeAll(async () => {
   twilio = await startTwilioServer({ accountSid: SID, authToken: TOKEN });
@@ -46,8 +46,8 @@ function listen(server: Server): Promise<number> {
 }
 
 let seq = 0;
-async function app(methods: Method[], env: Record<string, string>): Promise<TestApp> {
-  const a = await makeTestApp({
+async function app(methods: Method[], env: Record<string, string>): Promise<Vestibule> {
+  const a = await startVestibule({
     methods,
     env: {
       SMTP_URL: smtp.url,
@@ -70,7 +70,7 @@ async function app(methods: Method[], env: Record<string, string>): Promise<Test
 }
 
 /** Password step for a fresh user; the first code is sent by it (app not enabled). */
-async function signInTo(a: TestApp, contact: { phone?: string; email?: string }) {
+async function signInTo(a: Vestibule, contact: { phone?: string; email?: string }) {
   seq += 1;
   const user = await a.addUser(`sam${seq}`, contact);
   const b = a.browser();
@@ -80,8 +80,8 @@ async function signInTo(a: TestApp, contact: { phone?: string; email?: string })
   return { b, user, page };
 }
 
-async function failures(a: TestApp, userId: string) {
-  return (await a.system.store.listAudit({ userId, limit: 50 })).filter(
+async function failures(a: Vestibule, userId: string) {
+  return (await a.system.stores.audit.list({ userId, limit: 50 })).filter(
     (e) => e.type === "code_send_failed",
   );
 }
@@ -96,7 +96,7 @@ describe("SMS: timeouts and 5xx keep the charge", () => {
     // The retry is refused by the budget: the timed-out send counted.
     const retry = await b.post("/login/code", { method: "sms" });
     expect(retry.statusCode).toBe(429);
-    const refused = (await a.system.store.listAudit({ userId: user.id, limit: 50 })).find(
+    const refused = (await a.system.stores.audit.list({ userId: user.id, limit: 50 })).find(
       (e) => e.type === "code_send_refused",
     );
     expect(refused?.detail.limit).toBe("sms_budget");

@@ -2,21 +2,21 @@
 // changed without its previous key) is our fault. It answers 503 and charges the user
 // nothing: no attempt on the pending sign-in, none on the account's second factor.
 import { afterEach, describe, expect, it } from "vitest";
-import { verifyAppCode } from "../../src/core/second-factor.js";
+import { verify } from "../../src/core/flow/verify.js";
 import { hashToken, totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotp, generateTotpSecret } from "../../src/core/totp.js";
 import { systemRandom } from "../../src/system.js";
+import { storeConfirmedAuthenticator } from "../support/authenticator.js";
 import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
-import { storeConfirmedAuthenticator } from "../support/authenticator.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp | undefined;
+let t: Vestibule | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
 /** One point: a single charged attempt would lock the account's second factor. */
 const ENV = { LIMIT_SECOND_FACTOR: "1/86400/900" };
 
-async function passwordStep(a: TestApp, username: string, to: string): Promise<Browser> {
+async function passwordStep(a: Vestibule, username: string, to: string): Promise<Browser> {
   const b = a.browser();
   await b.get("/login");
   const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
@@ -34,24 +34,24 @@ async function passwordStep(a: TestApp, username: string, to: string): Promise<B
   return b;
 }
 
-async function failedCodes(a: TestApp, b: Browser): Promise<number | undefined> {
+async function failedCodes(a: Vestibule, b: Browser): Promise<number | undefined> {
   const token = b.jar.get("vst_signin");
   if (!token) return undefined;
-  return (await a.system.store.findChallenge(hashToken(token), a.clock.now()))?.failedCodes;
+  return (await a.system.stores.flows.find(hashToken(token), a.clock.now()))?.failedCodes;
 }
 
 /** A box that does not open for this user: sealed for someone else (a copied row). */
-function foreignBox(a: TestApp, secret: string): string {
+function foreignBox(a: Vestibule, secret: string): string {
   return a.system.core.box.seal(secret, totpSecretAad("someone-else"));
 }
 
 describe("a key that cannot be opened charges nothing", () => {
   it("verification (app code): 503, no attempt counted; fixed, the same code signs in", async () => {
-    t = await makeTestApp({ methods: ["app"], env: ENV });
+    t = await startVestibule({ methods: ["app"], env: ENV });
     const user = await t.addUser("vic");
     const secret = generateTotpSecret(systemRandom);
     await storeConfirmedAuthenticator(
-      t.system.store,
+      t.system.stores,
       user.id,
       foreignBox(t, secret),
       0,
@@ -79,12 +79,12 @@ describe("a key that cannot be opened charges nothing", () => {
     expect(location(await b.post("/login/verify", { code: t.totp(secret) }))).toBe("/");
   });
 
-  it("verifyAppCode (the app-only route) opens the key before the attempt too", async () => {
-    t = await makeTestApp({ methods: ["app"], env: ENV });
+  it("verify (the core function) opens the key before the attempt too", async () => {
+    t = await startVestibule({ methods: ["app"], env: ENV });
     const user = await t.addUser("val");
     const secret = generateTotpSecret(systemRandom);
     await storeConfirmedAuthenticator(
-      t.system.store,
+      t.system.stores,
       user.id,
       foreignBox(t, secret),
       0,
@@ -93,7 +93,7 @@ describe("a key that cannot be opened charges nothing", () => {
     const b = await passwordStep(t, "val", "/login/verify");
     const token = b.jar.get("vst_signin");
     await expect(
-      verifyAppCode(t.system.core, token, generateTotp(secret, t.clock.now()), "127.0.0.1"),
+      verify(t.system.core, token, generateTotp(secret, t.clock.now()), "127.0.0.1"),
     ).rejects.toThrow();
     expect(await failedCodes(t, b)).toBe(0);
     expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
@@ -101,11 +101,11 @@ describe("a key that cannot be opened charges nothing", () => {
 
   it("with an emailed code live, that code still signs in; a wrong one is counted (it was checked)", async () => {
     // Default limits: here one counted attempt must not lock the account.
-    t = await makeTestApp({ methods: ["app", "email"] });
+    t = await startVestibule({ methods: ["app", "email"] });
     const user = await t.addUser("eve", { email: "eve@example.test" });
     const secret = generateTotpSecret(systemRandom);
     await storeConfirmedAuthenticator(
-      t.system.store,
+      t.system.stores,
       user.id,
       foreignBox(t, secret),
       0,
@@ -124,7 +124,7 @@ describe("a key that cannot be opened charges nothing", () => {
     expect(res.statusCode).not.toBe(503);
     expect(await failedCodes(t, b)).toBe(1);
     expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
-    const events = await t.system.store.listAudit({ type: "second_factor_failed", limit: 50 });
+    const events = await t.system.stores.audit.list({ type: "second_factor_failed", limit: 50 });
     expect(
       events.some((e) => e.type === "second_factor_failed" && e.detail.appKeyUnreadable === true),
     ).toBe(true);
@@ -133,11 +133,11 @@ describe("a key that cannot be opened charges nothing", () => {
   });
 
   it("wrong guesses at an emailed code run out although the app key cannot be opened", async () => {
-    t = await makeTestApp({ methods: ["app", "email"] });
+    t = await startVestibule({ methods: ["app", "email"] });
     const user = await t.addUser("eli", { email: "eli@example.test" });
     const secret = generateTotpSecret(systemRandom);
     await storeConfirmedAuthenticator(
-      t.system.store,
+      t.system.stores,
       user.id,
       foreignBox(t, secret),
       0,
@@ -147,7 +147,7 @@ describe("a key that cannot be opened charges nothing", () => {
     await b.post("/login/code", { method: "email" });
     const mail = t.system.delivery.outbox?.list()[0];
     const code = /verification code is (\d{6})/.exec(mail?.body ?? "")?.[1];
-    const max = t.system.core.settings.maxWrongCodesPerChallenge;
+    const max = t.system.core.rules.maxWrongCodesPerFlow;
     let last = 0;
     for (let i = 0; i < max + 3; i++) {
       await b.get("/login/verify");
@@ -165,20 +165,20 @@ describe("a key that cannot be opened charges nothing", () => {
   });
 
   it("set-up (Save): a pending key that does not open answers 503 and counts nothing", async () => {
-    t = await makeTestApp({ methods: ["app"], env: ENV });
+    t = await startVestibule({ methods: ["app"], env: ENV });
     const user = await t.addUser("sol");
     const b = await passwordStep(t, "sol", "/login/setup");
     const key = manualKeyOf((await b.get("/login/setup?show=1")).body);
     expect(key).toBeDefined();
     await t.system.database.db
-      .updateTable("challenges")
-      .set({ pending_secret_box: foreignBox(t, key!) })
+      .updateTable("flows")
+      .set({ setup_secret_box: foreignBox(t, key!) })
       .where("user_id", "=", user.id)
       .execute();
     const res = await b.post("/login/setup", { code: generateTotp(key!, t.clock.now()) });
     expect(res.statusCode).toBe(503);
     expect(await failedCodes(t, b)).toBe(0);
     expect((await t.system.limits.secondFactor.check(user.id)).allowed).toBe(true);
-    expect((await t.system.store.getAuthenticator(user.id))?.confirmedAt ?? null).toBeNull();
+    expect((await t.system.stores.authenticators.get(user.id))?.confirmedAt ?? null).toBeNull();
   });
 });

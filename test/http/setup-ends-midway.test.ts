@@ -2,23 +2,23 @@
 // key (it expires, Force New Password, a code sent from another tab moves it on). The
 // set-up page then starts the sign-in over ("expired"), never a 503.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Store } from "../../src/core/ports.js";
+import type { Stores } from "../../src/core/ports/stores.js";
 import { hashToken } from "../../src/core/secrets.js";
 import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp | undefined;
+let t: Vestibule | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
 
-async function toSetup(a: TestApp, username: string): Promise<Browser> {
+async function toSetup(a: Vestibule, username: string): Promise<Browser> {
   const b = a.browser();
   await b.get("/login");
   const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
@@ -28,10 +28,10 @@ async function toSetup(a: TestApp, username: string): Promise<Browser> {
 }
 
 /** Runs `meanwhile` just before the key is written, once. */
-function beforeKeyWrite(store: Store, meanwhile: (idHash: string) => Promise<void>): void {
-  const original = store.setChallengeSecret.bind(store);
+function beforeKeyWrite(store: Stores, meanwhile: (idHash: string) => Promise<void>): void {
+  const original = store.flows.setSetupKey.bind(store);
   let armed = true;
-  store.setChallengeSecret = async (idHash, box) => {
+  store.flows.setSetupKey = async (idHash, box) => {
     if (armed) {
       armed = false;
       await meanwhile(idHash);
@@ -40,24 +40,24 @@ function beforeKeyWrite(store: Store, meanwhile: (idHash: string) => Promise<voi
   };
 }
 
-const CASES: [string, (a: TestApp, userId: string, idHash: string) => Promise<void>][] = [
-  ["Force New Password", (a, userId) => a.system.store.forceNewPassword(userId)],
+const CASES: [string, (a: Vestibule, userId: string, idHash: string) => Promise<void>][] = [
+  ["Force New Password", (a, userId) => a.system.stores.users.forceNewPassword(userId)],
   [
     "a code sent from another tab (moved on to verify)",
     async (a, _userId, idHash) => {
-      await a.system.store.advanceChallenge(idHash, "setup_app", "verify", hashToken("other"));
+      await a.system.stores.flows.advance(idHash, "setup_app", "verify", hashToken("other"));
     },
   ],
-  ["expiry (the row swept)", (a, _userId, idHash) => a.system.store.deleteChallenge(idHash)],
+  ["expiry (the row swept)", (a, _userId, idHash) => a.system.stores.flows.delete(idHash)],
 ];
 
 describe("the pending sign-in ends while the set-up key is written", () => {
   it.each(CASES)("Show QR code after %s: back to Login, not 503", async (_, end) => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const user = await t.addUser("sue");
     const b = await toSetup(t, "sue");
     const a = t;
-    beforeKeyWrite(t.system.store, (idHash) => end(a, user.id, idHash));
+    beforeKeyWrite(t.system.stores, (idHash) => end(a, user.id, idHash));
     const res = await b.get("/login/setup?show=1");
     expect(res.statusCode).toBe(303);
     expect(location(res)).toBe("/login?notice=expired");
@@ -67,11 +67,11 @@ describe("the pending sign-in ends while the set-up key is written", () => {
   it.each(CASES)(
     "Save (refused, page redrawn with the key) after %s: back to Login",
     async (_, end) => {
-      t = await makeTestApp({ methods: ["app"] });
+      t = await startVestibule({ methods: ["app"] });
       const user = await t.addUser("sid");
       const b = await toSetup(t, "sid");
       const a = t;
-      beforeKeyWrite(t.system.store, (idHash) => end(a, user.id, idHash));
+      beforeKeyWrite(t.system.stores, (idHash) => end(a, user.id, idHash));
       // Save before Show QR code: refused, and the redrawn page writes the key.
       const res = await b.post("/login/setup", { code: "123456" });
       expect(res.statusCode).toBe(303);

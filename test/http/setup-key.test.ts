@@ -8,15 +8,15 @@ import {
   csrfOf,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"] });
+  t = await startVestibule({ methods: ["app"] });
 });
 afterAll(async () => {
   await t.close();
@@ -56,11 +56,11 @@ describe("the set-up key is per pending sign-in", () => {
     // The copied key's code does not confirm the user's set-up…
     const wrong = await real.post("/login/setup", { code: generateTotp(copied, t.clock.now()) });
     expect(wrong.statusCode).toBe(401);
-    expect(await t.system.store.getAuthenticator(user.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
     // …the user's own does.
     const saved = await real.post("/login/setup", { code: generateTotp(key, t.clock.now()) });
     expect(location(saved)).toBe("/login?notice=app_added");
-    const auth = await t.system.store.getAuthenticator(user.id);
+    const auth = await t.system.stores.authenticators.get(user.id);
     expect(t.system.core.box.open(auth!.secretBox, totpSecretAad(user.id))).toBe(key);
 
     // The attacker's abandoned sign-in cannot confirm its key over the user's, nor show it.
@@ -68,7 +68,7 @@ describe("the set-up key is per pending sign-in", () => {
       code: generateTotp(copied, t.clock.now() + 30_000),
     });
     expect(location(late)).toBe("/login?notice=app_added");
-    expect((await t.system.store.getAuthenticator(user.id))?.secretBox).toBe(auth!.secretBox);
+    expect((await t.system.stores.authenticators.get(user.id))?.secretBox).toBe(auth!.secretBox);
 
     // With the password, the attacker reaches verification; no code of the copied key works.
     t.clock.advance(30_000);
@@ -94,10 +94,10 @@ describe("the set-up key is per pending sign-in", () => {
     const keys = new Set(pages.map((p) => manualKeyOf(p.body)));
     expect(keys.size).toBe(1);
     const [key] = [...keys];
-    const sealed = await t.system.store.getChallengeSecret(hashToken(b.jar.get("vst_signin")!));
+    const sealed = await t.system.stores.flows.getSetupKey(hashToken(b.jar.get("vst_signin")!));
     expect(sealed).not.toContain(key!);
     expect(t.system.core.box.open(sealed!, totpSecretAad(user.id))).toBe(key);
-    expect(await t.system.store.getAuthenticator(user.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
   });
 
   it("Save before Show QR code confirms nothing and then shows this sign-in's key", async () => {
@@ -105,7 +105,7 @@ describe("the set-up key is per pending sign-in", () => {
     const b = await toSetup("eager");
     const res = await b.post("/login/setup", { code: "123456" });
     expect(res.statusCode).toBe(409);
-    expect(await t.system.store.getAuthenticator(user.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
     const key = manualKeyOf(res.body);
     expect(key).toMatch(/^[A-Z2-7]{32}$/);
     expect(await shownKey(b)).toBe(key);
@@ -116,11 +116,11 @@ describe("the set-up key is per pending sign-in", () => {
     const b = await toSetup("forced");
     const before = await shownKey(b);
     const cookie = b.jar.get("vst_signin")!;
-    await t.system.store.forceNewPassword(user.id);
-    expect(await t.system.store.getChallengeSecret(hashToken(cookie))).toBeUndefined();
+    await t.system.stores.users.forceNewPassword(user.id);
+    expect(await t.system.stores.flows.getSetupKey(hashToken(cookie))).toBeUndefined();
     const gone = await b.post("/login/setup", { code: generateTotp(before, t.clock.now()) });
     expect(location(gone)).toBe("/login?notice=expired");
-    expect(await t.system.store.getAuthenticator(user.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
 
     const again = t.browser();
     await again.get("/login");
@@ -177,11 +177,11 @@ describe("a sealed TOTP key is bound to its user", () => {
     const eveKey = await shownKey(eves);
     const targets = await toSetup("target");
     await shownKey(targets);
-    const store = t.system.store;
-    const eveBox = await store.getChallengeSecret(hashToken(eves.jar.get("vst_signin")!));
+    const store = t.system.stores;
+    const eveBox = await store.flows.getSetupKey(hashToken(eves.jar.get("vst_signin")!));
     await t.system.database.db
-      .updateTable("challenges")
-      .set({ pending_secret_box: eveBox! })
+      .updateTable("flows")
+      .set({ setup_secret_box: eveBox! })
       .where("id_hash", "=", hashToken(targets.jar.get("vst_signin")!))
       .execute();
     // Neither the page nor Save accepts it.
@@ -193,7 +193,7 @@ describe("a sealed TOTP key is bound to its user", () => {
       { csrf },
     );
     expect(saved.statusCode).toBe(503);
-    expect(await store.getAuthenticator(target.id)).toBeUndefined();
-    expect(await store.getAuthenticator(eve.id)).toBeUndefined();
+    expect(await store.authenticators.get(target.id)).toBeUndefined();
+    expect(await store.authenticators.get(eve.id)).toBeUndefined();
   });
 });

@@ -8,14 +8,14 @@ import {
   csrfOf,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 let smtp: TestSmtpServer;
-const apps: TestApp[] = [];
+const apps: Vestibule[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -25,8 +25,8 @@ afterAll(async () => {
   await smtp.close();
 });
 
-async function emailApp(): Promise<TestApp> {
-  const a = await makeTestApp({
+async function emailApp(): Promise<Vestibule> {
+  const a = await startVestibule({
     methods: ["email"],
     env: {
       SMTP_URL: smtp.url,
@@ -52,7 +52,7 @@ const mailsTo = (to: string) => smtp.messages.filter((m) => m.to === to);
 const settle = () => new Promise((r) => setTimeout(r, 250));
 
 describe("no GET sends a code", () => {
-  let a: TestApp;
+  let a: Vestibule;
   beforeAll(async () => {
     a = await emailApp();
   });
@@ -93,7 +93,7 @@ describe("no GET sends a code", () => {
     }
     await settle();
     expect(mailsTo(email)).toHaveLength(0);
-    const sentAudits = (await a.system.store.listAudit({ userId: quin.id, limit: 50 })).filter(
+    const sentAudits = (await a.system.stores.audit.list({ userId: quin.id, limit: 50 })).filter(
       (e) => e.type === "code_sent",
     );
     expect(sentAudits).toHaveLength(0);
@@ -152,9 +152,9 @@ describe("no GET sends a code", () => {
 });
 
 describe("Sign out ends the pending sign-in on the server", () => {
-  let t: TestApp;
+  let t: Vestibule;
   beforeAll(async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     apps.push(t);
   });
 
@@ -169,13 +169,13 @@ describe("Sign out ends the pending sign-in on the server", () => {
 
     // Without the page's CSRF token nothing ends.
     expect((await b.post("/logout", {}, { csrf: "forged" })).statusCode).toBe(403);
-    expect(await t.system.store.findChallenge(hashToken(cookie), t.clock.now())).toBeDefined();
+    expect(await t.system.stores.flows.find(hashToken(cookie), t.clock.now())).toBeDefined();
 
     const out = await b.post("/logout", {}, { csrf });
     expect(location(out)).toBe("/login?notice=signed_out");
     expect(b.jar.has("vst_signin")).toBe(false);
-    expect(await t.system.store.findChallenge(hashToken(cookie), t.clock.now())).toBeUndefined();
-    expect(await t.system.store.getChallengeSecret(hashToken(cookie))).toBeUndefined();
+    expect(await t.system.stores.flows.find(hashToken(cookie), t.clock.now())).toBeUndefined();
+    expect(await t.system.stores.flows.getSetupKey(hashToken(cookie))).toBeUndefined();
 
     // Someone who kept the cookie can neither see nor confirm the key.
     const replay = new Browser(t.app);
@@ -186,7 +186,7 @@ describe("Sign out ends the pending sign-in on the server", () => {
     await replay.get("/login");
     replay.jar.set("vst_signin", cookie);
     await replay.post("/login/setup", { code: generateTotp(key, t.clock.now()) });
-    expect(await t.system.store.getAuthenticator(user.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
   });
 
   it("signed in with a second sign-in pending in the same browser: both end", async () => {
@@ -202,15 +202,15 @@ describe("Sign out ends the pending sign-in on the server", () => {
     const home = await b.get("/");
     expect(home.body).toContain("Sign out");
     await b.post("/logout", {});
-    expect(await t.system.store.findSession(hashToken(session), t.clock.now())).toBeUndefined();
-    expect(await t.system.store.findChallenge(hashToken(pending), t.clock.now())).toBeUndefined();
+    expect(await t.system.stores.sessions.find(hashToken(session), t.clock.now())).toBeUndefined();
+    expect(await t.system.stores.flows.find(hashToken(pending), t.clock.now())).toBeUndefined();
   });
 });
 
 describe("notice keys are own keys only", () => {
-  let t: TestApp;
+  let t: Vestibule;
   beforeAll(async () => {
-    t = await makeTestApp({ methods: [] });
+    t = await startVestibule({ methods: [] });
     apps.push(t);
   });
 

@@ -7,15 +7,15 @@ import {
   Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp;
+let t: Vestibule;
 
 beforeAll(async () => {
-  t = await makeTestApp({ methods: ["app"], env: { APP_NAME: "Acme Portal" } });
+  t = await startVestibule({ methods: ["app"], env: { APP_NAME: "Acme Portal" } });
 });
 afterAll(async () => {
   await t.close();
@@ -72,10 +72,10 @@ describe("the whole flow", () => {
     expect(shown.body).toMatch(/<code class="key" id="manual-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</);
     // The key is kept sealed on this pending sign-in, not in clear, and is not the
     // user's authenticator until a code confirms it.
-    const pendingBox = await t.system.store.getChallengeSecret(hashToken(b.jar.get("vst_signin")!));
+    const pendingBox = await t.system.stores.flows.getSetupKey(hashToken(b.jar.get("vst_signin")!));
     expect(pendingBox).toMatch(/^v1\./);
     expect(pendingBox).not.toContain(secret!);
-    expect(await t.system.store.getAuthenticator(alice.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(alice.id)).toBeUndefined();
 
     const saved = await b.post("/login/setup", { code: generateTotp(secret!, t.clock.now()) });
     expect(saved.statusCode).toBe(303);
@@ -83,7 +83,7 @@ describe("the whole flow", () => {
     expect(b.jar.has("vst_signin")).toBe(false); // the pending sign-in ended
     const again = await b.follow(saved);
     expect(again.body).toContain("Your authenticator app has been added. Please sign in again");
-    expect((await t.system.store.getAuthenticator(alice.id))?.confirmedAt).not.toBeNull();
+    expect((await t.system.stores.authenticators.get(alice.id))?.confirmedAt).not.toBeNull();
 
     t.clock.advance(30_000); // a new code, as a person would wait for
     const second = await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD });
@@ -109,7 +109,7 @@ describe("the whole flow", () => {
     expect(out.statusCode).toBe(303);
     expect(location(out)).toBe("/login?notice=signed_out");
     expect(
-      await t.system.store.findSession(hashToken(sessionCookie!), t.clock.now()),
+      await t.system.stores.sessions.find(hashToken(sessionCookie!), t.clock.now()),
     ).toBeUndefined();
 
     // The old cookie, replayed by someone who kept it, opens nothing.
@@ -217,14 +217,14 @@ describe("the whole flow", () => {
     const code = generateTotp(secret, t.clock.now());
     // Make the race real: hold every request after it has loaded the pending sign-in
     // until all 20 have, so they all reach the single-use statements together.
-    const store = t.system.store;
-    const findChallenge = store.findChallenge;
+    const store = t.system.stores;
+    const findChallenge = store.flows.find;
     let arrived = 0;
     let release: () => void = () => {};
     const allIn = new Promise<void>((resolve) => {
       release = resolve;
     });
-    store.findChallenge = async (idHash, now) => {
+    store.flows.find = async (idHash, now) => {
       const found = await findChallenge.call(store, idHash, now);
       if (++arrived === 20) release();
       await allIn;
@@ -236,7 +236,7 @@ describe("the whole flow", () => {
         Array.from({ length: 20 }, () => b.post("/login/verify", { code })),
       );
     } finally {
-      store.findChallenge = findChallenge;
+      store.flows.find = findChallenge;
     }
     expect(arrived).toBeGreaterThanOrEqual(20);
     const signedIn = results.filter((r) => location(r) === "/");
@@ -274,9 +274,9 @@ describe("the whole flow", () => {
     const { b } = await passwordStep("fay");
     const secret = manualKeyOf((await b.get("/login/setup?show=1")).body)!;
     const code = generateTotp(secret, t.clock.now());
-    const store = t.system.store;
-    const confirm = store.confirmAuthenticator;
-    const getAuthenticator = store.getAuthenticator;
+    const store = t.system.stores;
+    const confirm = store.authenticators.confirm;
+    const getAuthenticator = store.authenticators.get;
     let wins = 0;
     let arrived = 0;
     let release: () => void = () => {};
@@ -284,13 +284,13 @@ describe("the whole flow", () => {
       release = resolve;
     });
     // All 20 pass the "still pending?" read before any confirms.
-    store.getAuthenticator = async (userId) => {
+    store.authenticators.get = async (userId) => {
       const found = await getAuthenticator.call(store, userId);
       if (++arrived === 20) release();
       await allIn;
       return found;
     };
-    store.confirmAuthenticator = async (...args) => {
+    store.authenticators.confirm = async (...args) => {
       const won = await confirm.apply(store, args);
       if (won) wins++;
       return won;
@@ -301,8 +301,8 @@ describe("the whole flow", () => {
         Array.from({ length: 20 }, () => b.post("/login/setup", { code })),
       );
     } finally {
-      store.getAuthenticator = getAuthenticator;
-      store.confirmAuthenticator = confirm;
+      store.authenticators.get = getAuthenticator;
+      store.authenticators.confirm = confirm;
     }
     expect(wins).toBe(1);
     expect(
@@ -327,7 +327,7 @@ describe("the whole flow", () => {
     const secret = await t.enrolApp(gina);
     const { b, res } = await passwordStep("gina");
     await b.follow(res);
-    await t.system.store.updateUser(gina.id, { active: false });
+    await t.system.stores.users.update(gina.id, { active: false });
     const code = await b.post("/login/verify", { code: generateTotp(secret, t.clock.now()) });
     expect(code.statusCode).toBe(303);
     expect(location(code)).toBe("/login?notice=expired");
@@ -346,7 +346,7 @@ describe("the whole flow", () => {
   });
 
   it("with 2FA off the password alone signs in, with a fresh session", async () => {
-    const off = await makeTestApp({ methods: [] });
+    const off = await startVestibule({ methods: [] });
     try {
       await off.addUser("ivy");
       const b = off.browser();

@@ -5,22 +5,22 @@ import { join } from "node:path";
 import { type CompiledQuery, Kysely, SqliteDialect, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryAudit } from "../../src/core/audit-log.js";
-import type { User } from "../../src/core/ports.js";
+import type { User } from "../../src/core/ports/users.js";
 import { generateTotp } from "../../src/core/totp.js";
-import { createKyselyStore } from "../../src/store/kysely-store.js";
 import type { Database } from "../../src/store/schema.js";
+import { createStores } from "../../src/store/stores.js";
 import {
   type Browser,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
   manualKeyOf,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
 const NEW_PASSWORD = "marmalade harbour gravel";
 
-async function countRows(t: TestApp, table: string, userId?: string): Promise<number> {
+async function countRows(t: Vestibule, table: string, userId?: string): Promise<number> {
   const db = t.system.database.db;
   const where = userId ? sql` where user_id = ${userId}` : sql``;
   const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}${where}`.execute(
@@ -35,13 +35,13 @@ async function forceAs(br: Browser, target: User) {
 }
 
 describe("Force New Password", () => {
-  let t: TestApp;
+  let t: Vestibule;
   let sup: Browser;
   let bob: User;
   let oldSecret: string;
 
   beforeAll(async () => {
-    t = await makeTestApp({ methods: ["app"], env: { LIMIT_SECOND_FACTOR: "3/86400/900" } });
+    t = await startVestibule({ methods: ["app"], env: { LIMIT_SECOND_FACTOR: "3/86400/900" } });
     const supUser = await t.addUser("sup", { role: "supervisor" });
     sup = await t.signIn("sup", await t.enrolApp(supUser));
     t.clock.advance(30_000);
@@ -59,7 +59,7 @@ describe("Force New Password", () => {
     expect(confirm.statusCode).toBe(200);
     expect(confirm.body).toContain("Force New Password for bob?");
     expect(confirm.body).toContain(">Force New Password</button>");
-    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(false);
+    expect((await t.system.stores.users.findById(bob.id))?.mustChangePassword).toBe(false);
   });
 
   it("ends sessions and pending sign-ins, clears the app and the lock, and audits who and whom", async () => {
@@ -69,7 +69,7 @@ describe("Force New Password", () => {
     await pending.get("/login");
     await pending.post("/login", { username: "bob", password: DEFAULT_PASSWORD });
     expect((await pending.get("/login/verify")).statusCode).toBe(200);
-    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.hit(bob.id);
+    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.consume(bob.id);
     expect((await t.system.limits.secondFactor.check(bob.id)).allowed).toBe(false);
     const locked = await sup.get(`/users/${bob.id}`);
     expect(locked.body).toMatch(/<dt>Second factor locked<\/dt><dd>Locked<\/dd>/);
@@ -94,16 +94,16 @@ describe("Force New Password", () => {
     expect(location(await session.get("/"))).toBe("/login");
     expect(location(await pending.get("/login/verify"))).toBe("/login?notice=expired");
     expect(await countRows(t, "sessions", bob.id)).toBe(0);
-    expect(await countRows(t, "challenges", bob.id)).toBe(0);
-    expect(await t.system.store.getAuthenticator(bob.id)).toBeUndefined();
-    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
+    expect(await countRows(t, "flows", bob.id)).toBe(0);
+    expect(await t.system.stores.authenticators.get(bob.id)).toBeUndefined();
+    expect((await t.system.stores.users.findById(bob.id))?.mustChangePassword).toBe(true);
     expect((await t.system.limits.secondFactor.check(bob.id)).allowed).toBe(true);
-    const [event] = await t.system.store.listAudit({
+    const [event] = await t.system.stores.audit.list({
       userId: bob.id,
       type: "force_new_password",
       limit: 5,
     });
-    const supUser = await t.system.store.findUserByUsername("sup");
+    const supUser = await t.system.stores.users.findByUsername("sup");
     expect(event).toMatchObject({ actorId: supUser?.id, userId: bob.id, at: t.clock.now() });
     const page = await sup.follow(res);
     expect(page.body).toContain("Force New Password done");
@@ -137,7 +137,7 @@ describe("Force New Password", () => {
       confirmPassword: `${NEW_PASSWORD}!`,
     });
     expect(mismatch.body).toContain("do not match");
-    expect((await t.system.store.findUserById(bob.id))?.mustChangePassword).toBe(true);
+    expect((await t.system.stores.users.findById(bob.id))?.mustChangePassword).toBe(true);
 
     const ok = await br.post("/login/new-password", {
       newPassword: NEW_PASSWORD,
@@ -187,7 +187,7 @@ describe("Force New Password", () => {
       confirmPassword: "carol.longname",
     });
     expect(res.body).toContain("must not be your username");
-    expect((await t.system.store.findUserById(carol.id))?.mustChangePassword).toBe(true);
+    expect((await t.system.stores.users.findById(carol.id))?.mustChangePassword).toBe(true);
   });
 
   it("a fault in the middle leaves everything as before; a retry does it all", async () => {
@@ -195,7 +195,7 @@ describe("Force New Password", () => {
     const secret = await t.enrolApp(dave);
     const session = await t.signIn("dave", secret);
     t.clock.advance(30_000);
-    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.hit(dave.id);
+    for (let i = 0; i < 3; i++) await t.system.limits.secondFactor.consume(dave.id);
     const auditBefore = await countRows(t, "audit_events");
     const sqlite = t.system.database.dialect === "sqlite" ? t.system.database.sqlite : undefined;
     if (!sqlite) throw new Error("this test injects its fault with a SQLite trigger");
@@ -209,26 +209,26 @@ describe("Force New Password", () => {
     } finally {
       sqlite.exec("drop trigger inject_fault");
     }
-    expect((await t.system.store.getAuthenticator(dave.id))?.confirmedAt).not.toBeNull();
-    expect((await t.system.store.findUserById(dave.id))?.mustChangePassword).toBe(false);
+    expect((await t.system.stores.authenticators.get(dave.id))?.confirmedAt).not.toBeNull();
+    expect((await t.system.stores.users.findById(dave.id))?.mustChangePassword).toBe(false);
     expect((await session.get("/")).statusCode).toBe(200);
     expect((await t.system.limits.secondFactor.check(dave.id)).allowed).toBe(false);
     expect(await countRows(t, "audit_events")).toBe(auditBefore);
 
     expect((await forceAs(sup, dave)).statusCode).toBe(303);
-    expect(await t.system.store.getAuthenticator(dave.id)).toBeUndefined();
+    expect(await t.system.stores.authenticators.get(dave.id)).toBeUndefined();
     expect(location(await session.get("/"))).toBe("/login");
     expect((await t.system.limits.secondFactor.check(dave.id)).allowed).toBe(true);
   });
 });
 
 describe("user management", () => {
-  let t: TestApp;
+  let t: Vestibule;
   let admin: Browser;
   let eve: User;
 
   beforeAll(async () => {
-    t = await makeTestApp({ methods: [] });
+    t = await startVestibule({ methods: [] });
     await t.addUser("root", { role: "administrator" });
     admin = await t.signIn("root");
     eve = await t.addUser("eve", { phone: "+61412345678" });
@@ -282,14 +282,14 @@ describe("user management", () => {
       password: "a perfectly long passphrase",
     });
     expect(res.statusCode).toBe(303);
-    const frank = await t.system.store.findUserByUsername("frank");
+    const frank = await t.system.stores.users.findByUsername("frank");
     expect(frank).toMatchObject({
       role: "supervisor",
       phone: "+442079460958",
       mustChangePassword: true,
       active: true,
     });
-    const [event] = await t.system.store.listAudit({ type: "user_added", limit: 1 });
+    const [event] = await t.system.stores.audit.list({ type: "user_added", limit: 1 });
     expect(event?.userId).toBe(frank?.id);
     expect(JSON.stringify(event)).not.toContain("passphrase");
     const br = t.browser();
@@ -321,13 +321,13 @@ describe("user management", () => {
       role: "supervisor",
     });
     expect(ok.statusCode).toBe(303);
-    expect(await t.system.store.findUserById(eve.id)).toMatchObject({
+    expect(await t.system.stores.users.findById(eve.id)).toMatchObject({
       displayName: "Eve Adams",
       email: "eve@example.org",
       phone: "+61412345679",
       role: "supervisor",
     });
-    const [event] = await t.system.store.listAudit({
+    const [event] = await t.system.stores.audit.list({
       userId: eve.id,
       type: "user_changed",
       limit: 1,
@@ -360,27 +360,27 @@ describe("user management", () => {
       expect(page.body).toContain(`>${label}</label>`);
     const res = await admin.post("/settings", { methods: ["app", "email", "bogus"] });
     expect(location(res)).toBe("/settings?notice=methods_saved");
-    expect(await t.system.store.getSetting("methods")).toBe("app,email");
-    const [event] = await t.system.store.listAudit({ type: "settings_changed", limit: 1 });
+    expect(await t.system.stores.settings.get("methods")).toBe("app,email");
+    const [event] = await t.system.stores.audit.list({ type: "settings_changed", limit: 1 });
     expect(event?.detail).toMatchObject({ methods: { from: [], to: ["app", "email"] } });
     await admin.get("/settings");
     await admin.post("/settings", {});
-    expect(await t.system.store.getSetting("methods")).toBe("");
+    expect(await t.system.stores.settings.get("methods")).toBe("");
   });
 });
 
 describe("audit log", () => {
-  let t: TestApp;
+  let t: Vestibule;
   let admin: Browser;
   let hal: User;
 
   beforeAll(async () => {
-    t = await makeTestApp({ methods: [] });
+    t = await startVestibule({ methods: [] });
     await t.addUser("root", { role: "administrator" });
     admin = await t.signIn("root");
     hal = await t.addUser("hal");
     for (let i = 0; i < 130; i++) {
-      await t.system.store.appendAudit({
+      await t.system.stores.audit.append({
         type: i % 2 ? "signin_failed" : "code_sent",
         at: Date.UTC(2030, 0, 1) + i * 1000,
         userId: hal.id,
@@ -394,7 +394,7 @@ describe("audit log", () => {
   });
 
   it("pages newest first with filters by user and event type", async () => {
-    const first = await queryAudit(t.system.store, {
+    const first = await queryAudit(t.system.stores, {
       username: "hal",
       type: "signin_failed",
       limit: 50,
@@ -404,7 +404,7 @@ describe("audit log", () => {
     expect(first.events[0]?.detail).toEqual({ n: 129 });
     const ids = first.events.map((e) => e.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
-    const second = await queryAudit(t.system.store, {
+    const second = await queryAudit(t.system.stores, {
       username: "hal",
       type: "signin_failed",
       beforeId: first.nextBeforeId,
@@ -413,7 +413,7 @@ describe("audit log", () => {
     expect(second.events).toHaveLength(15);
     expect(second.nextBeforeId).toBeUndefined();
     expect(second.events[0]!.id).toBeLessThan(ids[ids.length - 1]!);
-    expect((await queryAudit(t.system.store, { username: "nobody", limit: 10 })).events).toEqual(
+    expect((await queryAudit(t.system.stores, { username: "nobody", limit: 10 })).events).toEqual(
       [],
     );
   });
@@ -453,16 +453,16 @@ describe("audit log", () => {
 });
 
 describe("users page with 10,000 users", () => {
-  let t: TestApp;
+  let t: Vestibule;
   let sup: Browser;
 
   beforeAll(async () => {
-    t = await makeTestApp({ methods: [] });
+    t = await startVestibule({ methods: [] });
     await t.addUser("aaa-sup", { role: "supervisor" });
     sup = await t.signIn("aaa-sup");
     const sqlite = t.system.database.dialect === "sqlite" ? t.system.database.sqlite : undefined;
     if (!sqlite) throw new Error("bulk insert uses SQLite");
-    const hash = (await t.system.store.findUserByUsername("aaa-sup"))!.passwordHash;
+    const hash = (await t.system.stores.users.findByUsername("aaa-sup"))!.passwordHash;
     const insert = sqlite.prepare(
       "insert into users (id, username, email, role, password_hash, must_change_password, active, created_at) values (?, ?, ?, 'user', ?, 0, 1, 0)",
     );
@@ -479,7 +479,7 @@ describe("users page with 10,000 users", () => {
   });
 
   /** The SQL the store runs, captured from a second Kysely on the same connection. */
-  async function plansOf(run: (store: ReturnType<typeof createKyselyStore>) => Promise<unknown>) {
+  async function plansOf(run: (store: ReturnType<typeof createStores>) => Promise<unknown>) {
     if (t.system.database.dialect !== "sqlite") throw new Error("sqlite only");
     const sqlite = t.system.database.sqlite;
     const queries: CompiledQuery[] = [];
@@ -489,7 +489,7 @@ describe("users page with 10,000 users", () => {
         if (e.level === "query") queries.push(e.query);
       },
     });
-    await run(createKyselyStore(db, async () => {}));
+    await run(createStores(db));
     return queries.map((q) =>
       (
         sqlite.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as {
@@ -503,14 +503,16 @@ describe("users page with 10,000 users", () => {
 
   it("every users query walks an index, never the whole table", async () => {
     const plans = await plansOf(async (store) => {
-      await store.searchUsers({ limit: 51 });
-      await store.searchUsers({ after: "user05000", limit: 51 });
-      await store.searchUsers({ prefix: "user0999", limit: 51 });
-      await store.searchUsers({ prefix: "person0123", after: "user01230", limit: 51 });
-      await store.countUsers("person01");
-      await store.searchUsers({ before: "user05000", limit: 51 });
+      await store.users.search({ limit: 51 });
+      await store.users.search({ after: "user05000", limit: 51 });
+      await store.users.search({ prefix: "user0999", limit: 51 });
+      await store.users.search({ prefix: "person0123", after: "user01230", limit: 51 });
+      await store.users.count("person01");
+      await store.users.search({ before: "user05000", limit: 51 });
+      // The page's "App set up" column, for the 50 users shown.
+      await store.authenticators.confirmedAmong(["id-1", "id-2", "id-3"]);
     });
-    expect(plans).toHaveLength(6);
+    expect(plans).toHaveLength(7);
     for (const plan of plans) {
       expect(plan).toMatch(/USING (COVERING )?INDEX/);
       expect(plan).not.toMatch(/SCAN users(?! USING)/);
@@ -518,14 +520,14 @@ describe("users page with 10,000 users", () => {
   });
 
   it("searches by username or email prefix, case-insensitively, and pages without overlap", async () => {
-    const byName = await t.system.store.searchUsers({ prefix: "USER0999", limit: 51 });
+    const byName = await t.system.stores.users.search({ prefix: "USER0999", limit: 51 });
     expect(byName.map((u) => u.username)).toEqual(
       Array.from({ length: 10 }, (_, i) => `user0999${i}`),
     );
-    const byEmail = await t.system.store.searchUsers({ prefix: "person0123", limit: 51 });
+    const byEmail = await t.system.stores.users.search({ prefix: "person0123", limit: 51 });
     expect(byEmail).toHaveLength(10);
-    expect(await t.system.store.countUsers("person01")).toBe(1000);
-    expect(await t.system.store.searchUsers({ prefix: "%", limit: 5 })).toEqual([]);
+    expect(await t.system.stores.users.count("person01")).toBe(1000);
+    expect(await t.system.stores.users.search({ prefix: "%", limit: 5 })).toEqual([]);
 
     const page1 = await sup.get("/users");
     expect(page1.body).toContain("10001 users");
@@ -576,7 +578,7 @@ describe("users page with 10,000 users", () => {
 
 describe("forced change with a configured minimum length", () => {
   it("PASSWORD_MIN_LENGTH=16 refuses 15 characters and says how many are needed", async () => {
-    const t = await makeTestApp({ methods: [], env: { PASSWORD_MIN_LENGTH: "16" } });
+    const t = await startVestibule({ methods: [], env: { PASSWORD_MIN_LENGTH: "16" } });
     try {
       await t.addUser("ivy", { mustChange: true });
       const br = t.browser();
@@ -603,7 +605,7 @@ describe("forced change with a configured minimum length", () => {
 
 describe("staff pages: every input has a visible label", () => {
   it("each input and select on the staff pages has a <label for> naming it", async () => {
-    const t = await makeTestApp({ methods: [] });
+    const t = await startVestibule({ methods: [] });
     try {
       await t.addUser("root", { role: "administrator" });
       const jo = await t.addUser("jo");
@@ -636,7 +638,7 @@ describe("staff pages: every input has a visible label", () => {
 
 describe("methods that cannot work here", () => {
   it("in production, SMS without a provider is refused with the reason and nothing changes", async () => {
-    const t = await makeTestApp({
+    const t = await startVestibule({
       methods: ["app"],
       env: { NODE_ENV: "production", PUBLIC_URL: "http://localhost:3000" },
     });
@@ -644,13 +646,13 @@ describe("methods that cannot work here", () => {
       await t.addUser("root", { role: "administrator" });
       const admin = await t.signIn(
         "root",
-        await t.enrolApp((await t.system.store.findUserByUsername("root"))!),
+        await t.enrolApp((await t.system.stores.users.findByUsername("root"))!),
       );
       await admin.get("/settings");
       const res = await admin.post("/settings", { methods: ["app", "sms"] });
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain("no SMS provider is set");
-      expect(await t.system.store.getSetting("methods")).toBe("app");
+      expect(await t.system.stores.settings.get("methods")).toBe("app");
     } finally {
       await t.close();
     }
@@ -661,7 +663,7 @@ describe("Force New Password says 'told by email' only when SMTP delivered it", 
   it("with SMTP the user is emailed and the notice says so", async () => {
     const { startSmtpServer } = await import("../support/smtp.js");
     const smtp = await startSmtpServer();
-    const t = await makeTestApp({
+    const t = await startVestibule({
       methods: ["app"],
       env: { SMTP_URL: smtp.url, MAIL_FROM: "Acme <no-reply@acme.test>" },
     });
@@ -683,7 +685,7 @@ describe("Force New Password says 'told by email' only when SMTP delivered it", 
   });
 
   it("with only the development outbox the notice does not claim an email", async () => {
-    const t = await makeTestApp({ methods: ["app"] });
+    const t = await startVestibule({ methods: ["app"] });
     try {
       expect(t.system.delivery.outbox).toBeDefined();
       const admin = await t.addUser("root", { role: "administrator" });

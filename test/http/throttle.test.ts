@@ -8,11 +8,11 @@ import {
   csrfOf,
   DEFAULT_PASSWORD,
   location,
-  makeTestApp,
-  type TestApp,
-} from "../support/app.js";
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
-let t: TestApp | undefined;
+let t: Vestibule | undefined;
 afterEach(async () => {
   vi.useRealTimers();
   await t?.close();
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 /** A code that is not valid now (nor ±1 step) for this secret. */
-function wrongCode(app: TestApp, secret: string, n = 0): string {
+function wrongCode(app: Vestibule, secret: string, n = 0): string {
   const valid = new Set([-1, 0, 1].map((d) => generateTotp(secret, app.clock.now() + d * 30_000)));
   for (let i = n; ; i++) {
     const code = String((i * 111_111 + 123_457) % 1_000_000).padStart(6, "0");
@@ -28,7 +28,7 @@ function wrongCode(app: TestApp, secret: string, n = 0): string {
   }
 }
 
-async function toVerify(app: TestApp, username: string): Promise<Browser> {
+async function toVerify(app: Vestibule, username: string): Promise<Browser> {
   const b = app.browser();
   await b.get("/login");
   const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
@@ -39,7 +39,7 @@ async function toVerify(app: TestApp, username: string): Promise<Browser> {
 
 describe("wrong codes", () => {
   it("5 wrong codes end the pending sign-in", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const secret = await t.enrolApp(await t.addUser("alice"));
     const b = await toVerify(t, "alice");
     const cookie = b.jar.get("vst_signin")!;
@@ -60,7 +60,7 @@ describe("wrong codes", () => {
   });
 
   it("malformed codes are refused but not counted", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const secret = await t.enrolApp(await t.addUser("alice"));
     const b = await toVerify(t, "alice");
     for (let i = 0; i < 8; i++) {
@@ -72,7 +72,7 @@ describe("wrong codes", () => {
   });
 
   it("10 consecutive wrong codes across sign-ins lock the second factor for 15 minutes", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const clock = t.clock;
     // rate-limiter-flexible reads Date.now(); keep it in step with the app's clock.
     vi.useFakeTimers({ toFake: ["Date"], now: clock.now() });
@@ -99,7 +99,7 @@ describe("wrong codes", () => {
     const refused = await locked.post("/login/verify", { code: t.totp(secret) });
     expect(location(refused)).toBe("/login?notice=locked");
     expect(locked.jar.has("vst_session")).toBe(false);
-    expect((await t.system.store.getAuthenticator(user.id))?.lastStep).toBe(0);
+    expect((await t.system.stores.authenticators.get(user.id))?.lastStep).toBe(0);
 
     advance(14 * 60_000);
     const stillLocked = await toVerify(t, "alice");
@@ -111,12 +111,12 @@ describe("wrong codes", () => {
     const open = await toVerify(t, "alice");
     expect(location(await open.post("/login/verify", { code: t.totp(secret) }))).toBe("/");
 
-    const types = (await t.system.store.listAudit({ limit: 200 })).map((e) => e.type);
+    const types = (await t.system.stores.audit.list({ limit: 200 })).map((e) => e.type);
     expect(types).toContain("second_factor_locked");
   });
 
   it("a correct code resets the count of consecutive wrong codes", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const secret = await t.enrolApp(await t.addUser("alice"));
     let n = 0;
     for (let round = 0; round < 3; round++) {
@@ -131,7 +131,7 @@ describe("wrong codes", () => {
 
 describe("password throttling", () => {
   it("per account: blocks the account, even with the right password and from another address", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "3/900/900", LIMIT_PASSWORD_IP: "100/900/900" },
     });
@@ -165,7 +165,7 @@ describe("password throttling", () => {
   });
 
   it("per address: blocks the address across usernames, others still sign in", async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: [],
       env: { LIMIT_PASSWORD_ACCOUNT: "100/900/900", LIMIT_PASSWORD_IP: "3/900/900" },
     });
@@ -201,7 +201,7 @@ describe("password throttling", () => {
   });
 
   it("unknown user and wrong password: same status, same page, and both spend argon2 time", async () => {
-    t = await makeTestApp({ methods: ["app"] });
+    t = await startVestibule({ methods: ["app"] });
     const alice = await t.addUser("alice");
     const b = t.browser();
     await b.get("/login");
@@ -237,7 +237,7 @@ describe("password throttling", () => {
   });
 
   it("a login flood beyond the hasher cap is answered 503 quickly", async () => {
-    t = await makeTestApp({ methods: [], env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0" } });
+    t = await startVestibule({ methods: [], env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0" } });
     await t.addUser("alice");
     const b = t.browser();
     await b.get("/login");

@@ -5,13 +5,15 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import { generateTotp } from "../../src/core/totp.js";
-import { DEFAULT_PASSWORD, fixedClock, location } from "../support/app.js";
 import {
   addEnrolledUser,
   BalancedBrowser,
-  type Instance,
-  startInstance,
-} from "../support/instances.js";
+  DEFAULT_PASSWORD,
+  fixedClock,
+  location,
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 import {
   createTestDatabase,
   probeServices,
@@ -38,9 +40,9 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     const clock = fixedClock();
     const redis = redisTestPrefix();
     let database: TestDatabase;
-    let A: Instance;
-    let B: Instance;
-    let both: Instance[];
+    let A: Vestibule;
+    let B: Vestibule;
+    let both: Vestibule[];
     let smtp: TestSmtpServer;
 
     beforeAll(async () => {
@@ -54,7 +56,10 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
       };
       if (setup.redis) Object.assign(env, { REDIS_URL, REDIS_PREFIX: redis.prefix });
       // Started together: both run the migrations at once, under the migration lock.
-      [A, B] = await Promise.all([startInstance("A", env, clock), startInstance("B", env, clock)]);
+      [A, B] = await Promise.all([
+        startVestibule({ env: env, clock }),
+        startVestibule({ env: env, clock }),
+      ]);
       both = [A, B];
       expect(A.system.limitStore.kind).toBe(setup.redis ? "redis" : "database");
       // DATABASE_POOL_SIZE reaches the pool.
@@ -76,7 +81,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     };
 
     test("a code used on A is refused on B; the session made on A is good on B", async () => {
-      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const { user, secret } = await addEnrolledUser(A);
       const first = new BalancedBrowser(both, randomIp());
       expect(await first.password(0, user.username)).toBe("/login/verify");
       await first.get(0, "/login/verify");
@@ -98,7 +103,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     });
 
     /** Wrong codes on one pending sign-in, on instances in turn, until it ends. */
-    async function wrongCodesUntilEnd(instances: Instance[], username: string, secret: string) {
+    async function wrongCodesUntilEnd(instances: Vestibule[], username: string, secret: string) {
       const b = new BalancedBrowser(instances, randomIp());
       expect(await b.password(0, username)).toBe("/login/verify");
       await b.get(0, "/login/verify");
@@ -116,7 +121,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
         ["one", [A]],
         ["two", both],
       ] as const) {
-        const { user, secret } = await addEnrolledUser(A.system, clock);
+        const { user, secret } = await addEnrolledUser(A);
         // Per sign-in: 5 wrong codes end it. Per account (LIMIT_SECOND_FACTOR, 10 a day):
         // the second sign-in's 5th wrong code locks the second factor.
         const firstSignIn = await wrongCodesUntilEnd([...instances], user.username, secret);
@@ -138,7 +143,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     test("wrong passwords alternating between A and B are throttled at the same count", async () => {
       const counts: number[] = [];
       for (const instances of [[A], both]) {
-        const { user } = await addEnrolledUser(A.system, clock);
+        const { user } = await addEnrolledUser(A);
         let attempts = 0;
         for (let i = 0; i < 15; i++) {
           // A fresh address each time: only the per-account counter can trip.
@@ -153,7 +158,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     });
 
     test("Force New Password on A ends the user's session on B", async () => {
-      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const { user, secret } = await addEnrolledUser(A);
       const b = new BalancedBrowser(both, randomIp());
       expect(await b.password(1, user.username)).toBe("/login/verify");
       await b.get(1, "/login/verify");
@@ -161,7 +166,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
       expect(location(await b.post(1, "/login/verify", { code: code(secret) }))).toBe("/");
       expect((await b.get(1, "/")).statusCode).toBe(200);
 
-      await A.system.store.forceNewPassword(user.id);
+      await A.system.stores.users.forceNewPassword(user.id);
 
       const after = await b.get(1, "/");
       expect(after.statusCode).toBe(303);
@@ -173,7 +178,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     });
 
     test("20 concurrent submissions of one code over A and B give exactly one session", async () => {
-      const { user, secret } = await addEnrolledUser(A.system, clock);
+      const { user, secret } = await addEnrolledUser(A);
       const b = new BalancedBrowser(both, randomIp());
       expect(await b.password(0, user.username)).toBe("/login/verify");
       await b.get(0, "/login/verify");
@@ -194,10 +199,10 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
     });
 
     test("email codes: the send quota is shared, and of racing submissions over A and B one signs in", async () => {
-      await setEnabledMethods(A.system.store, ["email"]);
+      await setEnabledMethods(A.system.stores.settings, ["email"]);
       try {
         const email = `e${randomUUID().slice(0, 8)}@example.test`;
-        const user = await A.system.store.createUser(
+        const user = await A.system.stores.users.create(
           {
             username: `e${randomUUID().slice(0, 8)}`,
             role: "user",
@@ -228,7 +233,7 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
         expect(responses.filter((r) => location(r) === "/")).toHaveLength(1);
         expect(responses.every((r) => r.statusCode < 500)).toBe(true);
       } finally {
-        await setEnabledMethods(A.system.store, ["app"]);
+        await setEnabledMethods(A.system.stores.settings, ["app"]);
       }
     });
   },

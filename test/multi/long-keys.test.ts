@@ -2,7 +2,7 @@
 // be "u:" + a 256-character username or "email:" + a 254-character address. Such users
 // got 503 at the password step, and never a code. Keys are now shortened in src/limits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_PASSWORD, location, makeTestApp, type TestApp } from "../support/app.js";
+import { DEFAULT_PASSWORD, location, startVestibule, type Vestibule } from "../support/harness.js";
 import {
   createTestDatabase,
   probeServices,
@@ -15,10 +15,10 @@ reportUnavailable(services, "long limiter keys on PostgreSQL", ["postgres"]);
 
 describe.runIf(services.postgres)("long keys over HTTP on PostgreSQL", () => {
   let database: TestDatabase;
-  let t: TestApp;
+  let t: Vestibule;
   beforeAll(async () => {
     database = await createTestDatabase();
-    t = await makeTestApp({
+    t = await startVestibule({
       methods: ["email"],
       env: { DATABASE_URL: database.url, REDIS_URL: "" },
     });

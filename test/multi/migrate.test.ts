@@ -20,7 +20,7 @@ describe.runIf(services.postgres)("migrations on PostgreSQL", () => {
     database = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const o of opened) await o.store.close();
+    for (const o of opened) await o.close();
     await database?.drop();
   });
 
@@ -40,6 +40,6 @@ describe.runIf(services.postgres)("migrations on PostgreSQL", () => {
     expect(await migrate(opened[1]!)).toEqual([]);
     // The schema works: the rate-limit table exists and the store answers.
     await sql`select key, points, expire from rate_limits`.execute(opened[2]!.db);
-    await expect(opened[3]!.store.ping()).resolves.toBeUndefined();
+    await expect(opened[3]!.ping()).resolves.toBeUndefined();
   });
 });

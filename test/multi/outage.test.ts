@@ -5,13 +5,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generateTotp } from "../../src/core/totp.js";
-import { fixedClock, location } from "../support/app.js";
 import {
   addEnrolledUser,
   BalancedBrowser,
-  type Instance,
-  startInstance,
-} from "../support/instances.js";
+  fixedClock,
+  location,
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 import {
   createTestDatabase,
   probeServices,
@@ -36,7 +37,7 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
   let database: TestDatabase;
   let pgProxy: TcpProxy;
   let redisProxy: TcpProxy;
-  let instance: Instance;
+  let instance: Vestibule;
   let user: { username: string };
   let secret: string;
 
@@ -50,17 +51,16 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     redisProxy = await startTcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     pgUrl.host = `127.0.0.1:${pgProxy.port}`;
     redisUrl.host = `127.0.0.1:${redisProxy.port}`;
-    instance = await startInstance(
-      "proxied",
-      {
+    instance = await startVestibule({
+      env: {
         DATABASE_URL: pgUrl.toString(),
         DATABASE_QUERY_TIMEOUT_MS: "1500",
         REDIS_URL: redisUrl.toString(),
         REDIS_PREFIX: redis.prefix,
       },
       clock,
-    );
-    ({ user, secret } = await addEnrolledUser(instance.system, clock));
+    });
+    ({ user, secret } = await addEnrolledUser(instance));
   });
   afterAll(async () => {
     process.off("unhandledRejection", onUnhandled);
@@ -168,15 +168,14 @@ describe.runIf(services.postgres && services.redis)("store outages", () => {
     redisProxy.cut();
     const pgUrl = new URL(database.url);
     pgUrl.host = `127.0.0.1:${pgProxy.port}`;
-    const late = await startInstance(
-      "started-during-outage",
-      {
+    const late = await startVestibule({
+      env: {
         DATABASE_URL: pgUrl.toString(),
         REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
         REDIS_PREFIX: redis.prefix,
       },
       clock,
-    );
+    });
     try {
       const down = await late.app.inject({ method: "GET", url: "/healthz" });
       expect(down.statusCode).toBe(503);

@@ -2,7 +2,13 @@
 // a username "a\0b" at the password step (limiter key, audit row), /users/%00, and query
 // fields. Bad input is a 4xx (or an ordinary page), never 500/503.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, csrfOf, encodeForm, makeTestApp, type TestApp } from "../support/app.js";
+import {
+  type Browser,
+  csrfOf,
+  encodeForm,
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 import {
   createTestDatabase,
   probeServices,
@@ -15,16 +21,16 @@ reportUnavailable(services, "bad input on PostgreSQL", ["postgres"]);
 
 describe.runIf(services.postgres)("bad input on PostgreSQL never gives 500/503", () => {
   let database: TestDatabase;
-  let t: TestApp;
+  let t: Vestibule;
   let admin: Browser;
   beforeAll(async () => {
     database = await createTestDatabase();
-    t = await makeTestApp({ env: { DATABASE_URL: database.url, REDIS_URL: "" } });
+    t = await startVestibule({ env: { DATABASE_URL: database.url, REDIS_URL: "" } });
     expect(t.system.limitStore.backend.kind).toBe("postgres");
     await t.addUser("root", { role: "administrator" });
     admin = await t.signIn(
       "root",
-      await t.enrolApp((await t.system.store.findUserByUsername("root"))!),
+      await t.enrolApp((await t.system.stores.users.findByUsername("root"))!),
     );
   });
   afterAll(async () => {
@@ -43,14 +49,14 @@ describe.runIf(services.postgres)("bad input on PostgreSQL never gives 500/503",
       });
       expect(wrong.statusCode).toBe(401);
       await b.get("/login");
-      const auditBefore = (await t.system.store.listAudit({ limit: 500 })).length;
+      const auditBefore = (await t.system.stores.audit.list({ limit: 500 })).length;
       const res = await b.request("POST", "/login", {
         body: encodeForm({ _csrf: csrfOf(b.html), username, password: "wrong" }),
         headers: { "content-type": "application/x-www-form-urlencoded" },
       });
       expect(res.statusCode).toBe(wrong.statusCode);
       expect(res.body).toContain(wrongBodyMarker(wrong.body));
-      expect((await t.system.store.listAudit({ limit: 500 })).length).toBe(auditBefore);
+      expect((await t.system.stores.audit.list({ limit: 500 })).length).toBe(auditBefore);
     },
   );
 

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import { generateTotp } from "../../src/core/totp.js";
-import { fixedClock, location, makeTestApp, manualKeyOf, type TestApp } from "../support/app.js";
+import {
+  fixedClock,
+  location,
+  manualKeyOf,
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 
 const KEY_A = "key-A-0123456789abcdefghijklmnopqrstuvwxyz-AAAA";
 const KEY_B = "key-B-0123456789abcdefghijklmnopqrstuvwxyz-BBBB";
@@ -16,9 +22,9 @@ describe("SECRET_KEY rotation", () => {
   const dir = mkdtempSync(join(tmpdir(), "vestibule-rotation-"));
   const DATABASE_URL = `sqlite:${join(dir, "v.db")}`;
   const clock = fixedClock();
-  const open: TestApp[] = [];
+  const open: Vestibule[] = [];
   const start = async (env: Record<string, string>) => {
-    const t = await makeTestApp({ clock, env: { DATABASE_URL, ...env } });
+    const t = await startVestibule({ clock, env: { DATABASE_URL, ...env } });
     open.push(t);
     return t;
   };
@@ -30,7 +36,7 @@ describe("SECRET_KEY rotation", () => {
   test("a TOTP key sealed under A opens under B with A as previous key", async () => {
     // Enrol through the pages, under key A.
     const a = await start({ SECRET_KEY: KEY_A });
-    await setEnabledMethods(a.system.store, ["app"]);
+    await setEnabledMethods(a.system.stores.settings, ["app"]);
     const user = await a.addUser("rotor");
     const b1 = a.browser();
     await b1.get("/login");
@@ -44,7 +50,7 @@ describe("SECRET_KEY rotation", () => {
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     const saved = await b1.post("/login/setup", { code: generateTotp(secret!, clock.now()) });
     expect(location(saved)).toBe("/login?notice=app_added");
-    const sealed = (await a.system.store.getAuthenticator(user.id))?.secretBox ?? "";
+    const sealed = (await a.system.stores.authenticators.get(user.id))?.secretBox ?? "";
     expect(sealed).not.toContain(secret!);
     await a.close();
     open.pop();

@@ -2,12 +2,12 @@
 // cannot dodge the per-address password limit by forging the header.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { Browser, csrfOf, encodeForm, makeTestApp, type TestApp } from "../support/app.js";
+import { Browser, csrfOf, encodeForm, startVestibule, type Vestibule } from "../support/harness.js";
 
 describe("TRUST_PROXY and the per-address password limit", () => {
-  let t: TestApp;
+  let t: Vestibule;
   beforeAll(async () => {
-    t = await makeTestApp({
+    t = await startVestibule({
       env: {
         TRUST_PROXY: "10.0.0.1",
         LIMIT_PASSWORD_IP: "3/900/900",
@@ -36,7 +36,7 @@ describe("TRUST_PROXY and the per-address password limit", () => {
     for (let i = 0; i < 5; i++)
       statuses.push(await attempt("203.0.113.7", `198.51.100.${i + 1}`, i));
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    const failed = await t.system.store.listAudit({ type: "signin_failed", limit: 10 });
+    const failed = await t.system.stores.audit.list({ type: "signin_failed", limit: 10 });
     expect(failed.every((e) => e.ip === "203.0.113.7")).toBe(true);
   });
 

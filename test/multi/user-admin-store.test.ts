@@ -5,11 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/core/ports.js";
-import { createKyselyStore } from "../../src/store/kysely-store.js";
+import type { Stores } from "../../src/core/ports/stores.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import type { Database } from "../../src/store/schema.js";
-import { nextPrefix } from "../../src/store/user-admin-queries.js";
+import { createStores } from "../../src/store/stores.js";
+import { nextPrefix } from "../../src/store/users.js";
 import { storeConfirmedAuthenticator } from "../support/authenticator.js";
 import {
   createTestDatabase,
@@ -29,7 +29,7 @@ const dialects = [
 
 describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
   let opened: OpenedDatabase;
-  let store: Store;
+  let store: Stores;
   let pgDb: TestDatabase | undefined;
 
   beforeAll(async () => {
@@ -41,10 +41,10 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
       opened = openDatabase("sqlite::memory:");
     }
     await migrate(opened);
-    store = opened.store;
+    store = opened.stores;
     const names = ["ann", "anna", "annabel", "bob", "a_b", "axb", "zed"];
     for (const [i, username] of names.entries()) {
-      await store.createUser(
+      await store.users.create(
         {
           username,
           email: i === 3 ? "Annie.Bob@Example.org" : `${username}@example.org`,
@@ -58,47 +58,55 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
     }
     await storeConfirmedAuthenticator(store, "id-ann", "box", 1, NOW);
     // anna has only a set-up key on a pending sign-in: not set up.
-    const pending = { userId: "id-anna", state: "setup_app" as const, failedCodes: 0 };
-    await store.createChallenge({
+    const pending = {
+      userId: "id-anna",
+      state: "setup_app" as const,
+      purpose: "signin" as const,
+      continuation: { kind: "home" as const },
+      sessionIdHash: null,
+      failedCodes: 0,
+    };
+    await store.flows.create({
       ...pending,
       idHash: "c-anna",
       createdAt: NOW,
       expiresAt: NOW + 1,
     });
-    await store.setChallengeSecret("c-anna", "box");
+    await store.flows.setSetupKey("c-anna", "box");
   });
   afterAll(async () => {
     if (!enabled) return;
-    await store.close();
+    await opened.close();
     await pgDb?.drop();
   });
 
   it.runIf(enabled)("finds by username or email prefix, in username order", async () => {
-    const found = await store.searchUsers({ prefix: "ANN", limit: 10 });
+    const found = await store.users.search({ prefix: "ANN", limit: 10 });
     expect(found.map((u) => u.username)).toEqual(["ann", "anna", "annabel", "bob"]);
-    expect(found.map((u) => u.appSetUp)).toEqual([true, false, false, false]);
-    expect(await store.countUsers("ann")).toBe(4);
-    expect(await store.countUsers()).toBe(7);
+    const withApp = await store.authenticators.confirmedAmong(found.map((u) => u.id));
+    expect(found.map((u) => withApp.has(u.id))).toEqual([true, false, false, false]);
+    expect(await store.users.count("ann")).toBe(4);
+    expect(await store.users.count()).toBe(7);
     // "_" is a letter here, not a LIKE wildcard.
-    expect((await store.searchUsers({ prefix: "a_", limit: 10 })).map((u) => u.username)).toEqual([
+    expect((await store.users.search({ prefix: "a_", limit: 10 })).map((u) => u.username)).toEqual([
       "a_b",
     ]);
-    expect(await store.searchUsers({ prefix: "%", limit: 10 })).toEqual([]);
+    expect(await store.users.search({ prefix: "%", limit: 10 })).toEqual([]);
   });
 
   it.runIf(enabled)("takes any text: NUL, the last code point, no crash", async () => {
-    expect((await store.searchUsers({ prefix: "an\0n", limit: 10 })).length).toBe(4);
-    expect(await store.searchUsers({ prefix: "z\u{10FFFF}", limit: 10 })).toEqual([]);
-    expect(await store.countUsers("\u{10FFFF}")).toBe(0);
-    expect(await store.searchUsers({ prefix: "", after: "zz\0", limit: 10 })).toEqual([]);
-    expect(await store.findUserByUsername("ann\0")).toBeUndefined();
+    expect((await store.users.search({ prefix: "an\0n", limit: 10 })).length).toBe(4);
+    expect(await store.users.search({ prefix: "z\u{10FFFF}", limit: 10 })).toEqual([]);
+    expect(await store.users.count("\u{10FFFF}")).toBe(0);
+    expect(await store.users.search({ prefix: "", after: "zz\0", limit: 10 })).toEqual([]);
+    expect(await store.users.findByUsername("ann\0")).toBeUndefined();
   });
 
   it.runIf(enabled)("pages by username without overlap or gaps", async () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = await store.searchUsers({ after, limit: 3 });
+      const page = await store.users.search({ after, limit: 3 });
       if (page.length === 0) break;
       seen.push(...page.map((u) => u.username));
       after = page[page.length - 1]!.username;
@@ -110,43 +118,48 @@ describe.each(dialects)("user admin queries on $name", ({ name, enabled }) => {
     const seen: string[] = [];
     let before: string | undefined = "\u{10FFFF}";
     for (;;) {
-      const page = await store.searchUsers({ before, limit: 3 });
+      const page = await store.users.search({ before, limit: 3 });
       if (page.length === 0) break;
       seen.unshift(...page.map((u) => u.username));
       before = page[0]!.username;
     }
     expect(seen).toEqual(["a_b", "ann", "anna", "annabel", "axb", "bob", "zed"]);
-    const ann = await store.searchUsers({ prefix: "ann", before: "annabel", limit: 1 });
+    const ann = await store.users.search({ prefix: "ann", before: "annabel", limit: 1 });
     expect(ann.map((u) => u.username)).toEqual(["anna"]);
-    expect(await store.searchUsers({ before: "a\0", limit: 10 })).toEqual([]);
+    expect(await store.users.search({ before: "a\0", limit: 10 })).toEqual([]);
   });
 
   it.runIf(enabled)("deactivation ends sessions and pending sign-ins in one go", async () => {
-    await store.createSession({
+    await store.sessions.create({
       idHash: randomUUID(),
       userId: "id-zed",
       createdAt: NOW,
       expiresAt: NOW + 1e6,
+      authTime: NOW,
+      amr: ["pwd"],
     });
-    await store.createChallenge({
+    await store.flows.create({
       idHash: randomUUID(),
       userId: "id-zed",
       state: "verify",
       createdAt: NOW,
       expiresAt: NOW + 1e6,
+      purpose: "signin",
+      continuation: { kind: "home" },
+      sessionIdHash: null,
       failedCodes: 0,
     });
-    await store.setUserActive("id-zed", false);
-    expect((await store.findUserById("id-zed"))?.active).toBe(false);
+    await store.users.setActive("id-zed", false);
+    expect((await store.users.findById("id-zed"))?.active).toBe(false);
     const db = opened.db;
     const left = await sql<{
       n: number;
-    }>`select (select count(*) from sessions where user_id = 'id-zed') + (select count(*) from challenges where user_id = 'id-zed') as n`.execute(
+    }>`select (select count(*) from sessions where user_id = 'id-zed') + (select count(*) from flows where user_id = 'id-zed') as n`.execute(
       db,
     );
     expect(Number(left.rows[0]?.n)).toBe(0);
-    await store.setUserActive("id-zed", true);
-    expect((await store.findUserById("id-zed"))?.active).toBe(true);
+    await store.users.setActive("id-zed", true);
+    expect((await store.users.findById("id-zed"))?.active).toBe(true);
   });
 });
 
@@ -164,7 +177,7 @@ describe.runIf(services.postgres)("users search plan on PostgreSQL", () => {
           if (e.level === "query") queries.push(e.query);
         },
       });
-      await createKyselyStore(db, async () => {}).searchUsers({ prefix: "ann", limit: 51 });
+      await createStores(db).users.search({ prefix: "ann", limit: 51 });
       const [query] = queries;
       // A tiny table would be scanned anyway; forbid that to see whether an index can serve.
       const client = await opened.pool.connect();
@@ -178,7 +191,7 @@ describe.runIf(services.postgres)("users search plan on PostgreSQL", () => {
         client.release();
       }
     } finally {
-      await opened.store.close();
+      await opened.close();
       await pgDb.drop();
     }
   });

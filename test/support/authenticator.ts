@@ -1,32 +1,35 @@
-// A confirmed authenticator for a test user, made the way the product makes one: a
-// pending sign-in at the set-up step carries the key, and confirmAuthenticator copies it
-// onto the user with the used step. (There is no other way to write one.)
+// A confirmed authenticator for a test user, made the way the product makes one: a flow
+// at the set-up step carries the key, and `authenticators.confirm` copies it onto the
+// user with the used step. (There is no other way to write one.)
 import { randomUUID } from "node:crypto";
-import type { Store } from "../../src/core/ports.js";
+import type { Stores } from "../../src/core/ports/stores.js";
 
 export async function storeConfirmedAuthenticator(
-  store: Store,
+  stores: Pick<Stores, "flows" | "authenticators">,
   userId: string,
   secretBox: string,
   step: number,
   now: number,
 ): Promise<boolean> {
   const idHash = `enrol-${randomUUID()}`;
-  await store.createChallenge({
+  await stores.flows.create({
     idHash,
     userId,
+    purpose: "signin",
     state: "setup_app",
+    continuation: { kind: "home" },
+    sessionIdHash: null,
     createdAt: now,
     expiresAt: now + 60_000,
     failedCodes: 0,
   });
-  await store.setChallengeSecret(idHash, secretBox);
-  const confirmed = await store.confirmAuthenticator({
-    challengeIdHash: idHash,
+  await stores.flows.setSetupKey(idHash, secretBox);
+  const confirmed = await stores.authenticators.confirm({
+    flowIdHash: idHash,
     secretBox,
     step,
     now,
   });
-  await store.deleteChallenge(idHash);
+  await stores.flows.delete(idHash);
   return confirmed;
 }

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { DeliveryError } from "../../src/core/ports.js";
+import { DeliveryError } from "../../src/core/ports/delivery.js";
 
 /**
  * Awaits a send that must fail and returns its DeliveryError. With `secret`, also

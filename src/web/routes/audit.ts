@@ -1,9 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { AUDIT_TYPES, queryAudit } from "../../core/audit-log.js";
-import type { Store, StoredAuditEvent } from "../../core/ports.js";
+import { AUDIT_TYPES } from "../../core/audit.js";
+import { queryAudit } from "../../core/audit-log.js";
+import type { StoredAuditEvent } from "../../core/ports/audit.js";
+import type { UserStore } from "../../core/ports/users.js";
+import { requireStaff } from "../guards.js";
 import { queryField, sendPage } from "../http.js";
 import { auditPage } from "../pages-admin.js";
-import { requireStaff } from "../staff-guard.js";
 import type { StaffRouteDeps } from "./users.js";
 
 const PAGE_SIZE = 50;
@@ -16,13 +18,13 @@ export function registerAuditRoutes(app: FastifyInstance, deps: StaffRouteDeps):
     const typeWord = queryField(request, "type");
     const type = (AUDIT_TYPES as readonly string[]).includes(typeWord) ? typeWord : "";
     const before = Number(queryField(request, "before"));
-    const page = await queryAudit(deps.admin.store, {
+    const page = await queryAudit(deps.core.stores, {
       username: username || undefined,
       type: type || undefined,
       beforeId: Number.isSafeInteger(before) && before > 0 ? before : undefined,
       limit: PAGE_SIZE,
     });
-    const actorNames = await actorNamesOf(deps.admin.store, page.events);
+    const actorNames = await actorNamesOf(deps.admin.stores.users, page.events);
     const next =
       page.nextBeforeId === undefined
         ? undefined
@@ -36,10 +38,10 @@ export function registerAuditRoutes(app: FastifyInstance, deps: StaffRouteDeps):
 
 /** Who acted, by username rather than by id. */
 export async function actorNamesOf(
-  store: Store,
+  users: Pick<UserStore, "findById">,
   events: StoredAuditEvent[],
 ): Promise<Map<string, string>> {
   const ids = [...new Set(events.map((e) => e.actorId).filter((id) => id !== null))];
-  const actors = await Promise.all(ids.map((id) => store.findUserById(id)));
+  const actors = await Promise.all(ids.map((id) => users.findById(id)));
   return new Map(actors.filter((u) => u !== undefined).map((u) => [u.id, u.username] as const));
 }

@@ -1,19 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import { getEnabledMethods } from "../../core/policy.js";
-import { METHODS, type Method } from "../../core/ports.js";
+import { METHODS, type Method } from "../../core/ports/runtime.js";
 import { changeMethods } from "../../core/supervision.js";
 import { ADMIN_NOTICES } from "../admin-words.js";
+import { requireStaff } from "../guards.js";
 import { queryField, sendPage } from "../http.js";
 import { lookupWord } from "../messages.js";
 import { settingsPage } from "../pages-admin.js";
-import { requireStaff } from "../staff-guard.js";
 import type { StaffRouteDeps } from "./users.js";
 
 export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDeps): void {
   app.get("/settings", async (request, reply) => {
     const ctx = await requireStaff(deps, request, reply, "administrator");
     if (!ctx) return reply;
-    const methods = await getEnabledMethods(deps.admin.store);
+    const methods = await getEnabledMethods(deps.admin.stores.settings);
     const notice = lookupWord(ADMIN_NOTICES, queryField(request, "notice"));
     return sendPage(reply, settingsPage(ctx, { methods, notice }));
   });
@@ -30,7 +30,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDep
     const methods = METHODS.filter((m: Method) => words.includes(m));
     const result = await changeMethods(deps.admin, ctx.user, methods, request.ip);
     if (!result.ok && result.reason === "unavailable") {
-      const current = await getEnabledMethods(deps.admin.store);
+      const current = await getEnabledMethods(deps.admin.stores.settings);
       return sendPage(reply, settingsPage(ctx, { methods: current, error: result.problem }), 400);
     }
     if (!result.ok) return reply.code(403).send();

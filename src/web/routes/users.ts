@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { User } from "../../core/ports.js";
+import type { Clock } from "../../core/ports/runtime.js";
+import type { Stores } from "../../core/ports/stores.js";
+import type { User } from "../../core/ports/users.js";
 import {
   forceNewPassword,
   isAdministrator,
@@ -14,6 +16,7 @@ import {
   type UserAdminDeps,
 } from "../../core/user-admin.js";
 import { ADMIN_NOTICES } from "../admin-words.js";
+import { type GuardDeps, requireStaff } from "../guards.js";
 import { formField, queryField, sendPage } from "../http.js";
 import { lookupWord } from "../messages.js";
 import { errorPage } from "../pages.js";
@@ -25,10 +28,10 @@ import {
   userSettingsPage,
   usersPage,
 } from "../pages-users.js";
-import { type GuardDeps, requireStaff } from "../staff-guard.js";
 import { actorNamesOf } from "./audit.js";
 
 export interface StaffRouteDeps extends GuardDeps {
+  core: { stores: Stores; clock: Clock };
   admin: UserAdminDeps;
 }
 
@@ -61,21 +64,22 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     // Backwards: the PAGE_SIZE (+1 to know if there are more) usernames before `before`.
     const before = queryField(request, "before").slice(0, 64) || undefined;
     const [users, total] = await Promise.all([
-      admin.store.searchUsers({
+      admin.stores.users.search({
         prefix: q,
         ...(before !== undefined ? { before } : { after }),
         limit: PAGE_SIZE + 1,
       }),
-      admin.store.countUsers(q),
+      admin.stores.users.count(q),
     ]);
     const more = users.length > PAGE_SIZE;
     // Backwards, the extra row is the first (rows come ascending): drop it, not the last.
     const page = before !== undefined && more ? users.slice(1) : users.slice(0, PAGE_SIZE);
+    const withApp = await deps.core.stores.authenticators.confirmedAmong(page.map((u) => u.id));
     const rows = await Promise.all(
       page.map(async (u) =>
         mayOpen(ctx.user, u)
-          ? { ...u, locked: await isSecondFactorLocked(admin, u.id) }
-          : { ...u, locked: false, mayOpen: false },
+          ? { ...u, appSetUp: withApp.has(u.id), locked: await isSecondFactorLocked(admin, u.id) }
+          : { ...u, appSetUp: withApp.has(u.id), locked: false, mayOpen: false },
       ),
     );
     // Forwards, more rows mean a next page; backwards, the page we came from is next.
@@ -133,13 +137,13 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     ctx: StaffContext,
     form?: { values: Record<string, string>; errors: FormErrors },
   ) => {
-    const target = await admin.store.findUserById(idOf(request));
+    const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
     if (!mayOpen(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
     const [auth, locked, events] = await Promise.all([
-      admin.store.getAuthenticator(target.id),
+      deps.core.stores.authenticators.get(target.id),
       isSecondFactorLocked(admin, target.id),
-      admin.store.listAudit({ userId: target.id, limit: 20 }),
+      deps.core.stores.audit.list({ userId: target.id, limit: 20 }),
     ]);
     const mayAct = mayActOn(ctx.user, target);
     return sendPage(
@@ -149,7 +153,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         appSetUp: Boolean(auth?.confirmedAt),
         locked,
         events,
-        actorNames: await actorNamesOf(admin.store, events),
+        actorNames: await actorNamesOf(admin.stores.users, events),
         mayAct,
         canEdit: mayAct && isAdministrator(ctx.user),
         notice: lookupWord(ADMIN_NOTICES, queryField(request, "notice")),
@@ -168,7 +172,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
   app.get("/users/:id/force-new-password", async (request, reply) => {
     const ctx = await requireStaff(deps, request, reply, "supervisor");
     if (!ctx) return reply;
-    const target = await admin.store.findUserById(idOf(request));
+    const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
     if (!mayActOn(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
     return sendPage(reply, confirmForcePage(ctx, target));

@@ -1,6 +1,8 @@
-// In-process app for HTTP tests: createSystem + buildApp on a temp SQLite file, a
-// fixed clock the test sets, users made with the real hasher, and a tiny "browser"
-// that drives the forms through app.inject (cookie jar, _csrf from the last page).
+// The one test harness: a Vestibule (createSystem + buildApp) on a temp SQLite file or a
+// PostgreSQL database, with a clock the test moves, users made with the real hasher, and
+// browsers that drive the forms in process (app.inject) — or, with `listen`, the real
+// server on 127.0.0.1 for a real browser. Several harnesses on one database are several
+// instances behind a load balancer (BalancedBrowser).
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,10 +10,11 @@ import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { loadConfig } from "../../src/config.js";
 import { setEnabledMethods } from "../../src/core/policy.js";
-import type { Clock, Method, Role, User } from "../../src/core/ports.js";
+import type { Clock, Method, Role } from "../../src/core/ports/runtime.js";
+import type { User } from "../../src/core/ports/users.js";
 import { totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotp, generateTotpSecret } from "../../src/core/totp.js";
-import { createSystem, type System, systemRandom } from "../../src/system.js";
+import { createSystem, type System, type SystemOverrides, systemRandom } from "../../src/system.js";
 import { storeConfirmedAuthenticator } from "./authenticator.js";
 
 /** A clock that stands still until the test moves it. */
@@ -36,17 +39,39 @@ export function fixedClock(startMs = DEFAULT_START_MS): FixedClock {
   };
 }
 
+/**
+ * Real time plus an offset the test can grow, for a real browser (whose cookies expire
+ * by the wall clock): a TOTP step can be left behind without sleeping.
+ */
+export function movingClock(): FixedClock {
+  let offsetMs = 0;
+  return {
+    now: () => Date.now() + offsetMs,
+    set: (ms) => {
+      offsetMs = ms - Date.now();
+    },
+    advance: (ms) => {
+      offsetMs += ms;
+    },
+  };
+}
+
 export const TEST_SECRET_KEY = "test-secret-key-0123456789abcdefghijklmnopqrstuv";
 export const DEFAULT_PASSWORD = "violet staple orbit lantern";
 
-export interface TestAppOptions {
+export interface HarnessOptions {
   /** Enabled second-factor methods (stored setting); the installation default when absent. */
   methods?: Method[];
+  /** A fixed clock by default; movingClock() for a real browser. */
   clock?: FixedClock;
-  /** Environment on top of the test defaults (LIMIT_*, PUBLIC_URL, HASH_*, …). */
+  /** Environment on top of the test defaults (DATABASE_URL, LIMIT_*, PUBLIC_URL, …). */
   env?: Record<string, string>;
+  /** Listen on 127.0.0.1 (a free port) for a real browser; in-process inject only otherwise. */
+  listen?: boolean;
   /** Capture log lines here (set LOG_LEVEL in env, e.g. "debug"). */
   logStream?: { write(line: string): void };
+  /** Fault injection at the adapter boundary (wrapStores, wrapLimits) or a memory limiter. */
+  overrides?: Omit<SystemOverrides, "clock">;
 }
 
 export interface AddUserOptions {
@@ -54,53 +79,75 @@ export interface AddUserOptions {
   password?: string;
   email?: string | null;
   phone?: string | null;
+  displayName?: string | null;
   mustChange?: boolean;
   active?: boolean;
 }
 
-export interface TestApp {
+export interface Vestibule {
   app: FastifyInstance;
   system: System;
   clock: FixedClock;
-  dir: string;
+  /** "http://127.0.0.1:PORT" with `listen`, else "". */
+  url: string;
   addUser(username: string, options?: AddUserOptions): Promise<User>;
-  /** Gives the user a confirmed authenticator; returns its base32 secret. */
+  /** Gives the user a confirmed authenticator (as if set up long ago); returns its base32 secret. */
   enrolApp(user: User): Promise<string>;
-  /** The code an authenticator app shows now, by the app's clock. */
+  /** The code an authenticator app shows now (± steps), by the app's clock. */
   totp(secret: string, offsetSteps?: number): string;
+  /** The code an authenticator app shows at a time. */
+  totpAt(secret: string, atMs?: number): string;
   browser(ip?: string): Browser;
   /** A browser signed all the way in (password, then an app code). */
   signIn(username: string, secret?: string, password?: string, ip?: string): Promise<Browser>;
   close(): Promise<void>;
 }
 
-export async function makeTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), "vestibule-test-"));
+/** Starts one Vestibule. Without DATABASE_URL in `env`, on a fresh SQLite file. */
+export async function startVestibule(options: HarnessOptions = {}): Promise<Vestibule> {
+  const dir = options.env?.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), "vestibule-"));
   const config = loadConfig({
     NODE_ENV: "test",
-    DATABASE_URL: `sqlite:${join(dir, "vestibule.db")}`,
+    ...(dir ? { DATABASE_URL: `sqlite:${join(dir, "vestibule.db")}` } : {}),
     SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: "silent",
     ...options.env,
   });
   const clock = options.clock ?? fixedClock();
-  const system = await createSystem(config, { clock });
-  if (options.methods) await setEnabledMethods(system.store, options.methods);
-  const app = await system.buildApp(options.logStream ? { logStream: options.logStream } : {});
-  await app.ready();
+  const removeDir = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+  let system: System;
+  let app: FastifyInstance;
+  let url = "";
+  try {
+    system = await createSystem(config, { ...options.overrides, clock });
+    if (options.methods) await setEnabledMethods(system.stores.settings, options.methods);
+    app = await system.buildApp(options.logStream ? { logStream: options.logStream } : {});
+    if (options.listen) {
+      url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/\/+$/, "");
+    } else {
+      await app.ready();
+    }
+  } catch (err) {
+    removeDir();
+    throw err;
+  }
 
-  const t: TestApp = {
+  const v: Vestibule = {
     app,
     system,
     clock,
-    dir,
+    url,
     async addUser(username, o = {}) {
-      const user = await system.store.createUser(
+      const { users } = system.stores;
+      const user = await users.create(
         {
           username,
           role: o.role ?? "user",
           email: o.email ?? null,
           phone: o.phone ?? null,
+          displayName: o.displayName ?? null,
           passwordHash: await system.hasher.hash(o.password ?? DEFAULT_PASSWORD),
           mustChangePassword: o.mustChange ?? false,
         },
@@ -108,18 +155,25 @@ export async function makeTestApp(options: TestAppOptions = {}): Promise<TestApp
         clock.now(),
       );
       if (!user) throw new Error(`test user ${username} exists already`);
-      if (o.active === false) await system.store.updateUser(user.id, { active: false });
-      return (await system.store.findUserById(user.id)) ?? user;
+      if (o.active === false) await users.update(user.id, { active: false });
+      return (await users.findById(user.id)) ?? user;
     },
     async enrolApp(user) {
       const secret = generateTotpSecret(systemRandom);
-      const { store, core } = system;
-      const sealed = core.box.seal(secret, totpSecretAad(user.id));
+      const sealed = system.core.box.seal(secret, totpSecretAad(user.id));
       // Confirmed as if long ago: step 0 is older than any code the test will use.
-      await storeConfirmedAuthenticator(store, user.id, sealed, 0, clock.now());
+      const done = await storeConfirmedAuthenticator(
+        system.stores,
+        user.id,
+        sealed,
+        0,
+        clock.now(),
+      );
+      if (!done) throw new Error(`could not enrol an authenticator for ${user.username}`);
       return secret;
     },
     totp: (secret, offsetSteps = 0) => generateTotp(secret, clock.now() + offsetSteps * 30_000),
+    totpAt: (secret, atMs = clock.now()) => generateTotp(secret, atMs),
     browser: (ip) => new Browser(app, ip),
     async signIn(username, secret, password = DEFAULT_PASSWORD, ip) {
       const b = new Browser(app, ip);
@@ -129,17 +183,17 @@ export async function makeTestApp(options: TestAppOptions = {}): Promise<TestApp
       if (location(res) === "/") return b;
       if (!secret) throw new Error(`sign-in went to ${location(res)}; pass the app secret`);
       await b.get(location(res));
-      const done = await b.post("/login/verify", { code: t.totp(secret) });
+      const done = await b.post("/login/verify", { code: v.totp(secret) });
       if (location(done) !== "/") throw new Error(`verify gave ${done.statusCode} ${done.body}`);
       return b;
     },
     async close() {
       await app.close();
       await system.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
-  return t;
+  return v;
 }
 
 export function location(res: LightMyRequestResponse): string {
@@ -167,15 +221,26 @@ export function encodeForm(fields: FormFields): string {
   return params.toString();
 }
 
-/** One browser: a cookie jar and the last HTML page it was shown. */
+/**
+ * One browser: a cookie jar and the last HTML page it was shown. Its requests go to one
+ * app, or — behind a load balancer — to the app the test names for each request.
+ */
 export class Browser {
   readonly jar = new Map<string, string>();
   html = "";
+  /** Which app the next request goes to (BalancedBrowser). */
+  private target = 0;
 
   constructor(
-    readonly app: FastifyInstance,
+    readonly app: FastifyInstance | FastifyInstance[],
     readonly ip = "127.0.0.1",
   ) {}
+
+  /** Sends the following requests to app `index` (several instances). */
+  on(index: number): this {
+    this.target = index;
+    return this;
+  }
 
   cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -189,7 +254,8 @@ export class Browser {
     const headers: Record<string, string> = { ...options.headers };
     const cookie = this.cookieHeader();
     if (cookie && headers.cookie === undefined) headers.cookie = cookie;
-    const res = await this.app.inject({
+    const apps = Array.isArray(this.app) ? this.app : [this.app];
+    const res = await apps[this.target % apps.length]!.inject({
       method,
       url,
       headers,
@@ -231,4 +297,52 @@ export class Browser {
     }
     return this.get(to);
   }
+}
+
+/**
+ * One browser behind a load balancer: one cookie jar, and each request goes to the
+ * instance the test names.
+ */
+export class BalancedBrowser {
+  private readonly browser: Browser;
+
+  constructor(instances: Vestibule[], ip = "127.0.0.1") {
+    this.browser = new Browser(
+      instances.map((i) => i.app),
+      ip,
+    );
+  }
+
+  get jar(): Map<string, string> {
+    return this.browser.jar;
+  }
+
+  get html(): string {
+    return this.browser.html;
+  }
+
+  get(index: number, url: string): Promise<LightMyRequestResponse> {
+    return this.browser.on(index).get(url);
+  }
+
+  post(index: number, url: string, fields: FormFields): Promise<LightMyRequestResponse> {
+    return this.browser.on(index).post(url, fields);
+  }
+
+  /** Login page and password on instance `index`; returns where it leads. */
+  async password(index: number, username: string, password = DEFAULT_PASSWORD): Promise<string> {
+    await this.get(index, "/login");
+    const res = await this.post(index, "/login", { username, password });
+    return location(res) || String(res.statusCode);
+  }
+}
+
+/** Adds a user with the real hasher and a confirmed authenticator; returns its secret. */
+export async function addEnrolledUser(
+  v: Vestibule,
+  username = `u${randomUUID().slice(0, 8)}`,
+): Promise<{ user: User; secret: string }> {
+  await setEnabledMethods(v.system.stores.settings, ["app"]);
+  const user = await v.addUser(username);
+  return { user, secret: await v.enrolApp(user) };
 }

@@ -3,51 +3,55 @@ import {
   type OnConflictBuilder,
   type OnConflictUpdateBuilder,
   PostgresAdapter,
+  type Selectable,
   sql,
 } from "kysely";
-import type { Store } from "../core/ports.js";
-import type { Database } from "./schema.js";
+import type { Authenticator, AuthenticatorStore } from "../core/ports/authenticators.js";
+import type { AuthenticatorsTable, Database } from "./schema.js";
 
-type SetupKeyQueries = Pick<
-  Store,
-  "getChallengeSecret" | "setChallengeSecret" | "confirmAuthenticator"
->;
+type ConfirmInput = Parameters<AuthenticatorStore["confirm"]>[0];
 
-// The set-up key is a column of the pending sign-in (migration 0005); it becomes the
-// user's authenticator only by confirmAuthenticator, which can win once and ends the
-// pending sign-in it came from.
-export function createSetupKeyQueries(db: Kysely<Database>): SetupKeyQueries {
-  const secretOf = async (idHash: string): Promise<string | undefined> => {
-    const row = await db
-      .selectFrom("challenges")
-      .select("pending_secret_box")
-      .where("id_hash", "=", idHash)
-      .where("state", "=", "setup_app")
-      .executeTakeFirst();
-    return row?.pending_secret_box ?? undefined;
-  };
+// An authenticator is written only by `confirm`, from the key a flow showed; it can win
+// once and ends the flow it came from.
+export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorStore {
   return {
-    getChallengeSecret: secretOf,
-    async setChallengeSecret(idHash, secretBox) {
-      // Only when none is there: of two racing first views, both show the winner's key.
-      await db
-        .updateTable("challenges")
-        .set({ pending_secret_box: secretBox })
-        .where("id_hash", "=", idHash)
-        .where("state", "=", "setup_app")
-        .where("pending_secret_box", "is", null)
-        .execute();
-      return secretOf(idHash);
+    async get(userId) {
+      const row = await db
+        .selectFrom("authenticators")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return row && toAuthenticator(row);
     },
-    async confirmAuthenticator(input) {
+    async confirmedAmong(userIds) {
+      if (userIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom("authenticators")
+        .select("user_id")
+        .where("user_id", "in", [...userIds])
+        .where("confirmed_at", "is not", null)
+        .execute();
+      return new Set(rows.map((r) => r.user_id));
+    },
+    async confirm(input) {
       return db.getExecutor().adapter instanceof PostgresAdapter
         ? confirmOnPostgres(db, input)
         : confirmOnSqlite(db, input);
     },
+    async useStep(userId, step) {
+      // RFC 6238 §5.2: the verifier must not accept the second attempt of the same OTP.
+      // Requiring a strictly newer step also refuses an older code after a newer one.
+      const result = await db
+        .updateTable("authenticators")
+        .set({ last_step: step })
+        .where("user_id", "=", userId)
+        .where("confirmed_at", "is not", null)
+        .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
   };
 }
-
-type ConfirmInput = Parameters<Store["confirmAuthenticator"]>[0];
 
 /** The user's authenticator from this key, the step used; only while none is confirmed. */
 function upsertConfirmed(
@@ -71,27 +75,27 @@ function upsertConfirmed(
 class NotConfirmed extends Error {}
 
 /**
- * PostgreSQL (READ COMMITTED): an INSERT … SELECT reads the challenge as of its start, so
+ * PostgreSQL (READ COMMITTED): an INSERT … SELECT reads the flow as of its start, so
  * Force New Password could commit in between and the insert land after its delete (the
- * old key-holder's authenticator surviving it). Here the challenge row is DELETEd first
+ * old key-holder's authenticator surviving it). Here the flow row is DELETEd first
  * (RETURNING its user): that row lock orders the Save against Force New Password, which
- * deletes the user's challenges before their authenticator. Whoever comes second sees
- * the other's commit: a Save after it finds no row; one before it is deleted by it.
- * Then the upsert, confirmed once; when another sign-in confirmed already, the whole
- * transaction rolls back and this sign-in stays as it was.
+ * deletes the user's flows before their authenticator. Whoever comes second sees the
+ * other's commit: a Save after it finds no row; one before it is deleted by it. Then the
+ * upsert, confirmed once; when another flow confirmed already, the whole transaction
+ * rolls back and this flow stays as it was.
  */
 async function confirmOnPostgres(db: Kysely<Database>, input: ConfirmInput): Promise<boolean> {
   try {
     return await db.transaction().execute(async (trx) => {
       const taken = await trx
-        .deleteFrom("challenges")
-        .where("id_hash", "=", input.challengeIdHash)
+        .deleteFrom("flows")
+        .where("id_hash", "=", input.flowIdHash)
         .where("state", "=", "setup_app")
         .where("expires_at", ">", input.now)
-        .where("pending_secret_box", "=", input.secretBox)
+        .where("setup_secret_box", "=", input.secretBox)
         .returning("user_id")
         .executeTakeFirst();
-      if (!taken) return false;
+      if (!taken?.user_id) return false;
       const result = await upsertConfirmed(trx, taken.user_id, input);
       if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) throw new NotConfirmed();
       return true;
@@ -103,42 +107,43 @@ async function confirmOnPostgres(db: Kysely<Database>, input: ConfirmInput): Pro
 }
 
 /**
- * SQLite: one INSERT … SELECT from the challenge. Writers are serialized and a statement
+ * SQLite: one INSERT … SELECT from the flow. Writers are serialized and a statement
  * cannot commit over a newer write (WAL: SQLITE_BUSY_SNAPSHOT), so it cannot land after
  * a Force New Password it did not see. (A transaction spanning awaits would hold the
  * write lock while another connection's busy wait blocks the one thread.) On a conflict
  * the row is replaced only while unconfirmed: of any number of racing Saves one sees an
- * affected row; that one then ends the pending sign-in, as on PostgreSQL.
+ * affected row; that one then ends the flow, as on PostgreSQL.
  */
 async function confirmOnSqlite(
   db: Kysely<Database>,
-  { challengeIdHash, secretBox, step, now }: ConfirmInput,
+  { flowIdHash, secretBox, step, now }: ConfirmInput,
 ): Promise<boolean> {
   const result = await db
     .insertInto("authenticators")
     .columns(["user_id", "secret_box", "confirmed_at", "last_step", "created_at"])
     .expression((eb) =>
       eb
-        .selectFrom("challenges")
+        .selectFrom("flows")
         .select([
-          "user_id",
-          "pending_secret_box",
+          sql<string>`user_id`.as("user_id"),
+          "setup_secret_box",
           sql<number>`cast(${now} as bigint)`.as("confirmed_at"),
           sql<number>`cast(${step} as bigint)`.as("last_step"),
           sql<number>`cast(${now} as bigint)`.as("created_at"),
         ])
-        .where("id_hash", "=", challengeIdHash)
+        .where("id_hash", "=", flowIdHash)
         .where("state", "=", "setup_app")
+        .where("user_id", "is not", null)
         .where("expires_at", ">", now)
-        .where("pending_secret_box", "=", secretBox),
+        .where("setup_secret_box", "=", secretBox),
     )
     .onConflict(replaceUnconfirmed)
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
   await db
-    .deleteFrom("challenges")
-    .where("id_hash", "=", challengeIdHash)
-    .where("pending_secret_box", "=", secretBox)
+    .deleteFrom("flows")
+    .where("id_hash", "=", flowIdHash)
+    .where("setup_secret_box", "=", secretBox)
     .execute();
   return true;
 }
@@ -156,4 +161,14 @@ function replaceUnconfirmed(
       created_at: eb.ref("excluded.created_at"),
     }))
     .where("authenticators.confirmed_at", "is", null);
+}
+
+function toAuthenticator(row: Selectable<AuthenticatorsTable>): Authenticator {
+  return {
+    userId: row.user_id,
+    secretBox: row.secret_box,
+    confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at),
+    lastStep: row.last_step === null ? null : Number(row.last_step),
+    createdAt: Number(row.created_at),
+  };
 }

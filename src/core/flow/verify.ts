@@ -1,0 +1,94 @@
+import type { Factor, FactorContext, Matched, Started } from "../factors/factor.js";
+import type { Refusal } from "../reasons.js";
+import { refuse } from "../reasons.js";
+import { startSession } from "../sessions.js";
+import { type Answer, attempt, type Prepared } from "./attempts.js";
+import { type FlowDeps, type LoadedFlow, loadFlow, type Next } from "./flow.js";
+
+/**
+ * Confirm on the verification screen. The answer is judged by every factor that can judge
+ * it on this flow (a code sent by email/SMS first, then the authenticator app), counted
+ * once before any of them checks it (attempts.ts).
+ */
+export async function verify(
+  deps: FlowDeps,
+  token: string | undefined,
+  answer: string,
+  ip: string,
+): Promise<Next | Refusal> {
+  const loaded = await loadFlow(deps, token);
+  if (!loaded) return refuse("expired");
+  if (loaded.flow.state !== "verify") return refuse("wrong_step");
+  const factors = deps.factors.all;
+  const input: Answer = {
+    text: answer,
+    wellFormed: factors.some((f) => f.accepts(answer)),
+    prepare: () => prepareAll(factors, loaded),
+    ip,
+  };
+  return attempt(deps, loaded, input, (matched) => finish(deps, loaded, matched, ip));
+}
+
+/** Each factor's judge, made before the attempt; a factor that fails to get ready is noted. */
+export async function prepareAll(
+  factors: readonly Factor[],
+  ctx: FactorContext,
+): Promise<Prepared> {
+  const prepared: Prepared = { judges: [], faults: [] };
+  for (const factor of factors) {
+    try {
+      const judge = await factor.prepare(ctx);
+      if (judge) prepared.judges.push(judge);
+    } catch (error) {
+      prepared.faults.push({ factor: factor.id, error });
+    }
+  }
+  return prepared;
+}
+
+/**
+ * After a correct second factor the flow is consumed once, then: a sign-in gets a new
+ * session; a step-up records the fresh proof on the session it belongs to.
+ */
+async function finish(
+  deps: FlowDeps,
+  loaded: LoadedFlow,
+  matched: Matched,
+  ip: string,
+): Promise<Next | Refusal> {
+  const taken = await deps.stores.flows.take(loaded.flow.idHash, "verify");
+  if (!taken) return refuse("expired");
+  if (taken.purpose === "step-up") {
+    const proved =
+      taken.sessionIdHash !== null &&
+      (await deps.stores.sessions.reprove(taken.sessionIdHash, deps.clock.now(), [
+        "pwd",
+        matched.amr,
+      ]));
+    if (!proved) return refuse("expired");
+    return { ok: true, kind: "done", continuation: taken.continuation };
+  }
+  return startSession(deps, loaded.user, ip, {
+    amr: ["pwd", matched.amr],
+    method: matched.factor,
+    continuation: taken.continuation,
+  });
+}
+
+/**
+ * With the app not enabled, the first code goes out at once (email first) — from the POST
+ * that moved the flow into `verify` (password, new password), never from a GET of the
+ * page: a cross-site link or a prefetcher must not make us send mail or SMS. Undefined
+ * when there is nothing to send.
+ */
+export async function sendFirstCode(
+  deps: FlowDeps,
+  token: string | undefined,
+  ip: string,
+): Promise<Started | Refusal | undefined> {
+  const loaded = await loadFlow(deps, token);
+  if (loaded?.flow.state !== "verify" || loaded.methods.includes("app")) return undefined;
+  const first = deps.factors.codes.find((f) => f.destination(loaded) !== undefined);
+  if (!first || (await deps.stores.flows.getCode(loaded.flow.idHash))) return undefined;
+  return first.start(loaded, ip);
+}

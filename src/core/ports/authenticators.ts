@@ -1,0 +1,29 @@
+/** A user's authenticator app: its sealed key and the last time step it accepted. */
+export interface Authenticator {
+  userId: string;
+  /** AES-256-GCM box of the base32 secret. */
+  secretBox: string;
+  confirmedAt: number | null;
+  lastStep: number | null;
+  createdAt: number;
+}
+
+export interface AuthenticatorStore {
+  get(userId: string): Promise<Authenticator | undefined>;
+  /** Of these users, the ones with a confirmed authenticator (the users page). */
+  confirmedAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Makes the flow's set-up key (iff it is still `secretBox`, the flow alive in
+   * `setup_app`) the user's confirmed authenticator and records `step` as used, ending
+   * the flow, in one statement or transaction. False when the user has a confirmed
+   * authenticator already: true once.
+   */
+  confirm(input: {
+    flowIdHash: string;
+    secretBox: string;
+    step: number;
+    now: number;
+  }): Promise<boolean>;
+  /** RFC 6238 §5.2: records `step` as used iff it is newer than the last one. */
+  useStep(userId: string, step: number): Promise<boolean>;
+}

@@ -1,0 +1,19 @@
+import type { AuditStore } from "./audit.js";
+import type { AuthenticatorStore } from "./authenticators.js";
+import type { FlowStore } from "./flows.js";
+import type { SessionStore } from "./sessions.js";
+import type { SettingsStore } from "./settings.js";
+import type { UserStore } from "./users.js";
+
+/**
+ * The database, by aggregate. Each core module asks only for the slices it uses
+ * (`Pick<Stores, "users" | "flows">`), so a test fake implements only those.
+ */
+export interface Stores {
+  users: UserStore;
+  flows: FlowStore;
+  authenticators: AuthenticatorStore;
+  sessions: SessionStore;
+  settings: SettingsStore;
+  audit: AuditStore;
+}

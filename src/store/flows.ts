@@ -1,0 +1,184 @@
+import type { Kysely, Selectable } from "kysely";
+import type {
+  Continuation,
+  Flow,
+  FlowCode,
+  FlowPurpose,
+  FlowState,
+  FlowStore,
+} from "../core/ports/flows.js";
+import type { Database, FlowsTable } from "./schema.js";
+
+// A flow is one row: its state, its attempts, its sent code and its set-up key are
+// columns, so none of them can outlive the flow or move to another one, and every
+// single-use rule is one conditional statement whose affected-row count (or RETURNING
+// row) says who won — on any number of instances.
+export function createFlowStore(db: Kysely<Database>): FlowStore {
+  const setupKeyOf = async (idHash: string): Promise<string | undefined> => {
+    const row = await db
+      .selectFrom("flows")
+      .select("setup_secret_box")
+      .where("id_hash", "=", idHash)
+      .where("state", "=", "setup_app")
+      .executeTakeFirst();
+    return row?.setup_secret_box ?? undefined;
+  };
+  return {
+    async create(f: Flow) {
+      await db
+        .insertInto("flows")
+        .values({
+          id_hash: f.idHash,
+          user_id: f.userId,
+          purpose: f.purpose,
+          state: f.state,
+          continuation: JSON.stringify(f.continuation),
+          session_id_hash: f.sessionIdHash,
+          created_at: f.createdAt,
+          expires_at: f.expiresAt,
+          failed_codes: f.failedCodes,
+        })
+        .execute();
+    },
+    async find(idHash, now) {
+      const row = await db
+        .selectFrom("flows")
+        .selectAll()
+        .where("id_hash", "=", idHash)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return row && toFlow(row);
+    },
+    async advance(idHash, from, to, newIdHash, userId) {
+      let q = db
+        .updateTable("flows")
+        .set(
+          userId === undefined
+            ? { id_hash: newIdHash, state: to }
+            : { id_hash: newIdHash, state: to, user_id: userId },
+        )
+        .where("id_hash", "=", idHash)
+        .where("state", "=", from);
+      if (userId !== undefined) q = q.where("user_id", "is", null);
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async take(idHash, state) {
+      const row = await db
+        .deleteFrom("flows")
+        .where("id_hash", "=", idHash)
+        .where("state", "=", state)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toFlow(row);
+    },
+    async delete(idHash) {
+      await db.deleteFrom("flows").where("id_hash", "=", idHash).execute();
+    },
+
+    // A code attempt is counted before the code is checked, by one conditional UPDATE: of
+    // any number of concurrent submissions at most `max` get a row.
+    async reserveAttempt(idHash, max) {
+      const row = await db
+        .updateTable("flows")
+        .set((eb) => ({ failed_codes: eb("failed_codes", "+", 1) }))
+        .where("id_hash", "=", idHash)
+        .where("failed_codes", "<", max)
+        .returning("failed_codes")
+        .executeTakeFirst();
+      return row && Number(row.failed_codes);
+    },
+    async refundAttempt(idHash) {
+      await db
+        .updateTable("flows")
+        .set((eb) => ({ failed_codes: eb("failed_codes", "-", 1) }))
+        .where("id_hash", "=", idHash)
+        .where("failed_codes", ">", 0)
+        .execute();
+    },
+
+    // A new code replaces the last one and leaves failed_codes alone.
+    async setCode(idHash, code: FlowCode) {
+      const result = await db
+        .updateTable("flows")
+        .set({
+          code_hmac: code.hmac,
+          code_method: code.method,
+          code_sent_at: code.sentAt,
+          code_expires_at: code.expiresAt,
+        })
+        .where("id_hash", "=", idHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async getCode(idHash) {
+      const row = await db
+        .selectFrom("flows")
+        .select(["code_hmac", "code_method", "code_sent_at", "code_expires_at"])
+        .where("id_hash", "=", idHash)
+        .executeTakeFirst();
+      if (!row?.code_hmac || row.code_sent_at === null || row.code_expires_at === null) {
+        return undefined;
+      }
+      return {
+        hmac: row.code_hmac,
+        method: row.code_method === "sms" ? "sms" : "email",
+        sentAt: Number(row.code_sent_at),
+        expiresAt: Number(row.code_expires_at),
+      };
+    },
+    async useCode(idHash, hmac, now) {
+      // One conditional UPDATE: of two concurrent submissions of one code, on any number
+      // of instances, only one sees an affected row.
+      const result = await db
+        .updateTable("flows")
+        .set({ code_hmac: null })
+        .where("id_hash", "=", idHash)
+        .where("state", "=", "verify")
+        .where("code_hmac", "=", hmac)
+        .where("code_expires_at", ">", now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async clearCode(idHash, hmac) {
+      await db
+        .updateTable("flows")
+        .set({ code_hmac: null, code_method: null, code_sent_at: null, code_expires_at: null })
+        .where("id_hash", "=", idHash)
+        .where("code_hmac", "=", hmac)
+        .execute();
+    },
+
+    getSetupKey: setupKeyOf,
+    async setSetupKey(idHash, secretBox) {
+      // Only when none is there: of two racing first views, both show the winner's key.
+      await db
+        .updateTable("flows")
+        .set({ setup_secret_box: secretBox })
+        .where("id_hash", "=", idHash)
+        .where("state", "=", "setup_app")
+        .where("setup_secret_box", "is", null)
+        .execute();
+      return setupKeyOf(idHash);
+    },
+
+    async deleteExpired(now) {
+      const result = await db.deleteFrom("flows").where("expires_at", "<=", now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function toFlow(row: Selectable<FlowsTable>): Flow {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    purpose: row.purpose as FlowPurpose,
+    state: row.state as FlowState,
+    continuation: JSON.parse(row.continuation) as Continuation,
+    sessionIdHash: row.session_id_hash,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    failedCodes: Number(row.failed_codes),
+  };
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from "kysely";
+import type { Amr, SessionStore } from "../core/ports/sessions.js";
+import type { Database } from "./schema.js";
+
+export function createSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(s) {
+      await db
+        .insertInto("sessions")
+        .values({
+          id_hash: s.idHash,
+          user_id: s.userId,
+          created_at: s.createdAt,
+          expires_at: s.expiresAt,
+          auth_time: s.authTime,
+          amr: s.amr.join(","),
+        })
+        .execute();
+    },
+    async find(idHash, now) {
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("id_hash", "=", idHash)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return (
+        row && {
+          idHash: row.id_hash,
+          userId: row.user_id,
+          createdAt: Number(row.created_at),
+          expiresAt: Number(row.expires_at),
+          authTime: Number(row.auth_time),
+          amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
+        }
+      );
+    },
+    async delete(idHash) {
+      await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    },
+    async reprove(idHash, authTime, amr) {
+      const result = await db
+        .updateTable("sessions")
+        .set({ auth_time: authTime, amr: amr.join(",") })
+        .where("id_hash", "=", idHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async deleteExpired(now) {
+      const result = await db
+        .deleteFrom("sessions")
+        .where("expires_at", "<=", now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

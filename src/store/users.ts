@@ -1,0 +1,170 @@
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
+import type { Role } from "../core/ports/runtime.js";
+import type { NewUser, User, UserPatch, UserSearch, UserStore } from "../core/ports/users.js";
+import type { Database, UsersTable } from "./schema.js";
+import { escapeLike, withoutNul } from "./sql.js";
+
+export function createUserStore(db: Kysely<Database>): UserStore {
+  const byId = async (id: string) => {
+    const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toUser(row);
+  };
+  return {
+    async findByUsername(username) {
+      // PostgreSQL text cannot hold NUL (the query would fail); no username has one.
+      if (username.includes("\0")) return undefined;
+      const row = await db
+        .selectFrom("users")
+        .selectAll()
+        .where("username", "=", username)
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+    findById: byId,
+    async create(user: NewUser, id: string, now: number) {
+      const result = await db
+        .insertInto("users")
+        .values({
+          id,
+          username: user.username,
+          display_name: user.displayName ?? null,
+          email: user.email ?? null,
+          phone: user.phone ?? null,
+          role: user.role,
+          password_hash: user.passwordHash,
+          must_change_password: user.mustChangePassword ? 1 : 0,
+          active: 1,
+          created_at: now,
+          last_sign_in_at: null,
+        })
+        .onConflict((oc) => oc.column("username").doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return undefined;
+      return byId(id);
+    },
+    async update(id: string, patch: UserPatch) {
+      const values: Partial<UsersTable> = {};
+      if (patch.displayName !== undefined) values.display_name = patch.displayName;
+      if (patch.email !== undefined) values.email = patch.email;
+      if (patch.phone !== undefined) values.phone = patch.phone;
+      if (patch.role !== undefined) values.role = patch.role;
+      if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+      if (Object.keys(values).length === 0) return;
+      await db.updateTable("users").set(values).where("id", "=", id).execute();
+    },
+    async setPassword(userId, passwordHash, mustChangePassword) {
+      await db
+        .updateTable("users")
+        .set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0 })
+        .where("id", "=", userId)
+        .execute();
+    },
+    async recordSignIn(userId, now) {
+      await db
+        .updateTable("users")
+        .set({ last_sign_in_at: now })
+        .where("id", "=", userId)
+        .execute();
+    },
+
+    // The users page: a prefix search is written as a range plus LIKE, so both SQLite and
+    // PostgreSQL walk an index (users.username's unique index, users_email_lower) and
+    // LIKE keeps the answer exact whatever the collation.
+    async search(query: UserSearch) {
+      let q = db
+        .selectFrom("users")
+        .selectAll()
+        .orderBy("username", query.before !== undefined ? "desc" : "asc")
+        .limit(query.limit);
+      if (query.before !== undefined) {
+        q = q.where("username", "<", withoutNul(query.before));
+      } else if (query.after !== undefined) {
+        q = q.where("username", ">", withoutNul(query.after));
+      }
+      const prefix = withoutNul(query.prefix ?? "").toLowerCase();
+      if (prefix) q = q.where((eb) => prefixMatch(eb, prefix));
+      const rows = await q.execute();
+      if (query.before !== undefined) rows.reverse();
+      return rows.map(toUser);
+    },
+    async count(prefix) {
+      let q = db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n"));
+      const p = withoutNul(prefix ?? "").toLowerCase();
+      if (p) q = q.where((eb) => prefixMatch(eb, p));
+      const row = await q.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async setActive(userId, active) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("users")
+          .set({ active: active ? 1 : 0 })
+          .where("id", "=", userId)
+          .execute();
+        if (!active) {
+          await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+          await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
+        }
+      });
+    },
+    async forceNewPassword(userId) {
+      await db.transaction().execute(async (trx) => {
+        // Flows first: their row locks order this against a Save in flight (which
+        // deletes its flow before writing the authenticator, store/authenticators.ts),
+        // so the authenticator delete below sees that Save's authenticator, or the Save
+        // finds its flow gone.
+        await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("authenticators").where("user_id", "=", userId).execute();
+        await trx
+          .updateTable("users")
+          .set({ must_change_password: 1 })
+          .where("id", "=", userId)
+          .execute();
+        await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+      });
+    },
+  };
+}
+
+function prefixMatch(eb: ExpressionBuilder<Database, "users">, prefix: string) {
+  const upper = nextPrefix(prefix);
+  const pattern = `${escapeLike(prefix)}%`;
+  const email = sql<string>`lower(${sql.ref("users.email")})`;
+  const within = (column: typeof email | "users.username") =>
+    eb.and([
+      eb(column, ">=", prefix),
+      ...(upper === undefined ? [] : [eb(column, "<", upper)]),
+      eb(column, "like", sql<string>`${pattern} escape '\\'`),
+    ]);
+  return eb.or([within("users.username"), within(email)]);
+}
+
+/**
+ * The smallest string greater than every string starting with `prefix`: "ab" → "ac".
+ * Undefined when there is none (the prefix is all U+10FFFF): then no upper bound.
+ */
+export function nextPrefix(prefix: string): string | undefined {
+  const chars = [...prefix];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join("") + String.fromCodePoint(last + 1);
+  }
+  return undefined;
+}
+
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    phone: row.phone,
+    role: row.role as Role,
+    passwordHash: row.password_hash,
+    mustChangePassword: Number(row.must_change_password) === 1,
+    active: Number(row.active) === 1,
+    createdAt: Number(row.created_at),
+    lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
+  };
+}

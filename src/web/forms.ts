@@ -1,0 +1,75 @@
+import formbody from "@fastify/formbody";
+import type { FastifyInstance } from "fastify";
+import type { Outbox } from "../delivery/outbox.js";
+import type { Core } from "../system.js";
+import { pageContext } from "./context.js";
+import type { Html } from "./html.js";
+import { csrfValid, sendPage, type WebKit } from "./http.js";
+import { errorPage, type PageContext } from "./pages.js";
+import { registerLoginRoutes } from "./routes/login.js";
+import { registerOutboxRoutes } from "./routes/outbox.js";
+
+export interface FormPagesDeps {
+  kit: WebKit;
+  core: Core;
+  /** The supervisor and administrator pages (staff-system.ts). */
+  staff: (app: FastifyInstance) => void;
+  homeLinks: (ctx: PageContext & { user: NonNullable<PageContext["user"]> }) => Html;
+  /** The development outbox; present only outside production without providers. */
+  outbox: Outbox | undefined;
+}
+
+/**
+ * The form pages, as one encapsulated plugin: it owns form parsing, the CSRF check on
+ * every POST and the pages' CSP, so protocol endpoints (OpenID Connect, forward-auth, a
+ * JSON API) can be mounted beside it without any of them.
+ */
+export function formPages(deps: FormPagesDeps) {
+  const { kit } = deps;
+  const csp = pageCsp(kit.secure);
+  return async (forms: FastifyInstance): Promise<void> => {
+    await forms.register(formbody);
+    forms.addHook("onSend", async (_request, reply, payload) => {
+      reply.header("content-security-policy", csp);
+      return payload;
+    });
+    forms.addHook("preHandler", async (request, reply) => {
+      if (request.method !== "POST" || csrfValid(kit, request)) return;
+      return sendPage(
+        reply,
+        errorPage(
+          pageContext(kit, request),
+          "This form has expired",
+          "Reload the page and try again.",
+        ),
+        403,
+      );
+    });
+    registerLoginRoutes(forms, {
+      kit,
+      core: deps.core,
+      homeLinks: deps.homeLinks,
+      outbox: deps.outbox !== undefined,
+    });
+    deps.staff(forms);
+    if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
+  };
+}
+
+/**
+ * No script at all, styles and images from us only, forms posting only to us, never
+ * framed. Computed once (it goes on every page).
+ */
+export function pageCsp(secure: boolean): string {
+  return [
+    "default-src 'none'",
+    "script-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    // Over plain http (development) upgrading would break every form post.
+    ...(secure ? ["upgrade-insecure-requests"] : []),
+  ].join(";");
+}

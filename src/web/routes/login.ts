@@ -1,0 +1,422 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import QRCode from "qrcode";
+import { isLoopbackAddress } from "../../core/client-key.js";
+import { liveCode } from "../../core/factors/codes.js";
+import type { Started } from "../../core/factors/factor.js";
+import {
+  findFlow,
+  HOME,
+  type LoadedFlow,
+  loadFlow,
+  type Next,
+  startPasswordFlow,
+} from "../../core/flow/flow.js";
+import { changePassword } from "../../core/flow/new-password.js";
+import { submitPassword } from "../../core/flow/password.js";
+import { confirmSetup, showSetupKey } from "../../core/flow/setup.js";
+import { sendFirstCode, verify } from "../../core/flow/verify.js";
+import type { Continuation, FlowState } from "../../core/ports/flows.js";
+import { type Reason, type Refusal, refuse } from "../../core/reasons.js";
+import { newToken } from "../../core/secrets.js";
+import { currentUser, signOut } from "../../core/sessions.js";
+import { maskEmail } from "../../delivery/mask.js";
+import { maskPhone } from "../../delivery/phone.js";
+import type { Core } from "../../system.js";
+import { pageContext } from "../context.js";
+import type { Html } from "../html.js";
+import { raw } from "../html.js";
+import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
+import { lookupWord, NOTICES, REASONS, reasonText } from "../messages.js";
+import {
+  changePasswordPage,
+  codePanel,
+  homePage,
+  loginPage,
+  type PageContext,
+  setupPage,
+  verifyPage,
+} from "../pages.js";
+
+// The sign-in screens, one module: Login, the forced new password, the app set-up, the
+// verification, home and Sign out. Each screen is drawn from the flow's state and the
+// factor registry; every rule is in core/flow and core/factors.
+
+export interface LoginRouteDeps {
+  kit: WebKit;
+  core: Core;
+  /** Links the home page shows for a role (supervision). */
+  homeLinks: (ctx: PageContext & { user: NonNullable<PageContext["user"]> }) => Html;
+  /** The development outbox is there (never in production): code panels link to it. */
+  outbox: boolean;
+}
+
+const STEP_PATHS: Record<FlowState, string> = {
+  password: "/login",
+  change_password: "/login/new-password",
+  setup_app: "/login/setup",
+  verify: "/login/verify",
+};
+
+/** Refusals that end the flow: the person goes back to Login with a notice. */
+const ENDS_FLOW: Partial<Record<Reason, keyof typeof NOTICES>> = {
+  expired: "expired",
+  too_many_codes: "too_many_codes",
+  second_factor_locked: "locked",
+};
+
+/** Why the first code did not go out, as carried to the verification page (fixed keys). */
+const UNSENT = new Set<Reason>(["send_failed", "send_throttled", "second_factor_locked"]);
+const MAX_WAIT_SECONDS = 86_400;
+
+export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
+  const { kit, core } = deps;
+  const ctx = (request: FastifyRequest): PageContext => pageContext(kit, request);
+  const flowToken = (request: FastifyRequest): string | undefined =>
+    request.cookies[kit.names.signin];
+  const ttlSeconds = Math.floor(core.rules.flowTtlMs / 1000);
+  const text = (refusal: Refusal): string =>
+    reasonText(refusal.reason, refusal.retryAfterMs, core.rules.passwordRules.minLength);
+
+  /** Where a finished flow sends the browser. */
+  const destination = (continuation: Continuation): string =>
+    continuation.kind === "path" ? continuation.path : "/";
+
+  /**
+   * Back to Login with a notice. A flow that was going somewhere (an application's
+   * sign-in) leaves a new flow waiting for the password with the same continuation.
+   */
+  const restart = async (
+    reply: FastifyReply,
+    notice: keyof typeof NOTICES,
+    continuation: Continuation = HOME,
+  ): Promise<FastifyReply> => {
+    if (continuation.kind === "home") clearCookie(kit, reply, kit.names.signin);
+    else
+      setCookie(
+        kit,
+        reply,
+        kit.names.signin,
+        await startPasswordFlow(core, continuation),
+        ttlSeconds,
+      );
+    return reply.redirect(`/login?notice=${notice}`, 303);
+  };
+
+  /** Sends the browser where a step result leads, with the cookie rotated. */
+  const follow = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: Next,
+  ): Promise<FastifyReply> => {
+    switch (next.kind) {
+      case "session":
+        clearCookie(kit, reply, kit.names.signin);
+        setCookie(kit, reply, kit.names.session, next.token);
+        return reply.redirect(destination(next.continuation), 303);
+      case "done":
+        clearCookie(kit, reply, kit.names.signin);
+        return reply.redirect(destination(next.continuation), 303);
+      case "ended":
+        return restart(reply, "app_added", next.continuation);
+      case "flow":
+        setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
+        if (next.state === "verify") {
+          return reply.redirect(await enteredVerify(request, next.token), 303);
+        }
+        return reply.redirect(STEP_PATHS[next.state], 303);
+    }
+  };
+
+  /**
+   * Run by the POST whose step moved a flow into `verify` (never by a GET, so a link or a
+   * prefetcher cannot make us send anything): with the app not enabled the first code goes
+   * out now. A failure travels to the page as a fixed key and a wait in seconds.
+   */
+  const enteredVerify = async (request: FastifyRequest, token: string): Promise<string> => {
+    const result = await sendFirstCode(core, token, request.ip);
+    if (!result || result.ok || !UNSENT.has(result.reason)) return "/login/verify";
+    if (result.reason === "send_failed") request.log.warn("code send failed");
+    const wait =
+      result.retryAfterMs === undefined
+        ? ""
+        : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(result.retryAfterMs / 1000))}`;
+    return `/login/verify?unsent=${result.reason}${wait}`;
+  };
+
+  /** Loads the flow for a step page, or redirects to where the person belongs. */
+  const atStep = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: FlowState,
+  ): Promise<LoadedFlow | undefined> => {
+    const loaded = await loadFlow(core, flowToken(request));
+    if (!loaded) {
+      const waiting = await findFlow(core, flowToken(request));
+      if (waiting?.state === "password") await reply.redirect("/login", 303);
+      else await restart(reply, "expired");
+      return undefined;
+    }
+    if (loaded.flow.state !== state) {
+      await reply.redirect(STEP_PATHS[loaded.flow.state], 303);
+      return undefined;
+    }
+    return loaded;
+  };
+
+  /** The code panel under the set-up or verification form, from the code factors. */
+  const panel = async (
+    request: FastifyRequest,
+    loaded: LoadedFlow,
+    page: PageContext,
+  ): Promise<Html> => {
+    const methods = core.factors.codes.filter((f) => f.destination(loaded) !== undefined);
+    const live = methods.length > 0 ? await liveCode(core, loaded) : undefined;
+    const liveFactor = live && core.factors.codes.find((f) => f.id === live.method);
+    const to = liveFactor?.destination(loaded);
+    const waitMs = liveFactor ? await liveFactor.resendWaitMs(loaded.user.id) : 0;
+    return codePanel(page, {
+      methods: methods.map((f) => f.id),
+      live:
+        live && to
+          ? {
+              method: live.method,
+              masked: live.method === "email" ? maskEmail(to) : maskPhone(to),
+              minutesLeft: Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000)),
+            }
+          : undefined,
+      waitSeconds: Math.ceil(waitMs / 1000),
+      noMethod: loaded.flow.state === "verify" && !loaded.methods.includes("app"),
+      outbox: outboxFor(request),
+      error: unsentError(request, loaded),
+    });
+  };
+
+  /**
+   * The development outbox shows every code: only a browser on this machine may see its
+   * link. request.ip is the socket's address unless TRUST_PROXY names the proxy.
+   */
+  const outboxFor = (request: FastifyRequest): boolean =>
+    deps.outbox && isLoopbackAddress(request.ip) && !forwardedUnread(request);
+
+  /** The first send's failure, on a GET of the verification page after enteredVerify. */
+  const unsentError = (request: FastifyRequest, loaded: LoadedFlow): string | undefined => {
+    if (request.method !== "GET" || loaded.flow.state !== "verify") return undefined;
+    const reason = queryField(request, "unsent");
+    if (!UNSENT.has(reason as Reason)) return undefined;
+    const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
+      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
+      : undefined;
+    return reasonText(reason as Reason, seconds === undefined ? undefined : seconds * 1000);
+  };
+
+  const renderSetup = async (
+    request: FastifyRequest,
+    loaded: LoadedFlow,
+    show: boolean,
+    error?: string,
+  ): Promise<Html | undefined> => {
+    const page = ctx(request);
+    let qr: { svg: Html; grouped: string } | undefined;
+    if (show) {
+      // Undefined: the flow ended or moved on between loading it and writing its key
+      // (expiry, Force New Password, a code sent from another tab).
+      const key = await showSetupKey(core, loaded, request.ip);
+      if (!key.ok || key.kind !== "key") return undefined;
+      const svg = await QRCode.toString(key.uri, {
+        type: "svg",
+        errorCorrectionLevel: "M",
+        margin: 4,
+      });
+      qr = { svg: raw(svg), grouped: key.grouped };
+    }
+    const extra = await panel(request, loaded, page);
+    return setupPage(page, { username: loaded.user.username, qr, error, extra });
+  };
+
+  const renderVerify = async (
+    request: FastifyRequest,
+    loaded: LoadedFlow,
+    error?: string,
+  ): Promise<Html> => {
+    const page = ctx(request);
+    const extra = await panel(request, loaded, page);
+    // A user who chose an emailed code on the set-up screen has no app to open yet.
+    const appEnabled = await core.factors.app.available(loaded);
+    return verifyPage(page, { appEnabled, error, extra });
+  };
+
+  /**
+   * The user confirmed an app in another flow (a second tab): this one has nothing left to
+   * set up and must not show the key, so it ends like the other did.
+   */
+  const setupDoneElsewhere = async (reply: FastifyReply, loaded: LoadedFlow): Promise<boolean> => {
+    if (!(await core.factors.app.confirmed(loaded.user.id))) return false;
+    await core.stores.flows.delete(loaded.flow.idHash);
+    await restart(reply, "app_added", loaded.flow.continuation);
+    return true;
+  };
+
+  app.get("/login", async (request, reply) => {
+    if (!request.cookies[kit.names.pre]) {
+      // A fresh pre-sign-in cookie; the page's CSRF token is bound to it.
+      const pre = newToken(core.random);
+      request.cookies[kit.names.pre] = pre;
+      setCookie(kit, reply, kit.names.pre, pre);
+    }
+    const notice = lookupWord(NOTICES, queryField(request, "notice"));
+    return sendPage(reply, loginPage(ctx(request), { notice }));
+  });
+
+  app.post("/login", async (request, reply) => {
+    const username = formField(request, "username", 256);
+    const token = flowToken(request);
+    const result = await submitPassword(core, {
+      username,
+      password: formField(request, "password", 1024),
+      ip: request.ip,
+      current: token === undefined ? undefined : await findFlow(core, token),
+    });
+    if (!result.ok) {
+      return refusePage(reply, result, () =>
+        loginPage(ctx(request), { username, error: text(result) }),
+      );
+    }
+    return follow(request, reply, result);
+  });
+
+  app.get("/login/new-password", async (request, reply) => {
+    if (!(await atStep(request, reply, "change_password"))) return reply;
+    return sendPage(
+      reply,
+      changePasswordPage(ctx(request), { minLength: core.rules.passwordRules.minLength }),
+    );
+  });
+
+  app.post("/login/new-password", async (request, reply) => {
+    const result = await changePassword(core, flowToken(request), {
+      newPassword: formField(request, "newPassword", 4096),
+      confirmPassword: formField(request, "confirmPassword", 4096),
+      ip: request.ip,
+    });
+    if (result.ok) return follow(request, reply, result);
+    const ends = ENDS_FLOW[result.reason];
+    if (ends) return restart(reply, ends);
+    if (result.reason === "wrong_step") return reply.redirect("/login", 303);
+    return refusePage(reply, result, () =>
+      changePasswordPage(ctx(request), {
+        minLength: core.rules.passwordRules.minLength,
+        error: text(result),
+      }),
+    );
+  });
+
+  app.get("/login/setup", async (request, reply) => {
+    const loaded = await atStep(request, reply, "setup_app");
+    if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
+    const page = await renderSetup(request, loaded, queryField(request, "show") === "1");
+    return page ? sendPage(reply, page) : restart(reply, "expired", loaded.flow.continuation);
+  });
+
+  app.post("/login/setup", async (request, reply) => {
+    const result = await confirmSetup(
+      core,
+      flowToken(request),
+      formField(request, "code", 64).trim(),
+      request.ip,
+    );
+    if (result.ok) return follow(request, reply, result);
+    const ends = ENDS_FLOW[result.reason];
+    if (ends) return restart(reply, ends);
+    const loaded = await atStep(request, reply, "setup_app");
+    if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
+    const page = await renderSetup(request, loaded, true, text(result));
+    return page ? refusePage(reply, result, () => page) : restart(reply, "expired");
+  });
+
+  app.get("/login/verify", async (request, reply) => {
+    const loaded = await atStep(request, reply, "verify");
+    if (!loaded) return reply;
+    return sendPage(reply, await renderVerify(request, loaded));
+  });
+
+  app.post("/login/verify", async (request, reply) => {
+    const code = formField(request, "code", 64).trim();
+    const result = await verify(core, flowToken(request), code, request.ip);
+    if (result.ok) return follow(request, reply, result);
+    const ends = ENDS_FLOW[result.reason];
+    if (ends) return restart(reply, ends);
+    const loaded = await atStep(request, reply, "verify");
+    if (!loaded) return reply;
+    return refusePage(reply, result, () => renderVerify(request, loaded, text(result)));
+  });
+
+  /** Send verification code via email / SMS, from the set-up or verification screen. */
+  app.post("/login/code", async (request, reply) => {
+    const loaded = await loadFlow(core, flowToken(request));
+    if (!loaded) return restart(reply, "expired");
+    const method = formField(request, "method", 16);
+    const factor = core.factors.codes.find((f) => f.id === method);
+    const result: Started | Refusal = factor
+      ? await factor.start(loaded, request.ip)
+      : refuse("method_unavailable");
+    if (result.ok) {
+      if (result.kind === "sent" && result.token) {
+        setCookie(kit, reply, kit.names.signin, result.token, ttlSeconds);
+      }
+      return reply.redirect("/login/verify", 303);
+    }
+    if (result.reason === "expired") return restart(reply, "expired");
+    if (result.reason === "second_factor_locked") return restart(reply, "locked");
+    if (result.reason === "wrong_step") {
+      return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
+    }
+    if (result.reason === "send_failed") request.log.warn({ method }, "code send failed");
+    const error = reasonText(result.reason, result.retryAfterMs);
+    const page =
+      loaded.flow.state === "setup_app"
+        ? await renderSetup(request, loaded, false, error)
+        : await renderVerify(request, loaded, error);
+    return refusePage(reply, result, () => page ?? renderVerify(request, loaded));
+  });
+
+  app.get("/", async (request, reply) => {
+    const user = await currentUser(core, request.cookies[kit.names.session]);
+    if (!user) return reply.redirect("/login", 303);
+    const page = pageContext(kit, request, user) as PageContext & { user: typeof user };
+    return sendPage(reply, homePage(page, deps.homeLinks(page)));
+  });
+
+  app.post("/logout", async (request, reply) => {
+    const token = request.cookies[kit.names.session];
+    const user = token ? await currentUser(core, token) : undefined;
+    // The flow behind this browser ends too (with the set-up key it holds).
+    await signOut(core, { session: token, flow: flowToken(request) }, user, request.ip);
+    clearCookie(kit, reply, kit.names.session);
+    clearCookie(kit, reply, kit.names.signin);
+    return reply.redirect("/login?notice=signed_out", 303);
+  });
+}
+
+async function refusePage(
+  reply: FastifyReply,
+  refusal: Refusal,
+  page: () => Html | Promise<Html>,
+): Promise<FastifyReply> {
+  if (refusal.retryAfterMs !== undefined) {
+    reply.header("retry-after", Math.ceil(refusal.retryAfterMs / 1000));
+  }
+  return sendPage(reply, await page(), REASONS[refusal.reason].status);
+}
+
+/**
+ * True when a proxy forwarded the request and we cannot tell from where: a reverse proxy
+ * on this host without TRUST_PROXY makes every client look like 127.0.0.1. X-Forwarded-For
+ * is read only when TRUST_PROXY is set (Fastify defines request.ips only then); the
+ * RFC 7239 Forwarded header is never read, so without X-Forwarded-For it hides the client.
+ */
+export function forwardedUnread(request: FastifyRequest): boolean {
+  const xff = request.headers["x-forwarded-for"] !== undefined;
+  const forwarded = request.headers.forwarded !== undefined;
+  if (xff && request.ips === undefined) return true;
+  return forwarded && !xff;
+}
