@@ -1,10 +1,39 @@
 import { defineConfig } from "vitest/config";
 
+// Tiers by cost (`npm run test:<tier>`); `npm test` runs them all.
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        // The core and the adapters, beside the code, and the standards' vectors.
+        test: { name: "unit", include: ["src/**/*.test.ts", "test/test-vectors.test.ts"] },
+      },
+      {
+        extends: true,
+        // The pages and the CLI over in-process HTTP (app.inject) on SQLite.
+        test: { name: "http", include: ["test/http/**/*.test.ts", "test/cli/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        // PostgreSQL, Redis and several instances (test/support/services.ts).
+        test: {
+          name: "services",
+          include: ["test/contract/**/*.test.ts", "test/multi/**/*.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        // Debian's Chromium driving the real server (test/support/chromium.ts).
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/chromium.ts"],
+        },
+      },
+    ],
   },
 });

@@ -69,6 +69,8 @@ export interface SystemOverrides {
   wrapStores?: (stores: Stores) => Stores;
   /** Wraps the limits (tests inject limiter faults). */
   wrapLimits?: (limits: Limits) => Limits;
+  /** A hasher of the tests' own (the core tier's cheap argon2id). */
+  hasher?: PasswordHasher;
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -99,7 +101,7 @@ export async function createSystem(
   await limitStore.ready();
   const baseLimits = createLimits(config.limits, limitStore.backend);
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
-  const hasher = await createPasswordHasher(config.hasher);
+  const hasher = overrides.hasher ?? (await createPasswordHasher(config.hasher));
   const delivery = createDelivery(config.delivery, clock);
   const audit = delivery.mailer
     ? withNotifications(createAudit(stores.audit, clock), {

@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
-import type { Amr, SessionStore } from "../core/ports/sessions.js";
-import type { Database } from "./schema.js";
+import type { Kysely, Selectable } from "kysely";
+import type { Amr, Session, SessionStore } from "../core/ports/sessions.js";
+import type { Database, SessionsTable } from "./schema.js";
 
 export function createSessionStore(db: Kysely<Database>): SessionStore {
   return {
@@ -24,16 +24,18 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .where("id_hash", "=", idHash)
         .where("expires_at", ">", now)
         .executeTakeFirst();
-      return (
-        row && {
-          idHash: row.id_hash,
-          userId: row.user_id,
-          createdAt: Number(row.created_at),
-          expiresAt: Number(row.expires_at),
-          authTime: Number(row.auth_time),
-          amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
-        }
-      );
+      return row && toSession(row);
+    },
+    async listForUser(userId, now) {
+      const rows = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("expires_at", ">", now)
+        .orderBy("created_at", "desc")
+        .limit(50)
+        .execute();
+      return rows.map(toSession);
     },
     async delete(idHash) {
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
@@ -53,5 +55,16 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+  };
+}
+
+function toSession(row: Selectable<SessionsTable>): Session {
+  return {
+    idHash: row.id_hash,
+    userId: row.user_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    authTime: Number(row.auth_time),
+    amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
   };
 }

@@ -1,4 +1,5 @@
 import type { StoredAuditEvent } from "../core/ports/audit.js";
+import type { Amr, Session } from "../core/ports/sessions.js";
 import type { User } from "../core/ports/users.js";
 import type { FormErrors } from "../core/user-admin.js";
 import { FIELD_ERRORS, ROLE_NAMES, utc } from "./admin-words.js";
@@ -79,6 +80,8 @@ export interface UserSettingsView {
   appSetUp: boolean;
   locked: boolean;
   events: StoredAuditEvent[];
+  /** The user's live sessions: when each began, when and how the user last proved who they are. */
+  sessions: Session[];
   actorNames: Map<string, string>;
   mayAct: boolean;
   canEdit: boolean;
@@ -112,6 +115,8 @@ ${
     : html`<p class="hint">You cannot change this account${ctx.user.id === t.id ? " (it is your own)" : ""}.</p>`
 }
 ${v.canEdit ? editForm(ctx, v) : ""}
+<h2>Sessions</h2>
+${sessionsTable(v.sessions)}
 <h2>Recent events</h2>
 ${auditTable(v.events, false, v.actorNames)}
 <p><a href="/users">All users</a></p>`,
@@ -207,4 +212,25 @@ ${fieldError(opts.errors, "password")}
 </form>
 <p><a href="/users">All users</a></p>`,
   );
+}
+
+const AMR_NAMES: Record<Amr, string> = {
+  pwd: "Password",
+  otp: "Authenticator app",
+  sms: "SMS code",
+  email: "Email code",
+};
+
+/** A user's sessions: when each began, when and how the user last proved who they are. */
+function sessionsTable(sessions: Session[]): Html {
+  if (sessions.length === 0) return html`<p>No active sessions.</p>`;
+  return html`<table>
+<thead><tr><th>Started (UTC)</th><th>Proved (UTC)</th><th>How</th><th>Ends (UTC)</th></tr></thead>
+<tbody>
+${sessions.map(
+  (s) =>
+    html`<tr><td>${utc(s.createdAt)}</td><td>${utc(s.authTime)}</td><td>${s.amr.map((m) => AMR_NAMES[m]).join(" + ")}</td><td>${utc(s.expiresAt)}</td></tr>`,
+)}
+</tbody>
+</table>`;
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, unlabelledInputs, watchConsole } from "../support/browser.js";
+import { HAS_CHROMIUM, launchBrowser, unlabelledInputs, watchConsole } from "../support/browser.js";
 import { movingClock, startVestibule, type Vestibule } from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { startTwilioServer, type TestTwilioServer } from "../support/twilio.js";
@@ -78,7 +78,7 @@ async function confirmCode(page: Page, code: string): Promise<void> {
   await page.getByRole("button", { name: "Confirm" }).click();
 }
 
-describe("verification codes in chromium without JavaScript", () => {
+describe.runIf(HAS_CHROMIUM)("verification codes in chromium without JavaScript", () => {
   test("by email through the SMTP server: sent at once, read from the mail, Confirm, signed in", async () => {
     await server.addUser("erin", { password: PASSWORD, email: "erin@example.test" });
     const browser = await launchBrowser({ javaScriptEnabled: false });

@@ -8,6 +8,7 @@ import { TOTP, URI } from "otpauth";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  HAS_CHROMIUM,
   launchBrowser,
   readQrCode,
   type TestBrowser,
@@ -57,7 +58,7 @@ async function choosePassword(page: Page, password: string): Promise<void> {
   await page.getByRole("button", { name: "Save" }).click();
 }
 
-describe("lost phone: Force New Password, then the user starts again", () => {
+describe.runIf(HAS_CHROMIUM)("lost phone: Force New Password, then the user starts again", () => {
   test("the whole journey, in two browsers", async () => {
     const sup = await server.addUser("sam", { password: OLD_PASSWORD, role: "supervisor" });
     const supSecret = await server.enrolApp(sup);

@@ -22,6 +22,8 @@ export interface SessionStore {
   delete(idHash: string): Promise<void>;
   /** A step-up proved a second factor again: the session's proof is now this one. */
   reprove(idHash: string, authTime: number, amr: Amr[]): Promise<boolean>;
+  /** A user's live sessions, newest first (the user's settings page). */
+  listForUser(userId: string, now: number): Promise<Session[]>;
   /** Removes expired sessions; returns how many went. */
   deleteExpired(now: number): Promise<number>;
 }

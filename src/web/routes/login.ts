@@ -23,6 +23,7 @@ import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
 import { pageContext } from "../context.js";
+import { requireUser } from "../guards.js";
 import type { Html } from "../html.js";
 import { raw } from "../html.js";
 import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
@@ -380,9 +381,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   });
 
   app.get("/", async (request, reply) => {
-    const user = await currentUser(core, request.cookies[kit.names.session]);
-    if (!user) return reply.redirect("/login", 303);
-    const page = pageContext(kit, request, user) as PageContext & { user: typeof user };
+    const page = await requireUser({ kit, core }, request, reply);
+    if (!page) return reply;
     return sendPage(reply, homePage(page, deps.homeLinks(page)));
   });
 

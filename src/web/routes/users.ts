@@ -140,10 +140,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
     if (!mayOpen(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
-    const [auth, locked, events] = await Promise.all([
+    const [auth, locked, events, sessions] = await Promise.all([
       deps.core.stores.authenticators.get(target.id),
       isSecondFactorLocked(admin, target.id),
       deps.core.stores.audit.list({ userId: target.id, limit: 20 }),
+      deps.core.stores.sessions.listForUser(target.id, deps.core.clock.now()),
     ]);
     const mayAct = mayActOn(ctx.user, target);
     return sendPage(
@@ -153,6 +154,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         appSetUp: Boolean(auth?.confirmedAt),
         locked,
         events,
+        sessions,
         actorNames: await actorNamesOf(admin.stores.users, events),
         mayAct,
         canEdit: mayAct && isAdministrator(ctx.user),
