@@ -10,7 +10,8 @@ import {
   type EscalationRule,
   MAX_REMEMBER_SECONDS,
 } from "./limits/escalating.js";
-import type { LimitRule, LimitRules } from "./limits/rate-limits.js";
+import type { PasswordLimitRules } from "./limits/password-limiters.js";
+import type { LimitRules } from "./limits/rate-limits.js";
 
 export interface Config {
   production: boolean;
@@ -50,17 +51,6 @@ export interface Config {
   logLevel: string;
   /** SMTP_URL, SMS_PROVIDER…, code lifetime and send limits (delivery/config.ts). */
   delivery: DeliveryConfig;
-}
-
-export interface PasswordLimitRules {
-  /** Per account and client address: the tight one. */
-  accountAddress: LimitRule;
-  /** Per account from anywhere: loose, against guessing spread over many addresses. */
-  account: LimitRule;
-  /** Per client address, whichever accounts it tries. */
-  address: LimitRule;
-  /** Per account and remembered browser (device cookie), instead of the two account ones. */
-  device: LimitRule;
 }
 
 export { ConfigError };
