@@ -144,11 +144,10 @@ export function createEscalatingLimiter(
       if (await isLocked(key)) return { allowed: false, lock: "permanent" };
       const res = await attempts.get(key);
       if (res && res.consumedPoints >= failuresPerBlock) {
-        return {
-          allowed: false,
-          lock: "temporary",
-          retryAfterMs: Math.max(res.msBeforeNext, 1000),
-        };
+        // Between the last point taken and its block written, the count's own expiry
+        // shows (up to rememberSeconds); no block is longer than maxBlockSeconds.
+        const wait = Math.min(res.msBeforeNext, rule.maxBlockSeconds * 1000);
+        return { allowed: false, lock: "temporary", retryAfterMs: Math.max(wait, 1000) };
       }
       return { allowed: true };
     },
@@ -161,8 +160,7 @@ export function createEscalatingLimiter(
       } catch (err) {
         if (!(err instanceof RateLimiterRes)) throw err;
         // Over the limit: a block runs, or is being written by the attempt that started
-        // it (then the count's own expiry shows, up to rememberSeconds: report at most the
-        // longest block), or that attempt just reached the cap.
+        // it (see check), or that attempt just reached the cap.
         if (await isLocked(key)) return { allowed: false, lock: "permanent" };
         const wait = Math.min(err.msBeforeNext, rule.maxBlockSeconds * 1000);
         return { allowed: false, lock: "temporary", retryAfterMs: Math.max(wait, 1000) };
