@@ -43,4 +43,92 @@ describe("loadConfig", () => {
       blockSeconds: 120,
     });
   });
+
+  it("refuses an APP_NAME with a colon, in one line naming APP_NAME", () => {
+    // otpauth://totp/Issuer:username — the Key URI Format splits the label at the colon.
+    let message = "";
+    try {
+      loadConfig({ SECRET_KEY: KEY, APP_NAME: "Acme: Sign-in" });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^APP_NAME must not contain ":"/);
+    expect(message).not.toContain("\n");
+    expect(loadConfig({ SECRET_KEY: KEY, APP_NAME: " Acme Sign-in " }).appName).toBe(
+      "Acme Sign-in",
+    );
+  });
+
+  it("APP_NAME is a context word of the password rules; 12 and 15 characters, at most 128", () => {
+    const rules = loadConfig({ SECRET_KEY: KEY, APP_NAME: "Northwind" }).passwordRules;
+    expect(rules).toEqual({
+      minLength: 12,
+      singleFactorMinLength: 15,
+      maxLength: 128,
+      contextWords: ["Northwind"],
+    });
+  });
+
+  it("the cheap test hash only under NODE_ENV=test; production and development refuse it", () => {
+    const cheap = { SECRET_KEY: KEY, VESTIBULE_TEST_CHEAP_HASH: "1" };
+    expect(loadConfig({ ...cheap, NODE_ENV: "test" }).hasher).toMatchObject({
+      memoryCost: 1024,
+      timeCost: 1,
+    });
+    expect(() => loadConfig({ ...cheap, NODE_ENV: "production" })).toThrow(
+      /VESTIBULE_TEST_CHEAP_HASH is for the test suite only/,
+    );
+    expect(() => loadConfig({ ...cheap })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ ...cheap, NODE_ENV: "test", VESTIBULE_TEST_CHEAP_HASH: "yes" }),
+    ).toThrow(/VESTIBULE_TEST_CHEAP_HASH must be 1/);
+    const normal = loadConfig({ SECRET_KEY: KEY, NODE_ENV: "test" }).hasher;
+    expect(normal.memoryCost).toBeUndefined();
+    expect(normal.timeCost).toBeUndefined();
+  });
+
+  it("password limits: account+address tight, account loose, address, device", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).passwordLimits).toEqual({
+      accountAddress: { points: 10, windowSeconds: 900, blockSeconds: 900 },
+      account: { points: 100, windowSeconds: 3600, blockSeconds: 3600 },
+      address: { points: 50, windowSeconds: 900, blockSeconds: 900 },
+      device: { points: 10, windowSeconds: 900, blockSeconds: 900 },
+    });
+    const set = loadConfig({
+      SECRET_KEY: KEY,
+      LIMIT_PASSWORD_ACCOUNT_IP: "5/600/600",
+      LIMIT_PASSWORD_DEVICE: "20/900/300",
+    }).passwordLimits;
+    expect(set.accountAddress).toEqual({ points: 5, windowSeconds: 600, blockSeconds: 600 });
+    expect(set.device).toEqual({ points: 20, windowSeconds: 900, blockSeconds: 300 });
+  });
+
+  it("second-factor lock: 10 per block from 15 minutes up to a day, locked at 100", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).secondFactorLock).toEqual({
+      failuresPerBlock: 10,
+      firstBlockSeconds: 900,
+      maxBlockSeconds: 86400,
+      cap: 100,
+      rememberSeconds: 21 * 86400,
+    });
+    const set = loadConfig({
+      SECRET_KEY: KEY,
+      LIMIT_SECOND_FACTOR: "5/86400/600",
+      LIMIT_SECOND_FACTOR_CAP: "50",
+    }).secondFactorLock;
+    expect(set).toMatchObject({ failuresPerBlock: 5, firstBlockSeconds: 600, cap: 50 });
+    // Without a cap: the most whole blocks within 100.
+    const three = loadConfig({ SECRET_KEY: KEY, LIMIT_SECOND_FACTOR: "3/86400/900" });
+    expect(three.secondFactorLock.cap).toBe(99);
+    expect(() => loadConfig({ SECRET_KEY: KEY, LIMIT_SECOND_FACTOR_CAP: "101" })).toThrow(
+      /LIMIT_SECOND_FACTOR_CAP must be a whole number from 10 to 100/,
+    );
+    expect(() => loadConfig({ SECRET_KEY: KEY, LIMIT_SECOND_FACTOR_CAP: "95" })).toThrow(
+      /LIMIT_SECOND_FACTOR_CAP must be a multiple/,
+    );
+    expect(() =>
+      loadConfig({ SECRET_KEY: KEY, LIMIT_SECOND_FACTOR_REMEMBER: String(30 * 86400) }),
+    ).toThrow(/LIMIT_SECOND_FACTOR_REMEMBER/);
+  });
 });

@@ -5,6 +5,12 @@ import { dirname } from "node:path";
 import { ConfigError, type Env, int, numberList } from "./config-env.js";
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
 import { type DeliveryConfig, loadDeliveryConfig } from "./delivery/config.js";
+import {
+  DEFAULT_ESCALATION,
+  type EscalationRule,
+  MAX_REMEMBER_SECONDS,
+} from "./limits/escalating.js";
+import type { PasswordLimitRules } from "./limits/password-limiters.js";
 import type { LimitRules } from "./limits/rate-limits.js";
 
 export interface Config {
@@ -31,7 +37,17 @@ export interface Config {
   maxWrongCodesPerChallenge: number;
   passwordRules: PasswordRules;
   limits: LimitRules;
-  hasher: { maxConcurrent: number | undefined; maxQueued: number };
+  /** Wrong passwords, counted four ways (core/password-attempts.ts, docs/security.md). */
+  passwordLimits: PasswordLimitRules;
+  /** Consecutive wrong second-factor codes per account (limits/escalating.ts). */
+  secondFactorLock: EscalationRule;
+  hasher: {
+    maxConcurrent: number | undefined;
+    maxQueued: number;
+    /** Only with VESTIBULE_TEST_CHEAP_HASH=1 under NODE_ENV=test; never in production. */
+    memoryCost?: number;
+    timeCost?: number;
+  };
   logLevel: string;
   /** SMTP_URL, SMS_PROVIDER…, code lifetime and send limits (delivery/config.ts). */
   delivery: DeliveryConfig;
@@ -72,24 +88,35 @@ export function loadConfig(env: Env = process.env): Config {
     databaseQueryTimeoutMs: int(env, "DATABASE_QUERY_TIMEOUT_MS", 5000, 100, 600_000),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: redisPrefix(env),
-    appName: env.APP_NAME?.trim() || "Vestibule",
+    appName: appName(env),
     secretKeys: secretKeys(env, production, databaseUrl),
     trustProxy: trustProxy(env),
     challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
     sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 8 * 3600, 60, 30 * 86400) * 1000,
     maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
     passwordRules: {
+      ...DEFAULT_PASSWORD_RULES,
       minLength: int(env, "PASSWORD_MIN_LENGTH", DEFAULT_PASSWORD_RULES.minLength, 8, 64),
-      maxLength: DEFAULT_PASSWORD_RULES.maxLength,
+      contextWords: [appName(env)],
     },
     limits: {
       passwordByAccount: rule(env, "LIMIT_PASSWORD_ACCOUNT", 10, 900, 900),
       passwordByIp: rule(env, "LIMIT_PASSWORD_IP", 50, 900, 900),
       secondFactor: rule(env, "LIMIT_SECOND_FACTOR", 10, 86400, 900),
     },
+    passwordLimits: {
+      accountAddress: rule(env, "LIMIT_PASSWORD_ACCOUNT_IP", 10, 900, 900),
+      // Same variable and scope as limits.passwordByAccount (which goes when this is wired),
+      // a looser default: the tight count moved to LIMIT_PASSWORD_ACCOUNT_IP.
+      account: rule(env, "LIMIT_PASSWORD_ACCOUNT", 100, 3600, 3600),
+      address: rule(env, "LIMIT_PASSWORD_IP", 50, 900, 900),
+      device: rule(env, "LIMIT_PASSWORD_DEVICE", 10, 900, 900),
+    },
+    secondFactorLock: secondFactorLock(env),
     hasher: {
       maxConcurrent: env.HASH_CONCURRENCY ? int(env, "HASH_CONCURRENCY", 2, 1, 64) : undefined,
       maxQueued: int(env, "HASH_QUEUE", 64, 0, 10000),
+      ...cheapHash(env),
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     delivery: loadDeliveryConfig(env, production),
@@ -127,6 +154,88 @@ function redisPrefix(env: Env): string {
     throw new ConfigError(`REDIS_PREFIX may hold letters, digits and _ : . - (got "${raw}")`);
   }
   return raw;
+}
+
+/**
+ * APP_NAME is the issuer in the authenticator app's otpauth:// label "issuer:username";
+ * the Key URI Format forbids a colon in either part (apps split the label at it).
+ */
+function appName(env: Env): string {
+  const name = env.APP_NAME?.trim() || "Vestibule";
+  if (name.includes(":")) {
+    throw new ConfigError(
+      `APP_NAME must not contain ":" (authenticator apps read "issuer:username"); got "${name}"`,
+    );
+  }
+  return name;
+}
+
+/**
+ * VESTIBULE_TEST_CHEAP_HASH=1: argon2id at 1 MiB and one pass, so the test suite's many
+ * hashes are quick. Honoured only under NODE_ENV=test; anywhere else it stops the start,
+ * so a production never stores cheap hashes by a stray variable.
+ */
+function cheapHash(env: Env): { memoryCost?: number; timeCost?: number } {
+  const raw = env.VESTIBULE_TEST_CHEAP_HASH;
+  if (raw === undefined || raw === "" || raw === "0") return {};
+  if (raw !== "1")
+    throw new ConfigError(`VESTIBULE_TEST_CHEAP_HASH must be 1 or unset (got "${raw}")`);
+  if (env.NODE_ENV !== "test") {
+    throw new ConfigError(
+      `VESTIBULE_TEST_CHEAP_HASH is for the test suite only (NODE_ENV=test, got "${env.NODE_ENV ?? ""}"); unset it`,
+    );
+  }
+  return { memoryCost: 1024, timeCost: 1 };
+}
+
+/**
+ * The escalating second-factor lock. LIMIT_SECOND_FACTOR keeps its form
+ * (points/windowSeconds/blockSeconds): points = wrong codes per block, blockSeconds = the
+ * first block; its window is not used by this lock. LIMIT_SECOND_FACTOR_MAX_BLOCK caps the
+ * growing blocks, LIMIT_SECOND_FACTOR_CAP is the count that locks until a supervisor
+ * resets it (at most 100, SP 800-63B; a multiple of points), LIMIT_SECOND_FACTOR_REMEMBER
+ * how long the count is kept after the latest block.
+ */
+function secondFactorLock(env: Env): EscalationRule {
+  const base = rule(
+    env,
+    "LIMIT_SECOND_FACTOR",
+    DEFAULT_ESCALATION.failuresPerBlock,
+    86400,
+    DEFAULT_ESCALATION.firstBlockSeconds,
+  );
+  const lock: EscalationRule = {
+    failuresPerBlock: base.points,
+    firstBlockSeconds: base.blockSeconds,
+    maxBlockSeconds: int(
+      env,
+      "LIMIT_SECOND_FACTOR_MAX_BLOCK",
+      Math.max(DEFAULT_ESCALATION.maxBlockSeconds, base.blockSeconds),
+      base.blockSeconds,
+      MAX_REMEMBER_SECONDS,
+    ),
+    // Default: the most whole blocks within 100 (99 for 3 per block).
+    cap: int(
+      env,
+      "LIMIT_SECOND_FACTOR_CAP",
+      Math.floor(DEFAULT_ESCALATION.cap / base.points) * base.points,
+      base.points,
+      100,
+    ),
+    rememberSeconds: int(
+      env,
+      "LIMIT_SECOND_FACTOR_REMEMBER",
+      DEFAULT_ESCALATION.rememberSeconds,
+      3600,
+      MAX_REMEMBER_SECONDS,
+    ),
+  };
+  if (lock.cap % lock.failuresPerBlock !== 0) {
+    throw new ConfigError(
+      `LIMIT_SECOND_FACTOR_CAP must be a multiple of LIMIT_SECOND_FACTOR's points (${lock.failuresPerBlock}); got ${lock.cap}`,
+    );
+  }
+  return lock;
 }
 
 /** NAME="points/windowSeconds/blockSeconds", e.g. LIMIT_PASSWORD_ACCOUNT=10/900/900. */

@@ -1,5 +1,11 @@
+import { hash } from "@node-rs/argon2";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createPasswordHasher, HasherBusyError, type PasswordHasher } from "./password.js";
+import {
+  ARGON2_OPTIONS,
+  createPasswordHasher,
+  HasherBusyError,
+  type PasswordHasher,
+} from "./password.js";
 
 describe("password hasher (argon2id)", () => {
   let hasher: PasswordHasher;
@@ -41,6 +47,49 @@ describe("password hasher (argon2id)", () => {
     await hasher.verify(phc, "wrong password here");
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe("passwords are compared in NFKC", () => {
+  // "café" as one code point (U+00E9) and as "e" + COMBINING ACUTE ACCENT (U+0301).
+  const composed = "caf\u00e9 lantern orbit staple";
+  const decomposed = "cafe\u0301 lantern orbit staple";
+  let hasher: PasswordHasher;
+  beforeAll(async () => {
+    hasher = await createPasswordHasher();
+  });
+
+  it("the test's two strings really differ as typed and agree once normalised", () => {
+    expect(composed).not.toBe(decomposed);
+    expect(composed.normalize("NFKC")).toBe(decomposed.normalize("NFKC"));
+  });
+
+  it("a password set composed signs in decomposed, and the other way round", async () => {
+    const fromComposed = await hasher.hash(composed);
+    const fromDecomposed = await hasher.hash(decomposed);
+    expect(await hasher.verify(fromComposed, decomposed)).toBe(true);
+    expect(await hasher.verify(fromDecomposed, composed)).toBe(true);
+    expect(await hasher.verify(fromComposed, "cafe lantern orbit staple")).toBe(false);
+  });
+
+  it("compatibility forms match their plain letters (full-width, ligatures)", async () => {
+    const stored = await hasher.hash("office staple orbit 42");
+    expect(await hasher.verify(stored, "o\ufb03ce staple orbit \uff14\uff12")).toBe(true);
+  });
+
+  it("a hash made before normalisation (of the password as typed) still verifies", async () => {
+    const legacy = await hash(decomposed, ARGON2_OPTIONS);
+    expect(await hasher.verify(legacy, decomposed)).toBe(true);
+    expect(await hasher.verify(legacy, "cafe lantern orbit staple")).toBe(false);
+  });
+});
+
+describe("test-only cheap setting", () => {
+  it("createPasswordHasher takes a small memoryCost/timeCost and records it in the hash", async () => {
+    const cheap = await createPasswordHasher({ memoryCost: 1024, timeCost: 1 });
+    const phc = await cheap.hash("violet staple orbit lantern");
+    expect(phc).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+    expect(await cheap.verify(phc, "violet staple orbit lantern")).toBe(true);
   });
 });
 

@@ -16,6 +16,11 @@ export class HasherBusyError extends Error {
   override readonly name = "HasherBusyError";
 }
 
+/**
+ * Every method normalises the password to NFKC first, so no caller can forget: a password
+ * set as "é" (U+00E9) signs in when typed as "e" + U+0301, and full-width or ligature
+ * forms match their plain letters (NIST SP 800-63B §3.1.1.2: normalise before hashing).
+ */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** False for a wrong password or a malformed hash. */
@@ -29,8 +34,17 @@ export interface HasherOptions {
   maxConcurrent?: number;
   /** Hashes allowed to wait; beyond that we answer "busy" rather than queue forever. */
   maxQueued?: number;
+  /**
+   * KiB and passes of argon2id. Lower than ARGON2_OPTIONS only for the test suite
+   * (config.ts allows it with VESTIBULE_TEST_CHEAP_HASH=1 and NODE_ENV=test, never else).
+   */
   memoryCost?: number;
   timeCost?: number;
+}
+
+/** The form a password is hashed and compared in (UAX #15 compatibility composition). */
+export function normalizePassword(password: string): string {
+  return password.normalize("NFKC");
 }
 
 /**
@@ -46,16 +60,24 @@ export async function createPasswordHasher(options: HasherOptions = {}): Promise
   const gate = createGate(options.maxConcurrent ?? availableParallelism(), options.maxQueued ?? 64);
   const dummyHash = await hash("vestibule dummy password", argon);
 
+  const check = (passwordHash: string, password: string): Promise<boolean> =>
+    gate.run(async () => {
+      try {
+        return await verify(passwordHash, password);
+      } catch {
+        return false;
+      }
+    });
+
   const hasher: PasswordHasher = {
-    hash: (password) => gate.run(() => hash(password, argon)),
-    verify: (passwordHash, password) =>
-      gate.run(async () => {
-        try {
-          return await verify(passwordHash, password);
-        } catch {
-          return false;
-        }
-      }),
+    hash: (password) => gate.run(() => hash(normalizePassword(password), argon)),
+    async verify(passwordHash, password) {
+      const normalized = normalizePassword(password);
+      if (await check(passwordHash, normalized)) return true;
+      // Hashes made before passwords were normalised hold the password as typed. Only a
+      // password that NFKC changes needs the second try; verifyDummy spends the same.
+      return normalized !== password && check(passwordHash, password);
+    },
     async verifyDummy(password) {
       await hasher.verify(dummyHash, password);
     },

@@ -33,8 +33,7 @@ export type LimitBackend =
   | { kind: "redis"; client: unknown; prefix: string };
 
 export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
-  const make = (name: string, rule: LimitRule): Limiter =>
-    wrap(buildLimiter(name, rule, backend), rule);
+  const make = (name: string, rule: LimitRule): Limiter => createLimiter(name, rule, backend);
   return {
     passwordByAccount: make("pw_account", rules.passwordByAccount),
     passwordByIp: make("pw_ip", rules.passwordByIp),
@@ -126,6 +125,11 @@ function storeLimiter(name: string, rule: LimitRule, backend: LimitBackend): Rat
         rejectIfRedisNotReady: true,
       });
   }
+}
+
+/** A named Limiter with its rule on the deployment's backend (Redis, database or memory). */
+export function createLimiter(name: string, rule: LimitRule, backend: LimitBackend): Limiter {
+  return wrap(buildLimiter(name, rule, backend), rule);
 }
 
 /**

@@ -3,14 +3,11 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
 import {
-  buildLimiter,
-  type LimitBackend,
-  type LimitRule,
-  wrap,
-} from "../../src/limits/rate-limits.js";
-
-const createLimiter = (name: string, rule: LimitRule, backend: LimitBackend) =>
-  wrap(buildLimiter(name, rule, backend), rule);
+  createEscalatingLimiter,
+  type EscalatingLimiter,
+  type EscalationRule,
+} from "../../src/limits/escalating.js";
+import { createLimiter, type LimitBackend, type LimitRule } from "../../src/limits/rate-limits.js";
 
 export interface LimiterBackends {
   backend: LimitBackend;
@@ -190,6 +187,144 @@ export function limiterContract(
           Array.from({ length: 30 }, (_, i) => (i % 2 ? onA : onB).consume(key)),
         );
         expect(results.filter((r) => r.allowed)).toHaveLength(10);
+      });
+    }
+  });
+}
+
+// The escalating second-factor lock on the same backends, with seconds-long blocks so a
+// block can pass during the test: 3 per block, blocks of 1 s then 2 s, locked at 6.
+const ESCALATION: EscalationRule = {
+  failuresPerBlock: 3,
+  firstBlockSeconds: 1,
+  maxBlockSeconds: 2,
+  cap: 6,
+  rememberSeconds: 60,
+};
+
+/** Waits (polling, not a fixed sleep) until the running block has passed. */
+async function blockPassed(lock: EscalatingLimiter, key: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await lock.check(key)).allowed === false) {
+    if (Date.now() > deadline) throw new Error("the block did not pass within 10 s");
+    await sleep(100);
+  }
+}
+
+export function escalatingContract(
+  name: string,
+  get: () => LimiterBackends,
+  options: { shared: boolean },
+): void {
+  describe(`Escalating lock contract: ${name}`, () => {
+    const lockOn = (backend: LimitBackend, lockName: string) =>
+      createEscalatingLimiter(lockName, ESCALATION, backend);
+    const fresh = () => lockOn(get().backend, `e${randomUUID().slice(0, 8)}`);
+
+    test("blocks grow, the count survives a block, reset forgets it", async () => {
+      const lock = fresh();
+      const key = randomUUID();
+      expect(await lock.consume(key)).toEqual({ allowed: true });
+      expect(await lock.consume(key)).toEqual({ allowed: true });
+      expect(await lock.consume(key)).toEqual({
+        allowed: true,
+        startedBlock: 1,
+        blockedForMs: 1000,
+      });
+      const blocked = await lock.consume(key);
+      expect(blocked).toMatchObject({ allowed: false, lock: "temporary" });
+      await blockPassed(lock, key);
+      expect(await lock.consume(key)).toEqual({ allowed: true });
+      expect(await lock.consume(key)).toEqual({ allowed: true });
+      // The sixth consecutive failure: the cap here.
+      expect(await lock.consume(key)).toEqual({ allowed: true, startedBlock: 2, reachedCap: true });
+      expect(await lock.check(key)).toEqual({ allowed: false, lock: "permanent" });
+      await lock.reset(key);
+      expect(await lock.check(key)).toEqual({ allowed: true });
+    });
+
+    test("the second block is longer than the first", async () => {
+      const lock = createEscalatingLimiter(
+        `g${randomUUID().slice(0, 8)}`,
+        { ...ESCALATION, cap: 9 },
+        get().backend,
+      );
+      const key = randomUUID();
+      for (let i = 0; i < 3; i++) await lock.consume(key);
+      await blockPassed(lock, key);
+      await lock.consume(key);
+      await lock.consume(key);
+      expect(await lock.consume(key)).toEqual({
+        allowed: true,
+        startedBlock: 2,
+        blockedForMs: 2000,
+      });
+      const state = await lock.check(key);
+      if (state.allowed || state.lock !== "temporary") throw new Error("expected a block");
+      expect(state.retryAfterMs).toBeGreaterThan(1000);
+      expect(state.retryAfterMs).toBeLessThanOrEqual(2000);
+    });
+
+    test("50 racing at the last attempt before a block: one runs, and it starts the block", async () => {
+      const lock = fresh();
+      const key = randomUUID();
+      await lock.consume(key);
+      await lock.consume(key);
+      const results = await Promise.all(Array.from({ length: 50 }, () => lock.consume(key)));
+      expect(results.filter((r) => r.allowed)).toEqual([
+        { allowed: true, startedBlock: 1, blockedForMs: 1000 },
+      ]);
+    });
+
+    test("50 racing at the last attempt before the cap: one runs, and it locks", async () => {
+      const lock = fresh();
+      const key = randomUUID();
+      for (let i = 0; i < 3; i++) await lock.consume(key);
+      await blockPassed(lock, key);
+      await lock.consume(key);
+      await lock.consume(key);
+      const results = await Promise.all(Array.from({ length: 50 }, () => lock.consume(key)));
+      expect(results.filter((r) => r.allowed)).toEqual([
+        { allowed: true, startedBlock: 2, reachedCap: true },
+      ]);
+      // Racers refused before the lock was written were told "temporary"; from now on:
+      expect(await lock.consume(key)).toEqual({ allowed: false, lock: "permanent" });
+    });
+
+    test("the refund of the attempt that blocked lifts it; another refund does not", async () => {
+      const lock = fresh();
+      const key = randomUUID();
+      await lock.consume(key);
+      await lock.consume(key);
+      const third = await lock.consume(key);
+      expect(third).toMatchObject({ startedBlock: 1 });
+      await lock.refund(key);
+      expect((await lock.check(key)).allowed).toBe(false);
+      await lock.refund(key, 1);
+      expect(await lock.check(key)).toEqual({ allowed: true });
+      expect(await lock.consume(key)).toMatchObject({ startedBlock: 1 });
+    });
+
+    if (options.shared) {
+      test("two instances share the lock: racing on both, one runs; the cap shows on both", async () => {
+        const { backend, other } = get();
+        const lockName = `x${randomUUID().slice(0, 8)}`;
+        const onA = lockOn(backend, lockName);
+        const onB = lockOn(other!, lockName);
+        const key = randomUUID();
+        await onA.consume(key);
+        await onB.consume(key);
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 ? onA : onB).consume(key)),
+        );
+        expect(results.filter((r) => r.allowed)).toHaveLength(1);
+        await blockPassed(onB, key);
+        await onA.consume(key);
+        await onB.consume(key);
+        expect(await onA.consume(key)).toMatchObject({ reachedCap: true });
+        expect(await onB.check(key)).toEqual({ allowed: false, lock: "permanent" });
+        await onB.reset(key);
+        expect(await onA.check(key)).toEqual({ allowed: true });
       });
     }
   });

@@ -5,16 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  buildLimiter,
-  type LimitBackend,
-  type LimitRule,
-  wrap,
-} from "../../src/limits/rate-limits.js";
-
-const createLimiter = (name: string, rule: LimitRule, backend: LimitBackend) =>
-  wrap(buildLimiter(name, rule, backend), rule);
-
+import { createEscalatingLimiter } from "../../src/limits/escalating.js";
+import { createLimiter, type LimitBackend, type LimitRule } from "../../src/limits/rate-limits.js";
 import { connectRedis, redisReady } from "../../src/limits/redis.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import {
@@ -25,9 +17,10 @@ import {
   reportUnavailable,
   type TestDatabase,
 } from "../support/services.js";
-import { type LimiterBackends, limiterContract } from "./limiter.contract.js";
+import { escalatingContract, type LimiterBackends, limiterContract } from "./limiter.contract.js";
 
 limiterContract("memory", () => ({ backend: { kind: "memory" } }), { shared: false });
+escalatingContract("memory", () => ({ backend: { kind: "memory" } }), { shared: false });
 
 describe("SQLite", () => {
   let dir = "";
@@ -49,6 +42,7 @@ describe("SQLite", () => {
     rmSync(dir, { recursive: true, force: true });
   });
   limiterContract("SQLite", () => backends, { shared: true });
+  escalatingContract("SQLite", () => backends, { shared: true });
 });
 
 const services = await probeServices();
@@ -74,6 +68,7 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
     await database?.drop();
   });
   limiterContract("PostgreSQL", () => backends, { shared: true });
+  escalatingContract("PostgreSQL", () => backends, { shared: true });
 });
 
 describe.runIf(services.redis)("Redis", () => {
@@ -93,6 +88,26 @@ describe.runIf(services.redis)("Redis", () => {
     for (const c of clients) c.disconnect();
   });
   limiterContract("Redis", () => backends, { shared: true });
+  escalatingContract("Redis", () => backends, { shared: true });
+
+  test("the cap's lock is stored without expiry under the run's REDIS_PREFIX", async () => {
+    const lock = createEscalatingLimiter(
+      "capcheck",
+      {
+        failuresPerBlock: 2,
+        firstBlockSeconds: 1,
+        maxBlockSeconds: 1,
+        cap: 2,
+        rememberSeconds: 60,
+      },
+      backends.backend,
+    );
+    await lock.consume("someone");
+    expect(await lock.consume("someone")).toMatchObject({ reachedCap: true });
+    await lock.consume("someone"); // refused; must not give the lock an expiry
+    expect(await clients[0]!.pttl(`${run.prefix}rl:capcheck_locked:someone`)).toBe(-1);
+    expect(await lock.check("someone")).toEqual({ allowed: false, lock: "permanent" });
+  });
 
   test("every key lives under the run's REDIS_PREFIX", async () => {
     const l = createLimiter(
