@@ -6,11 +6,11 @@ import type { Clock, Limits, Mailer, Store } from "./core/ports.js";
 import type { UserAdminDeps } from "./core/user-admin.js";
 import { forcedPasswordEmail } from "./delivery/force-notice.js";
 import { normalizePhone } from "./delivery/phone.js";
-import type { Html } from "./web/html.js";
 import type { WebKit } from "./web/http.js";
 import type { PageContext } from "./web/pages.js";
 import { staffLinks } from "./web/pages-admin.js";
 import { staffRoutes } from "./web/routes/staff.js";
+import type { Html } from "./words/html.js";
 
 export interface StaffParts {
   /** The supervision and user-management core, as the web and the CLI use it. */
@@ -55,7 +55,7 @@ export function createStaffParts(parts: {
           notifyForcedPassword: async (user) => {
             if (!user.email) return false;
             await mailer.send(
-              forcedPasswordEmail({
+              forcedPasswordEmail("en", {
                 to: user.email,
                 appName: config.appName,
                 username: user.username,

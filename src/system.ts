@@ -143,7 +143,7 @@ export async function createSystem(
     quota: createSendQuota(config.delivery.sendRules, limitStore.backend),
     codeKey: deriveKey(config.secretKeys[0]!, "code-hmac"),
     codeTtlMs: config.delivery.codeTtlMs,
-    messages: { email: codeEmail, sms: codeSms },
+    messages: { email: (input) => codeEmail("en", input), sms: (input) => codeSms("en", input) },
   };
   const codes = createCodeRoutes({ kit, core: codeCore, outbox: delivery.outbox });
   return {

@@ -8,8 +8,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from "fastify";
 import type { Store } from "../core/ports.js";
+import { t } from "../words/catalogue.js";
 import { csrfToken, csrfValid, sendPage, type WebKit } from "./http.js";
-import { errorPage } from "./pages.js";
+import { errorPage, type PageContext } from "./pages.js";
 import { registerSignInRoutes, type SignInRouteDeps } from "./routes/signin.js";
 
 export interface AppDeps extends SignInRouteDeps {
@@ -68,12 +69,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST") return;
     if (!csrfValid(deps.kit, request)) {
+      const ctx = pageCtx(deps.kit, request);
       return sendPage(
         reply,
         errorPage(
-          pageCtx(deps.kit, request),
-          "This form has expired",
-          "Reload the page and try again.",
+          ctx,
+          t(ctx.locale, "error.form_expired.title"),
+          t(ctx.locale, "error.form_expired.text"),
         ),
         403,
       );
@@ -87,7 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Malformed bodies, wrong content types, oversize forms: the client's mistake.
       return sendPage(
         reply,
-        errorPage(ctx, "Bad request", "The request could not be read."),
+        errorPage(
+          ctx,
+          t(ctx.locale, "error.bad_request.title"),
+          t(ctx.locale, "error.bad_request.text"),
+        ),
         status,
       );
     }
@@ -97,20 +103,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply,
       errorPage(
         ctx,
-        "Service unavailable",
-        "The service is temporarily unavailable. Please try again shortly.",
+        t(ctx.locale, "error.unavailable.title"),
+        t(ctx.locale, "error.unavailable.text"),
       ),
       503,
     );
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendPage(
+  app.setNotFoundHandler(async (request, reply) => {
+    const ctx = pageCtx(deps.kit, request);
+    return sendPage(
       reply,
-      errorPage(pageCtx(deps.kit, request), "Not found", "There is no page at this address."),
+      errorPage(ctx, t(ctx.locale, "error.not_found.title"), t(ctx.locale, "error.not_found.text")),
       404,
-    ),
-  );
+    );
+  });
 
   app.get("/assets/app.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(CSS),
@@ -133,6 +140,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function pageCtx(kit: WebKit, request: Parameters<typeof csrfToken>[1]) {
-  return { appName: kit.appName, csrf: csrfToken(kit, request) };
+function pageCtx(kit: WebKit, request: Parameters<typeof csrfToken>[1]): PageContext {
+  return { appName: kit.appName, csrf: csrfToken(kit, request), locale: "en" };
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { SignInDeps } from "../core/signin.js";
 import { currentUser } from "../core/signin.js";
 import { isAdministrator, isSupervisor } from "../core/supervision.js";
+import { t } from "../words/catalogue.js";
 import { csrfToken, csrfValid, sendPage, type WebKit } from "./http.js";
 import { errorPage } from "./pages.js";
 import { forbiddenPage } from "./pages-admin.js";
@@ -32,12 +33,21 @@ export async function requireStaff(
     await reply.redirect("/login", 303);
     return undefined;
   }
-  const ctx: StaffContext = { appName: kit.appName, csrf: csrfToken(kit, request), user };
+  const ctx: StaffContext = {
+    appName: kit.appName,
+    csrf: csrfToken(kit, request),
+    locale: "en",
+    user,
+  };
   // app.ts checks CSRF on every POST already; checked again so these routes never rely on hook order.
   if (request.method !== "GET" && request.method !== "HEAD" && !csrfValid(kit, request)) {
     await sendPage(
       reply,
-      errorPage(ctx, "This form has expired", "Reload the page and try again."),
+      errorPage(
+        ctx,
+        t(ctx.locale, "error.form_expired.title"),
+        t(ctx.locale, "error.form_expired.text"),
+      ),
       403,
     );
     return undefined;

@@ -15,7 +15,7 @@ import { type LoadedChallenge, loadChallenge } from "../../core/signin.js";
 import { maskEmail } from "../../delivery/mask.js";
 import type { Outbox } from "../../delivery/outbox.js";
 import { maskPhone } from "../../delivery/phone.js";
-import { type Html, html } from "../html.js";
+import { type Html, html } from "../../words/html.js";
 import {
   clearCookie,
   csrfToken,
@@ -26,7 +26,8 @@ import {
   type WebKit,
 } from "../http.js";
 import { REASONS, reasonText } from "../messages.js";
-import { csrfField, layout, type PageContext, setupPage, verifyPage } from "../pages.js";
+import { type PageContext, setupPage, verifyPage } from "../pages.js";
+import { codePanel, noCodeMethod, outboxPage } from "../pages-codes.js";
 import type { SignInRouteDeps } from "./signin.js";
 
 export interface CodeRouteDeps {
@@ -49,11 +50,6 @@ const STEP_PATHS: Record<ChallengeState, string> = {
   verify: "/login/verify",
 };
 
-const BUTTON: Record<CodeMethod, string> = {
-  email: "Send verification code via email",
-  sms: "Send verification code via SMS",
-};
-
 /** Why the first code did not go out, as carried to the verification page (fixed keys). */
 const UNSENT = new Set<Reason>(["send_failed", "send_throttled", "second_factor_locked"]);
 const MAX_WAIT_SECONDS = 86_400;
@@ -64,7 +60,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
   const ttlSeconds = Math.floor(core.settings.challengeTtlMs / 1000);
   const masked = (method: CodeMethod, destination: string): string =>
     method === "email" ? maskEmail(destination) : maskPhone(destination);
-  const text = (refusal: Refusal): string => reasonText(refusal.reason, refusal.retryAfterMs);
+  const text = (refusal: Refusal): string => reasonText("en", refusal.reason, refusal.retryAfterMs);
 
   /**
    * With the app not enabled, the first code goes out at once (email first) — from the
@@ -102,7 +98,7 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
     const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
       ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
       : undefined;
-    return reasonText(reason as Reason, seconds === undefined ? undefined : seconds * 1000);
+    return reasonText("en", reason as Reason, seconds === undefined ? undefined : seconds * 1000);
   };
 
   /**
@@ -123,37 +119,27 @@ export function createCodeRoutes(deps: CodeRouteDeps): CodeRoutes {
     const { challenge, user } = loaded;
     if (methods.length === 0) {
       return challenge.state === "verify" && !loaded.methods.includes("app")
-        ? html`<p class="error" role="alert">No verification method is available for your account. Please contact your administrator.</p>`
+        ? noCodeMethod(ctx)
         : html``;
     }
     const live = await liveCode(core, loaded);
     const wait = live ? await core.quota.userWaitMs(user.id, live.method) : 0;
     const destination = live && codeDestination(core, loaded, live.method);
-    const minutesLeft =
-      live && Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000));
-    return html`<section class="codes" aria-label="Other ways to get a code">
-${error ? html`<p class="error" role="alert">${error}</p>` : ""}
-${
-  live && destination
-    ? html`<p class="notice" role="status">We sent a verification code by ${live.method === "email" ? "email" : "SMS"} to <strong class="nowrap">${masked(live.method, destination)}</strong>. It is valid for ${minutesLeft} more minute${minutesLeft === 1 ? "" : "s"}.</p>`
-    : ""
-}
-${
-  wait > 0
-    ? html`<p class="hint" id="resend-wait">You can ask for a new code in ${Math.ceil(wait / 1000)} seconds.</p>`
-    : live
-      ? html`<p class="hint" id="resend-wait">Didn't get it? You can send a new code.</p>`
-      : ""
-}
-${methods.map(
-  (method) => html`<form method="post" action="/login/code" class="inline">
-${csrfField(ctx)}<input type="hidden" name="method" value="${method}">
-<button type="submit" class="secondary">${BUTTON[method]}</button>
-</form>
-`,
-)}
-${showOutbox ? html`<p class="hint">Development: no mail or SMS provider is set, so messages go to the <a href="/dev/outbox">development outbox</a>.</p>` : ""}
-</section>`;
+    return codePanel(ctx, {
+      methods,
+      sent:
+        live && destination
+          ? {
+              method: live.method,
+              destination: masked(live.method, destination),
+              minutesLeft: Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000)),
+            }
+          : undefined,
+      resendWaitSeconds: wait > 0 ? Math.ceil(wait / 1000) : 0,
+      live: Boolean(live),
+      showOutbox,
+      error,
+    });
   };
 
   const codeOptions: CodeRoutes["codeOptions"] = (request, loaded, ctx) =>
@@ -189,7 +175,11 @@ ${showOutbox ? html`<p class="hint">Development: no mail or SMS provider is set,
       if (result.retryAfterMs !== undefined) {
         reply.header("retry-after", Math.ceil(result.retryAfterMs / 1000));
       }
-      const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
+      const ctx: PageContext = {
+        appName: kit.appName,
+        csrf: csrfToken(kit, request),
+        locale: "en",
+      };
       const extra = await panel(loaded, ctx, outboxFor(request));
       const page =
         loaded.challenge.state === "setup_app"
@@ -209,27 +199,12 @@ ${showOutbox ? html`<p class="hint">Development: no mail or SMS provider is set,
       app.get("/dev/outbox", async (request, reply) => {
         // Another machine (a staging server on HOST=0.0.0.0) is told there is nothing here.
         if (!outboxFor(request)) return reply.callNotFound();
-        const ctx: PageContext = { appName: kit.appName, csrf: csrfToken(kit, request) };
-        const messages = outbox.list();
-        return sendPage(
-          reply,
-          layout(
-            ctx,
-            "Development outbox",
-            html`<h1>Development outbox</h1>
-<p>No mail server or SMS provider is configured, so messages are kept here (newest first, in memory, development only).</p>
-${messages.length === 0 ? html`<p>No messages yet.</p>` : ""}
-${messages.map(
-  (m) => html`<article class="outbox">
-<h2>${m.channel === "email" ? "Email" : "SMS"} to ${m.to}</h2>
-<p class="hint">${new Date(m.at).toISOString()}${m.subject ? html` · ${m.subject}` : ""}</p>
-<pre>${m.body}</pre>
-</article>`,
-)}
-<p><a href="/login/verify">Back to sign-in</a></p>`,
-            true,
-          ),
-        );
+        const ctx: PageContext = {
+          appName: kit.appName,
+          csrf: csrfToken(kit, request),
+          locale: "en",
+        };
+        return sendPage(reply, outboxPage(ctx, outbox.list()));
       });
     }
   };

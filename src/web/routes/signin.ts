@@ -14,8 +14,8 @@ import {
   signOut,
   submitPassword,
 } from "../../core/signin.js";
-import type { Html } from "../html.js";
-import { raw } from "../html.js";
+import type { Html } from "../../words/html.js";
+import { raw } from "../../words/html.js";
 import {
   clearCookie,
   csrfToken,
@@ -25,7 +25,7 @@ import {
   setCookie,
   type WebKit,
 } from "../http.js";
-import { lookupWord, NOTICES, REASONS, reasonText } from "../messages.js";
+import { type NOTICES, noticeText, REASONS, reasonText } from "../messages.js";
 import {
   changePasswordPage,
   homePage,
@@ -67,6 +67,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   const ctx = (request: FastifyRequest): PageContext => ({
     appName: kit.appName,
     csrf: csrfToken(kit, request),
+    locale: "en",
   });
   const signinToken = (request: FastifyRequest): string | undefined =>
     request.cookies[kit.names.signin];
@@ -126,8 +127,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       request.cookies[kit.names.pre] = pre;
       setCookie(kit, reply, kit.names.pre, pre);
     }
-    const notice = lookupWord(NOTICES, queryField(request, "notice"));
-    return sendPage(reply, loginPage(ctx(request), { notice }));
+    const page = ctx(request);
+    const notice = noticeText(page.locale, queryField(request, "notice"));
+    return sendPage(reply, loginPage(page, { notice }));
   });
 
   app.post("/login", async (request, reply) => {
@@ -282,7 +284,12 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
   });
 
   function text(refusal: Refusal): string {
-    return reasonText(refusal.reason, refusal.retryAfterMs, core.settings.passwordRules.minLength);
+    return reasonText(
+      "en",
+      refusal.reason,
+      refusal.retryAfterMs,
+      core.settings.passwordRules.minLength,
+    );
   }
 }
 
