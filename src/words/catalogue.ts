@@ -1,3 +1,4 @@
+import { de } from "./de.js";
 import { en } from "./en.js";
 
 /** The languages Vestibule speaks; English is the source every other table follows. */
@@ -31,8 +32,8 @@ export type ParamArgs<Id extends WordId, V = string | number> = [ParamName<Id>] 
   ? []
   : [params: Params<Id, V>];
 
-// Translations join here. Until they exist, German and French read the English table.
-const TABLES: Record<Locale, WordTable> = { en, de: en, fr: en };
+// Translations join here. Until its table exists, French reads the English one.
+const TABLES: Record<Locale, WordTable> = { en, de, fr: en };
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 

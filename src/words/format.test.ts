@@ -19,6 +19,11 @@ describe("formatDateTime", () => {
     expect(formatDateTime("en", AT, { timeZone: "America/New_York" })).toBe("2029-12-31 19:00 EST");
   });
 
+  it("orders the parts as the reader's language does", () => {
+    expect(formatDateTime("de", AT, { seconds: true })).toBe("01.01.2030, 00:00:10 UTC");
+    expect(formatDateTime("de", AT, { timeZone: "Europe/Berlin" })).toBe("01.01.2030, 01:00 MEZ");
+  });
+
   it("refuses a zone that does not exist", () => {
     expect(() => formatDateTime("en", AT, { timeZone: "Mars/Olympus" })).toThrow(RangeError);
   });
@@ -30,5 +35,6 @@ describe("formatWait", () => {
     expect(formatWait("en", 89_000)).toBe("Try again in 89 seconds.");
     expect(formatWait("en", 90_000)).toBe("Try again in about 2 minutes.");
     expect(formatWait("en", 86_400_000)).toBe("Try again in about 1440 minutes.");
+    expect(formatWait("de", 1)).toBe("Versuchen Sie es in 1 Sekunde erneut.");
   });
 });
