@@ -1,5 +1,6 @@
 import { de } from "./de.js";
 import { en } from "./en.js";
+import { fr } from "./fr.js";
 
 /** The languages Vestibule speaks; English is the source every other table follows. */
 export type Locale = "en" | "de" | "fr";
@@ -32,8 +33,7 @@ export type ParamArgs<Id extends WordId, V = string | number> = [ParamName<Id>] 
   ? []
   : [params: Params<Id, V>];
 
-// Translations join here. Until its table exists, French reads the English one.
-const TABLES: Record<Locale, WordTable> = { en, de, fr: en };
+const TABLES: Record<Locale, WordTable> = { en, de, fr };
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
 

@@ -22,6 +22,7 @@ describe("formatDateTime", () => {
   it("orders the parts as the reader's language does", () => {
     expect(formatDateTime("de", AT, { seconds: true })).toBe("01.01.2030, 00:00:10 UTC");
     expect(formatDateTime("de", AT, { timeZone: "Europe/Berlin" })).toBe("01.01.2030, 01:00 MEZ");
+    expect(formatDateTime("fr", AT, { seconds: true })).toBe("01/01/2030 à 00:00:10 UTC");
   });
 
   it("refuses a zone that does not exist", () => {
