@@ -9,11 +9,11 @@ import type { Stores } from "./core/ports/stores.js";
 import type { UserAdminDeps } from "./core/user-admin.js";
 import { forcedPasswordEmail } from "./delivery/force-notice.js";
 import { normalizePhone } from "./delivery/phone.js";
-import type { Html } from "./web/html.js";
 import type { WebKit } from "./web/http.js";
 import type { PageContext } from "./web/pages.js";
 import { staffLinks } from "./web/pages-admin.js";
 import { staffRoutes } from "./web/routes/staff.js";
+import type { Html } from "./words/html.js";
 
 export interface StaffParts {
   /** The supervision and user-management core, as the web and the CLI use it. */
@@ -58,7 +58,7 @@ export function createStaffParts(parts: {
           notifyForcedPassword: async (user) => {
             if (!user.email) return false;
             await mailer.send(
-              forcedPasswordEmail({
+              forcedPasswordEmail("en", {
                 to: user.email,
                 appName: config.appName,
                 username: user.username,

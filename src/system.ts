@@ -137,11 +137,12 @@ export async function createSystem(
     email: createEmailFactor(
       codeDeps,
       mailer &&
-        ((to, code, minutes) => mailer.send({ to, ...codeEmail({ appName, code, minutes }) })),
+        ((to, code, minutes) =>
+          mailer.send({ to, ...codeEmail("en", { appName, code, minutes }) })),
     ),
     sms: createSmsFactor(
       codeDeps,
-      sms && ((to, code, minutes) => sms.send(to, codeSms({ appName, code, minutes }))),
+      sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
     app: createAppFactor({ stores, box, clock, random, appName }),
   });

@@ -1,29 +1,33 @@
 import type { OutgoingEmail } from "../core/ports/delivery.js";
-import { escapeHtml } from "./messages.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { formatDateTime } from "../words/format.js";
+import { noticeEmail } from "./messages.js";
 
 /**
  * Tells the owner that a supervisor used Force New Password on their account, so a
  * reset they did not ask for is noticed. No link, no password: only what happened.
  */
-export function forcedPasswordEmail(input: {
-  to: string;
-  appName: string;
-  username: string;
-  /** Milliseconds since the epoch. */
-  at: number;
-}): OutgoingEmail {
-  const when = `${new Date(input.at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  const lines = [
-    `A supervisor reset the sign-in of ${input.username} on ${input.appName} at ${when}.`,
-    "At your next sign-in, enter your current password, choose a new one, and set up your authenticator app again.",
-    "If you did not ask for this, contact your administrator.",
-  ];
+export function forcedPasswordEmail(
+  locale: Locale,
+  input: {
+    to: string;
+    appName: string;
+    username: string;
+    /** Milliseconds since the epoch. */
+    at: number;
+  },
+): OutgoingEmail {
+  const app = input.appName;
   return {
     to: input.to,
-    subject: `${input.appName}: your sign-in was reset`,
-    text: `${lines.join("\n\n")}\n`,
-    html:
-      `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(input.appName)}</title></head>` +
-      `<body style="font-family:sans-serif">${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}</body></html>`,
+    ...noticeEmail(app, t(locale, "email.forced.subject", { app }), [
+      t(locale, "email.forced.what", {
+        username: input.username,
+        app,
+        time: formatDateTime(locale, input.at),
+      }),
+      t(locale, "email.forced.next"),
+      t(locale, "email.forced.if_not"),
+    ]),
   };
 }

@@ -8,7 +8,7 @@ import {
 
 describe("code messages", () => {
   it("puts the code in the body, not the subject", () => {
-    const email = codeEmail({ appName: "Vestibule", code: "049381", minutes: 10 });
+    const email = codeEmail("en", { appName: "Vestibule", code: "049381", minutes: 10 });
     expect(email.subject).toBe("Your Vestibule verification code");
     expect(email.text).toContain("049381");
     expect(email.text).toContain("10 minutes");
@@ -16,14 +16,14 @@ describe("code messages", () => {
   });
 
   it("escapes the app name in HTML", () => {
-    const email = codeEmail({ appName: `<b>"A&B"</b>`, code: "123456", minutes: 1 });
+    const email = codeEmail("en", { appName: `<b>"A&B"</b>`, code: "123456", minutes: 1 });
     expect(email.html).not.toContain("<b>");
-    expect(email.html).toContain("&#60;b&#62;&#34;A&#38;B&#34;&#60;/b&#62;");
+    expect(email.html).toContain("&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
     expect(email.text).toContain("1 minute.");
   });
 
   it("keeps the SMS short, code first", () => {
-    const sms = codeSms({ appName: "Vestibule", code: "049381", minutes: 10 });
+    const sms = codeSms("en", { appName: "Vestibule", code: "049381", minutes: 10 });
     expect(sms).toBe("049381 is your Vestibule verification code. It expires in 10 minutes.");
     expect(sms.length).toBeLessThanOrEqual(160);
   });
@@ -31,7 +31,7 @@ describe("code messages", () => {
 
 describe("notification emails", () => {
   it("says when an authenticator was added, in UTC", () => {
-    const email = authenticatorAddedEmail({
+    const email = authenticatorAddedEmail("en", {
       appName: "Vestibule",
       username: "bob",
       at: Date.UTC(2024, 4, 1, 9, 30),
@@ -42,9 +42,13 @@ describe("notification emails", () => {
   });
 
   it("says for how long the second factor is paused, and escapes the username", () => {
-    const email = secondFactorLockedEmail({ appName: "Vestibule", username: "<bob>", minutes: 15 });
+    const email = secondFactorLockedEmail("en", {
+      appName: "Vestibule",
+      username: "<bob>",
+      minutes: 15,
+    });
     expect(email.text).toContain("15 minutes");
-    expect(email.html).toContain("&#60;bob&#62;");
+    expect(email.html).toContain("&lt;bob&gt;");
     expect(email.html).not.toContain("<bob>");
   });
 });

@@ -1,4 +1,7 @@
 import type { OutgoingEmail } from "../core/ports/delivery.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { formatDateTime } from "../words/format.js";
+import { type Html, html, tHtml } from "../words/html.js";
 
 export type EmailContent = Omit<OutgoingEmail, "to">;
 
@@ -12,80 +15,76 @@ export interface CodeMessageInput {
  * The verification code email. The code stays out of the subject, which lock screens
  * and mail lists show to anyone nearby.
  */
-export function codeEmail({ appName, code, minutes }: CodeMessageInput): EmailContent {
-  const expiry = `It expires in ${plural(minutes, "minute")}.`;
-  const ignore = "If you did not try to sign in, you can ignore this email.";
+export function codeEmail(
+  locale: Locale,
+  { appName, code, minutes }: CodeMessageInput,
+): EmailContent {
+  const expiry = t(locale, "email.code.expiry", { count: minutes });
+  const notYou = t(locale, "email.code.not_you");
   return {
-    subject: `Your ${appName} verification code`,
-    text: `Your ${appName} verification code is ${code}\n\n${expiry}\n\n${ignore}\n`,
-    html: page(
+    subject: t(locale, "email.code.subject", { app: appName }),
+    text: `${t(locale, "email.code.text", { app: appName, code })}\n\n${expiry}\n\n${notYou}\n`,
+    html: emailPage(
       appName,
-      `<p>Your ${escapeHtml(appName)} verification code is</p>` +
-        `<p style="font-size:24px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>` +
-        `<p>${expiry}</p><p>${ignore}</p>`,
+      html`<p>${tHtml(locale, "email.code.intro", { app: appName })}</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">${code}</p><p>${expiry}</p><p>${notYou}</p>`,
     ),
   };
 }
 
 /** Short enough for a single GSM-7 segment with a typical app name. */
-export function codeSms({ appName, code, minutes }: CodeMessageInput): string {
-  return `${code} is your ${appName} verification code. It expires in ${plural(minutes, "minute")}.`;
+export function codeSms(locale: Locale, { appName, code, minutes }: CodeMessageInput): string {
+  return t(locale, "sms.code", { code, app: appName, count: minutes });
 }
 
 /** Tells the owner an authenticator was added, so an unexpected one is noticed. */
-export function authenticatorAddedEmail(input: {
-  appName: string;
-  username: string;
-  /** Milliseconds since the epoch. */
-  at: number;
-}): EmailContent {
-  const when = formatUtc(input.at);
-  const lines = [
-    `An authenticator app was set up for ${input.username} on ${input.appName} at ${when}.`,
-    "If this was you, there is nothing to do.",
-    "If it was not, contact your administrator and ask for Force New Password.",
-  ];
-  return notice(input.appName, `${input.appName}: authenticator app added`, lines);
+export function authenticatorAddedEmail(
+  locale: Locale,
+  input: {
+    appName: string;
+    username: string;
+    /** Milliseconds since the epoch. */
+    at: number;
+  },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.app_added.subject", { app }), [
+    t(locale, "email.app_added.what", {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+    }),
+    t(locale, "email.app_added.if_you"),
+    t(locale, "email.app_added.if_not"),
+  ]);
 }
 
 /** Tells the owner that wrong codes paused their second factor: maybe an attack. */
-export function secondFactorLockedEmail(input: {
-  appName: string;
-  username: string;
-  minutes: number;
-}): EmailContent {
-  const lines = [
-    `Too many wrong verification codes were entered for ${input.username} on ${input.appName}.`,
-    `Sign-in with a verification code is paused for ${plural(input.minutes, "minute")}.`,
-    "If this was not you, someone may know your password: change it, and tell your administrator.",
-  ];
-  return notice(input.appName, `${input.appName}: sign-in paused after wrong codes`, lines);
+export function secondFactorLockedEmail(
+  locale: Locale,
+  input: {
+    appName: string;
+    username: string;
+    minutes: number;
+  },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.locked.subject", { app }), [
+    t(locale, "email.locked.what", { username: input.username, app }),
+    t(locale, "email.locked.paused", { count: input.minutes }),
+    t(locale, "email.locked.if_not"),
+  ]);
 }
 
-function notice(appName: string, subject: string, lines: string[]): EmailContent {
+/** A notice email: one paragraph per line, the same words as text and as HTML. */
+export function noticeEmail(appName: string, subject: string, lines: string[]): EmailContent {
   return {
     subject,
     text: `${lines.join("\n\n")}\n`,
-    html: page(appName, lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("")),
+    html: emailPage(appName, html`${lines.map((line) => html`<p>${line}</p>`)}`),
   };
 }
 
-function page(appName: string, body: string): string {
-  return (
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(appName)}</title>` +
-    `</head><body style="font-family:sans-serif">${body}</body></html>`
-  );
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? "" : "s"}`;
-}
-
-/** "2024-05-01 09:30 UTC": one unambiguous zone, since we do not know the reader's. */
-function formatUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+function emailPage(appName: string, body: Html): string {
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>${appName}</title></head><body style="font-family:sans-serif">${body}</body></html>`
+    .value;
 }

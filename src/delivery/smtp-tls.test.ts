@@ -13,7 +13,7 @@ import { createSmtpMailer } from "./smtp.js";
 const FROM = "Vestibule <no-reply@vestibule.test>";
 const email = {
   to: "bob@example.test",
-  ...codeEmail({ appName: "Vestibule", code: "493817", minutes: 10 }),
+  ...codeEmail("en", { appName: "Vestibule", code: "493817", minutes: 10 }),
 };
 
 let smtp: TestSmtpServer | undefined;

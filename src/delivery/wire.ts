@@ -58,12 +58,12 @@ export function withNotifications(
     if (!user?.email) return;
     const content =
       type === "authenticator_added"
-        ? authenticatorAddedEmail({
+        ? authenticatorAddedEmail("en", {
             appName: deps.appName,
             username: user.username,
             at: deps.clock.now(),
           })
-        : secondFactorLockedEmail({
+        : secondFactorLockedEmail("en", {
             appName: deps.appName,
             username: user.username,
             minutes: deps.lockMinutes,

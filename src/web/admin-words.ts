@@ -1,41 +1,37 @@
+import type { Role } from "../core/ports/runtime.js";
 import type { FieldError } from "../core/user-admin.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { formatDateTime } from "../words/format.js";
+import { lookupWord } from "./messages.js";
 
-// The words of the supervisor and administrator pages: field errors, notices, times.
+// The words of the supervisor and administrator pages that a code or key chooses.
 
-export const FIELD_ERRORS: Record<FieldError, string> = {
-  username_invalid: "Use 1 to 64 of a–z, 0–9 and . _ @ -, starting with a letter or digit.",
-  username_taken: "That username is taken.",
-  display_name_invalid: "At most 100 characters, no control characters.",
-  email_invalid: "Enter an email address such as name@example.org, or leave it empty.",
-  phone_invalid: "Enter the number in international format, e.g. +61412345678, or leave it empty.",
-  role_invalid: "Choose User or Supervisor.",
-  password_too_short: "The password is too short.",
-  password_too_long: "The password is too long (at most 128 characters).",
-  password_is_username: "The password must not be the username.",
-  password_common: "That password is too common and easy to guess. Choose another.",
-};
+export function fieldErrorText(locale: Locale, error: FieldError): string {
+  return t(locale, `field_error.${error}`);
+}
 
 /** Notices after an action, chosen by a fixed key (never reflected text). */
-export const ADMIN_NOTICES: Record<string, string> = {
-  forced:
-    "Force New Password done: the user's sessions ended, the authenticator app was cleared, and they must choose a new password at the next sign-in.",
-  forced_emailed:
-    "Force New Password done: the user's sessions ended, the authenticator app was cleared, and they must choose a new password at the next sign-in. They were told by email.",
-  saved: "The changes were saved.",
-  added: "The user was added. They must choose a new password at their first sign-in.",
-  deactivated: "The user was deactivated: their sessions ended and they cannot sign in.",
-  reactivated: "The user was reactivated and can sign in again.",
-  methods_saved: "The sign-in methods were saved.",
-};
+export const ADMIN_NOTICES = {
+  forced: "admin_notice.forced",
+  forced_emailed: "admin_notice.forced_emailed",
+  saved: "admin_notice.saved",
+  added: "admin_notice.added",
+  deactivated: "admin_notice.deactivated",
+  reactivated: "admin_notice.reactivated",
+  methods_saved: "admin_notice.methods_saved",
+} as const;
 
-export const ROLE_NAMES: Record<string, string> = {
-  user: "User",
-  supervisor: "Supervisor",
-  administrator: "Administrator",
-};
+/** The notice for a key from the query string; undefined for any other. */
+export function adminNoticeText(locale: Locale, key: string): string | undefined {
+  const id = lookupWord(ADMIN_NOTICES, key);
+  return id && t(locale, id);
+}
 
-/** "2030-01-01 00:00:10 UTC": one zone for everyone reading the log. */
-export function utc(ms: number | null): string {
-  if (ms === null) return "never";
-  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+export function roleName(locale: Locale, role: Role): string {
+  return t(locale, `role.${role}`);
+}
+
+/** A time on a staff page, to the second, or "never". */
+export function staffTime(locale: Locale, ms: number | null): string {
+  return ms === null ? t(locale, "time.never") : formatDateTime(locale, ms, { seconds: true });
 }

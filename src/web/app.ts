@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from "fastify";
+import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
 import { sendPage } from "./http.js";
@@ -66,7 +67,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Malformed bodies, wrong content types, oversize forms: the client's mistake.
       return sendPage(
         reply,
-        errorPage(ctx, "Bad request", "The request could not be read."),
+        errorPage(
+          ctx,
+          t(ctx.locale, "error.bad_request.title"),
+          t(ctx.locale, "error.bad_request.text"),
+        ),
         status,
       );
     }
@@ -76,20 +81,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply,
       errorPage(
         ctx,
-        "Service unavailable",
-        "The service is temporarily unavailable. Please try again shortly.",
+        t(ctx.locale, "error.unavailable.title"),
+        t(ctx.locale, "error.unavailable.text"),
       ),
       503,
     );
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendPage(
+  app.setNotFoundHandler(async (request, reply) => {
+    const ctx = pageContext(kit, request);
+    return sendPage(
       reply,
-      errorPage(pageContext(kit, request), "Not found", "There is no page at this address."),
+      errorPage(ctx, t(ctx.locale, "error.not_found.title"), t(ctx.locale, "error.not_found.text")),
       404,
-    ),
-  );
+    );
+  });
 
   app.get("/assets/app.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(CSS),

@@ -3,6 +3,7 @@ import type { Session } from "../core/ports/sessions.js";
 import type { User } from "../core/ports/users.js";
 import { currentSession, type SessionDeps } from "../core/sessions.js";
 import { isAdministrator, isSupervisor } from "../core/supervision.js";
+import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import { errorPage, type PageContext } from "./pages.js";
@@ -41,7 +42,11 @@ export async function requireUser(
   if (request.method !== "GET" && request.method !== "HEAD" && !csrfValid(kit, request)) {
     await sendPage(
       reply,
-      errorPage(ctx, "This form has expired", "Reload the page and try again."),
+      errorPage(
+        ctx,
+        t(ctx.locale, "error.form_expired.title"),
+        t(ctx.locale, "error.form_expired.text"),
+      ),
       403,
     );
     return undefined;

@@ -1,7 +1,7 @@
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { hmacHex, safeEqual } from "../core/secrets.js";
-import type { Html } from "./html.js";
+import type { Html } from "../words/html.js";
 
 export interface CookieNames {
   session: string;

@@ -1,71 +1,62 @@
 import type { Reason } from "../core/reasons.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { formatWait } from "../words/format.js";
 
-// One catalogue: each refusal's HTTP status and the words a person reads.
-export const REASONS: Record<Reason, { status: number; text: string }> = {
-  bad_credentials: { status: 401, text: "The username or password is incorrect." },
-  throttled: { status: 429, text: "Too many failed attempts. Please wait before trying again." },
-  busy: { status: 503, text: "The service is busy. Please try again in a moment." },
-  expired: { status: 401, text: "Your sign-in has expired. Please sign in again." },
-  wrong_step: { status: 409, text: "That step is not available now. Please continue below." },
-  malformed_code: { status: 400, text: "Enter the 6-digit code." },
-  invalid_code: { status: 401, text: "That code is not valid. Check the code and try again." },
-  too_many_codes: {
-    status: 401,
-    text: "Too many incorrect codes. Please sign in again.",
-  },
-  second_factor_locked: {
-    status: 429,
-    text: "Too many incorrect codes for this account. Verification is locked for a while.",
-  },
-  password_mismatch: { status: 400, text: "The two passwords do not match." },
-  password_too_short: { status: 400, text: "The new password is too short." },
-  password_too_long: {
-    status: 400,
-    text: "The new password is too long (at most 128 characters).",
-  },
-  password_is_username: { status: 400, text: "The new password must not be your username." },
-  password_is_old: { status: 400, text: "The new password must differ from the current one." },
-  password_common: {
-    status: 400,
-    text: "That password is too common and easy to guess. Choose another.",
-  },
-  method_unavailable: { status: 409, text: "That method is not available for your account." },
-  send_throttled: { status: 429, text: "Too many codes sent. Please wait before asking again." },
-  send_failed: {
-    status: 502,
-    text: "We could not send the code — try again or use another method.",
-  },
+// Each refusal's HTTP status; its words are the catalogue's "reason.<reason>".
+export const REASONS: Record<Reason, { status: number }> = {
+  bad_credentials: { status: 401 },
+  throttled: { status: 429 },
+  busy: { status: 503 },
+  expired: { status: 401 },
+  wrong_step: { status: 409 },
+  malformed_code: { status: 400 },
+  invalid_code: { status: 401 },
+  too_many_codes: { status: 401 },
+  second_factor_locked: { status: 429 },
+  password_mismatch: { status: 400 },
+  password_too_short: { status: 400 },
+  password_too_long: { status: 400 },
+  password_is_username: { status: 400 },
+  password_is_old: { status: 400 },
+  password_common: { status: 400 },
+  method_unavailable: { status: 409 },
+  send_throttled: { status: 429 },
+  send_failed: { status: 502 },
 };
 
-/** "in about N minutes" / "in N seconds" for a wait. */
-export function describeWait(ms: number | undefined): string {
-  if (ms === undefined) return "";
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 90) return ` Try again in ${seconds} seconds.`;
-  return ` Try again in about ${Math.ceil(seconds / 60)} minutes.`;
-}
-
-export function reasonText(reason: Reason, retryAfterMs?: number, minLength?: number): string {
-  const base = REASONS[reason].text;
+/** The refusal's words, then how long to wait when there is a wait. */
+export function reasonText(
+  locale: Locale,
+  reason: Reason,
+  retryAfterMs?: number,
+  minLength?: number,
+): string {
   if (reason === "password_too_short" && minLength) {
-    return `The new password is too short (at least ${minLength} characters).`;
+    return t(locale, "reason.password_too_short_min", { count: minLength });
   }
-  return base + describeWait(retryAfterMs);
+  const text = t(locale, `reason.${reason}`);
+  return retryAfterMs === undefined ? text : `${text} ${formatWait(locale, retryAfterMs)}`;
 }
 
 /**
- * The entry of a word table for a key from the request, own keys only: a plain object
+ * The entry of a table for a key from the request, own keys only: a plain object
  * lookup would read "constructor" or "__proto__" through the prototype.
  */
-export function lookupWord(table: Record<string, string>, key: string): string | undefined {
+export function lookupWord<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 // Notices shown on the Login page, chosen by a fixed key (never reflected text).
-export const NOTICES: Record<string, string> = {
-  app_added: "Your authenticator app has been added. Please sign in again to continue.",
-  signed_out: "You have been signed out.",
-  expired: "Your sign-in has expired. Please sign in again.",
-  too_many_codes: "Too many incorrect codes. Please sign in again.",
-  locked: "Too many incorrect codes for this account. Verification is locked for a while.",
-};
+export const NOTICES = {
+  app_added: "notice.app_added",
+  signed_out: "notice.signed_out",
+  expired: "notice.expired",
+  too_many_codes: "notice.too_many_codes",
+  locked: "notice.locked",
+} as const;
+
+/** The Login page's notice for a key from the query string; undefined for any other. */
+export function noticeText(locale: Locale, key: string): string | undefined {
+  const id = lookupWord(NOTICES, key);
+  return id && t(locale, id);
+}

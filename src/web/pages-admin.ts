@@ -1,60 +1,57 @@
 import type { StoredAuditEvent } from "../core/ports/audit.js";
-import type { Method } from "../core/ports/runtime.js";
-import { utc } from "./admin-words.js";
-import { type Html, html } from "./html.js";
+import { METHODS, type Method } from "../core/ports/runtime.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { type Html, html } from "../words/html.js";
+import { staffTime } from "./admin-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import type { StaffContext } from "./pages-users.js";
-
-const METHOD_LABELS: Record<Method, string> = {
-  app: "Authenticator app",
-  sms: "SMS",
-  email: "Email",
-};
 
 export function settingsPage(
   ctx: StaffContext,
   opts: { methods: Method[]; notice?: string; error?: string },
 ): Html {
+  const { locale } = ctx;
   return layout(
     ctx,
-    "Settings",
-    html`<h1>Settings</h1>
-${messages(opts.notice, opts.error ? `Not saved: ${opts.error}.` : undefined)}
-<h2>Second-factor methods</h2>
+    t(locale, "settings.title"),
+    html`<h1>${t(locale, "settings.title")}</h1>
+${messages(opts.notice, opts.error ? t(locale, "settings.not_saved", { problem: opts.error }) : undefined)}
+<h2>${t(locale, "settings.methods")}</h2>
 <form method="post" action="/settings">
 ${csrfField(ctx)}
 <fieldset>
-<legend>Methods users may use after their password</legend>
-${(Object.keys(METHOD_LABELS) as Method[]).map(
+<legend>${t(locale, "settings.methods_legend")}</legend>
+${METHODS.map(
   (m) =>
     html`<p><input type="checkbox" id="method-${m}" name="methods" value="${m}"${
       opts.methods.includes(m) ? html` checked` : ""
-    }> <label for="method-${m}" class="inline">${METHOD_LABELS[m]}</label></p>`,
+    }> <label for="method-${m}" class="inline">${t(locale, `method.${m}`)}</label></p>`,
 )}
 </fieldset>
-<p class="hint">SMS and email codes are weaker than the authenticator app: NIST SP 800-63B treats codes sent over the phone network as restricted (numbers can be moved to another SIM or intercepted), and a code by email is only as safe as the mailbox. Prefer the app; enable SMS or email as a fallback.</p>
-<p class="hint">Turning a method off takes effect at each user's next sign-in; signed-in users stay signed in. Users who relied on it are offered the methods still enabled: with the app off, they get codes by SMS or email instead (their app stays on record and works again if the app is turned back on); with SMS or email off, users without the app or the other contact detail cannot finish signing in until an administrator adds one, or the app is enabled and they set it up. With no method enabled, users sign in with the password alone.</p>
-<button type="submit">Save</button>
+<p class="hint">${t(locale, "settings.methods_strength")}</p>
+<p class="hint">${t(locale, "settings.methods_turning_off")}</p>
+<button type="submit">${t(locale, "common.save")}</button>
 </form>
-<p><a href="/">Home</a></p>`,
+<p><a href="/">${t(locale, "nav.home")}</a></p>`,
   );
 }
 
 /** Who/whom/what; detail values are already free of secrets (core/audit.ts). */
 export function auditTable(
+  locale: Locale,
   events: StoredAuditEvent[],
   withUser: boolean,
   actorNames: Map<string, string> = new Map(),
 ): Html {
-  if (events.length === 0) return html`<p>No events.</p>`;
+  if (events.length === 0) return html`<p>${t(locale, "audit.none")}</p>`;
   return html`<table>
-<thead><tr><th>Time (UTC)</th><th>Event</th>${withUser ? html`<th>User</th>` : ""}<th>By</th><th>Address</th><th>Detail</th></tr></thead>
+<thead><tr><th>${t(locale, "audit.column.time", { zone: "UTC" })}</th><th>${t(locale, "audit.column.event")}</th>${withUser ? html`<th>${t(locale, "audit.column.user")}</th>` : ""}<th>${t(locale, "audit.column.by")}</th><th>${t(locale, "audit.column.address")}</th><th>${t(locale, "audit.column.detail")}</th></tr></thead>
 <tbody>
 ${events.map(
   (e) =>
-    html`<tr><td>${utc(e.at)}</td><td>${e.type}</td>${
+    html`<tr><td>${staffTime(locale, e.at)}</td><td>${e.type}</td>${
       withUser ? html`<td>${e.username ?? e.userId ?? ""}</td>` : ""
-    }<td>${e.actorId ? (e.actorId === e.userId ? "self" : (actorNames.get(e.actorId) ?? e.actorId)) : ""}</td><td>${e.ip ?? ""}</td><td>${describeDetail(e.detail)}</td></tr>`,
+    }<td>${e.actorId ? (e.actorId === e.userId ? t(locale, "audit.by_self") : (actorNames.get(e.actorId) ?? e.actorId)) : ""}</td><td>${e.ip ?? ""}</td><td>${describeDetail(e.detail)}</td></tr>`,
 )}
 </tbody>
 </table>`;
@@ -77,42 +74,45 @@ export function auditPage(
     actorNames: Map<string, string>;
   },
 ): Html {
+  const { locale } = ctx;
   return layout(
     ctx,
-    "Audit log",
-    html`<h1>Audit log</h1>
+    t(locale, "audit.title"),
+    html`<h1>${t(locale, "audit.title")}</h1>
 <form method="get" action="/audit">
-<label for="user">User</label>
+<label for="user">${t(locale, "audit.user")}</label>
 <input type="text" id="user" name="user" value="${opts.username}" maxlength="64" autocapitalize="none" spellcheck="false">
-<label for="type">Event type</label>
+<label for="type">${t(locale, "audit.type")}</label>
 <select id="type" name="type">
-<option value="">Any</option>
-${opts.types.map((t) => html`<option value="${t}"${t === opts.type ? html` selected` : ""}>${t}</option>`)}
+<option value="">${t(locale, "audit.any_type")}</option>
+${opts.types.map((type) => html`<option value="${type}"${type === opts.type ? html` selected` : ""}>${type}</option>`)}
 </select>
-<button type="submit">Filter</button>
+<button type="submit">${t(locale, "audit.filter")}</button>
 </form>
-${auditTable(opts.events, true, opts.actorNames)}
-${opts.next ? html`<p><a href="${opts.next}" rel="next">Older events</a></p>` : ""}
-<p><a href="/">Home</a></p>`,
+${auditTable(locale, opts.events, true, opts.actorNames)}
+${opts.next ? html`<p><a href="${opts.next}" rel="next">${t(locale, "audit.older")}</a></p>` : ""}
+<p><a href="/">${t(locale, "nav.home")}</a></p>`,
     true,
   );
 }
 
 export function forbiddenPage(ctx: PageContext): Html {
+  const { locale } = ctx;
   return layout(
     ctx,
-    "Not allowed",
-    html`<h1>Not allowed</h1><p>Your account cannot open this page.</p><p><a href="/">Go to the start page</a></p>`,
+    t(locale, "error.forbidden.title"),
+    html`<h1>${t(locale, "error.forbidden.title")}</h1><p>${t(locale, "error.forbidden.text")}</p><p><a href="/">${t(locale, "nav.start_page")}</a></p>`,
   );
 }
 
 /** The home page's links for a role: none for users. */
 export function staffLinks(ctx: StaffContext): Html {
+  const { locale } = ctx;
   const role = ctx.user.role;
   if (role === "user") return html``;
-  return html`<a href="/users">Users</a>${
+  return html`<a href="/users">${t(locale, "nav.users")}</a>${
     role === "administrator"
-      ? html`<a href="/settings">Settings</a><a href="/audit">Audit log</a>`
+      ? html`<a href="/settings">${t(locale, "nav.settings")}</a><a href="/audit">${t(locale, "nav.audit")}</a>`
       : ""
   }`;
 }

@@ -2,8 +2,9 @@ import type { StoredAuditEvent } from "../core/ports/audit.js";
 import type { Amr, Session } from "../core/ports/sessions.js";
 import type { User } from "../core/ports/users.js";
 import type { FormErrors } from "../core/user-admin.js";
-import { FIELD_ERRORS, ROLE_NAMES, utc } from "./admin-words.js";
-import { type Html, html } from "./html.js";
+import { type Locale, t } from "../words/catalogue.js";
+import { type Html, html } from "../words/html.js";
+import { fieldErrorText, roleName, staffTime } from "./admin-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import { auditTable } from "./pages-admin.js";
 
@@ -38,39 +39,41 @@ export function usersPage(
     ? `/users?${new URLSearchParams({ q: opts.q, before: opts.previous }).toString()}`
     : "";
   const firstHref = opts.first ? `/users?${new URLSearchParams({ q: opts.q }).toString()}` : "";
+  const { locale } = ctx;
+  const w = accountWords(locale);
   return layout(
     ctx,
-    "Users",
-    html`<h1>Users</h1>
+    t(locale, "users.title"),
+    html`<h1>${t(locale, "users.title")}</h1>
 <form method="get" action="/users" role="search">
-<label for="q">Search by username or email</label>
+<label for="q">${t(locale, "users.search_label")}</label>
 <input type="search" id="q" name="q" value="${opts.q}" maxlength="254" autocomplete="off">
-<button type="submit">Search</button>
+<button type="submit">${t(locale, "users.search")}</button>
 </form>
-${opts.canAdd ? html`<p><a href="/users/new">Add a user</a></p>` : ""}
-<p>${opts.total} ${opts.total === 1 ? "user" : "users"}${opts.q ? " match" : ""}.</p>
+${opts.canAdd ? html`<p><a href="/users/new">${t(locale, "users.add")}</a></p>` : ""}
+<p>${t(locale, opts.q ? "users.count_matching" : "users.count", { count: opts.total })}</p>
 <table>
-<thead><tr><th>Username</th><th>Name</th><th>Role</th><th>App set up</th><th>Second factor locked</th><th>Last sign-in</th><th>Status</th></tr></thead>
+<thead><tr><th>${t(locale, "account.username")}</th><th>${t(locale, "account.name")}</th><th>${t(locale, "account.role")}</th><th>${t(locale, "account.app_set_up")}</th><th>${t(locale, "account.second_factor_locked")}</th><th>${t(locale, "account.last_sign_in")}</th><th>${t(locale, "account.status")}</th></tr></thead>
 <tbody>
 ${opts.rows.map((u) =>
   u.mayOpen === false
     ? html`<tr>
-<td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${ROLE_NAMES[u.role]}</td>
+<td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${roleName(locale, u.role)}</td>
 <td>—</td><td>—</td><td>—</td><td>—</td>
 </tr>`
     : html`<tr>
-<td><a href="/users/${u.id}">${u.username}</a></td><td>${u.displayName ?? ""}</td><td>${ROLE_NAMES[u.role]}</td>
-<td>${u.appSetUp ? "Yes" : "No"}</td><td>${u.locked ? "Locked" : "No"}</td><td>${utc(u.lastSignInAt)}</td><td>${u.active ? "Active" : "Deactivated"}</td>
+<td><a href="/users/${u.id}">${u.username}</a></td><td>${u.displayName ?? ""}</td><td>${roleName(locale, u.role)}</td>
+<td>${w.yesNo(u.appSetUp)}</td><td>${w.locked(u.locked)}</td><td>${staffTime(locale, u.lastSignInAt)}</td><td>${w.status(u.active)}</td>
 </tr>`,
 )}
 </tbody>
 </table>
 ${
   firstHref || previousHref || nextHref
-    ? html`<p>${firstHref ? html`<a href="${firstHref}">First page</a> ` : ""}${previousHref ? html`<a href="${previousHref}" rel="prev">Previous page</a> ` : ""}${nextHref ? html`<a href="${nextHref}" rel="next">Next page</a>` : ""}</p>`
+    ? html`<p>${firstHref ? html`<a href="${firstHref}">${t(locale, "users.first_page")}</a> ` : ""}${previousHref ? html`<a href="${previousHref}" rel="prev">${t(locale, "users.previous_page")}</a> ` : ""}${nextHref ? html`<a href="${nextHref}" rel="next">${t(locale, "users.next_page")}</a>` : ""}</p>`
     : ""
 }
-<p><a href="/">Home</a></p>`,
+<p><a href="/">${t(locale, "nav.home")}</a></p>`,
     true,
   );
 }
@@ -90,102 +93,120 @@ export interface UserSettingsView {
 }
 
 export function userSettingsPage(ctx: StaffContext, v: UserSettingsView): Html {
-  const t = v.target;
+  const { target } = v;
+  const { locale } = ctx;
+  const w = accountWords(locale);
   return layout(
     ctx,
-    `User ${t.username}`,
-    html`<h1>User ${t.username}</h1>
-${messages(v.notice, v.form ? "The changes were not saved: check the fields marked below." : undefined)}
+    t(locale, "user.title", { username: target.username }),
+    html`<h1>${t(locale, "user.title", { username: target.username })}</h1>
+${messages(v.notice, v.form ? t(locale, "user.not_saved") : undefined)}
 <dl>
-<dt>Name</dt><dd>${t.displayName ?? "—"}</dd>
-<dt>Email</dt><dd>${t.email ?? "—"}</dd>
-<dt>Phone</dt><dd>${t.phone ?? "—"}</dd>
-<dt>Role</dt><dd>${ROLE_NAMES[t.role]}</dd>
-<dt>App set up</dt><dd>${v.appSetUp ? "Yes" : "No"}</dd>
-<dt>Second factor locked</dt><dd>${v.locked ? "Locked" : "No"}</dd>
-<dt>Must change password</dt><dd>${t.mustChangePassword ? "Yes" : "No"}</dd>
-<dt>Last sign-in</dt><dd>${utc(t.lastSignInAt)}</dd>
-<dt>Status</dt><dd>${t.active ? "Active" : "Deactivated"}</dd>
+<dt>${t(locale, "account.name")}</dt><dd>${target.displayName ?? "—"}</dd>
+<dt>${t(locale, "account.email")}</dt><dd>${target.email ?? "—"}</dd>
+<dt>${t(locale, "account.phone")}</dt><dd>${target.phone ?? "—"}</dd>
+<dt>${t(locale, "account.role")}</dt><dd>${roleName(locale, target.role)}</dd>
+<dt>${t(locale, "account.app_set_up")}</dt><dd>${w.yesNo(v.appSetUp)}</dd>
+<dt>${t(locale, "account.second_factor_locked")}</dt><dd>${w.locked(v.locked)}</dd>
+<dt>${t(locale, "account.must_change_password")}</dt><dd>${w.yesNo(target.mustChangePassword)}</dd>
+<dt>${t(locale, "account.last_sign_in")}</dt><dd>${staffTime(locale, target.lastSignInAt)}</dd>
+<dt>${t(locale, "account.status")}</dt><dd>${w.status(target.active)}</dd>
 </dl>
 ${
   v.mayAct
-    ? html`<h2>Lost access to the authenticator app?</h2>
-<p>Force New Password ends ${t.username}'s sessions, removes their authenticator app and makes them choose a new password and set the app up again at the next sign-in.</p>
-<form method="get" action="/users/${t.id}/force-new-password"><button type="submit" class="danger">Force New Password</button></form>`
-    : html`<p class="hint">You cannot change this account${ctx.user.id === t.id ? " (it is your own)" : ""}.</p>`
+    ? html`<h2>${t(locale, "user.lost_access")}</h2>
+<p>${t(locale, "user.force_explain", { username: target.username })}</p>
+<form method="get" action="/users/${target.id}/force-new-password"><button type="submit" class="danger">${t(locale, "user.force")}</button></form>`
+    : html`<p class="hint">${t(locale, ctx.user.id === target.id ? "user.cannot_change_own" : "user.cannot_change")}</p>`
 }
 ${v.canEdit ? editForm(ctx, v) : ""}
-<h2>Sessions</h2>
-${sessionsTable(v.sessions)}
-<h2>Recent events</h2>
-${auditTable(v.events, false, v.actorNames)}
-<p><a href="/users">All users</a></p>`,
+<h2>${t(locale, "user.sessions")}</h2>
+${sessionsTable(locale, v.sessions)}
+<h2>${t(locale, "user.recent_events")}</h2>
+${auditTable(locale, v.events, false, v.actorNames)}
+<p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
     true,
   );
 }
 
-function fieldError(errors: FormErrors | undefined, field: keyof FormErrors): Html {
+/** Yes/No and an account's states, as both staff pages show them. */
+function accountWords(locale: Locale) {
+  return {
+    yesNo: (yes: boolean) => t(locale, yes ? "common.yes" : "common.no"),
+    locked: (locked: boolean) => t(locale, locked ? "account.locked" : "common.no"),
+    status: (active: boolean) => t(locale, active ? "account.active" : "account.deactivated"),
+  };
+}
+
+function fieldError(locale: Locale, errors: FormErrors | undefined, field: keyof FormErrors): Html {
   const code = errors?.[field];
-  return code ? html`<p class="error" id="${field}-error">${FIELD_ERRORS[code]}</p>` : html``;
+  return code
+    ? html`<p class="error" id="${field}-error">${fieldErrorText(locale, code)}</p>`
+    : html``;
 }
 
 /** Display name, email, phone and role; shared by the add and edit forms. */
 export function profileFields(
+  locale: Locale,
   values: Record<string, string>,
   errors: FormErrors | undefined,
 ): Html {
   const role = values.role ?? "user";
-  return html`<label for="displayName">Display name</label>
+  return html`<label for="displayName">${t(locale, "profile.display_name")}</label>
 <input type="text" id="displayName" name="displayName" maxlength="100" value="${values.displayName ?? ""}">
-${fieldError(errors, "displayName")}
-<label for="email">Email</label>
+${fieldError(locale, errors, "displayName")}
+<label for="email">${t(locale, "profile.email")}</label>
 <input type="email" id="email" name="email" maxlength="254" value="${values.email ?? ""}">
-${fieldError(errors, "email")}
-<label for="phone">Phone (international format)</label>
+${fieldError(locale, errors, "email")}
+<label for="phone">${t(locale, "profile.phone")}</label>
 <input type="tel" id="phone" name="phone" maxlength="32" value="${values.phone ?? ""}">
-${fieldError(errors, "phone")}
-<label for="role">Role</label>
+${fieldError(locale, errors, "phone")}
+<label for="role">${t(locale, "profile.role")}</label>
 <select id="role" name="role">
-<option value="user"${role === "user" ? html` selected` : ""}>User</option>
-<option value="supervisor"${role === "supervisor" ? html` selected` : ""}>Supervisor</option>
+<option value="user"${role === "user" ? html` selected` : ""}>${roleName(locale, "user")}</option>
+<option value="supervisor"${role === "supervisor" ? html` selected` : ""}>${roleName(locale, "supervisor")}</option>
 </select>
-${fieldError(errors, "role")}`;
+${fieldError(locale, errors, "role")}`;
 }
 
 function editForm(ctx: StaffContext, v: UserSettingsView): Html {
-  const t = v.target;
+  const { target } = v;
+  const { locale } = ctx;
   const values = v.form?.values ?? {
-    displayName: t.displayName ?? "",
-    email: t.email ?? "",
-    phone: t.phone ?? "",
-    role: t.role,
+    displayName: target.displayName ?? "",
+    email: target.email ?? "",
+    phone: target.phone ?? "",
+    role: target.role,
   };
-  return html`<h2>Edit</h2>
-<form method="post" action="/users/${t.id}/edit">
+  return html`<h2>${t(locale, "user.edit")}</h2>
+<form method="post" action="/users/${target.id}/edit">
 ${csrfField(ctx)}
-${profileFields(values, v.form?.errors)}
-<button type="submit">Save</button>
+${profileFields(locale, values, v.form?.errors)}
+<button type="submit">${t(locale, "common.save")}</button>
 </form>
-<h2>Access</h2>
-<form method="post" action="/users/${t.id}/${t.active ? "deactivate" : "reactivate"}">
+<h2>${t(locale, "user.access")}</h2>
+<form method="post" action="/users/${target.id}/${target.active ? "deactivate" : "reactivate"}">
 ${csrfField(ctx)}
-<p>${t.active ? "A deactivated user cannot sign in; their sessions end at once." : "This user cannot sign in."}</p>
-<button type="submit"${t.active ? html` class="danger"` : ""}>${t.active ? "Deactivate" : "Reactivate"}</button>
+<p>${t(locale, target.active ? "user.deactivate_explain" : "user.inactive_explain")}</p>
+<button type="submit"${target.active ? html` class="danger"` : ""}>${t(locale, target.active ? "user.deactivate" : "user.reactivate")}</button>
 </form>`;
 }
 
 export function confirmForcePage(ctx: StaffContext, target: User): Html {
-  const name = target.displayName ? `${target.displayName} (${target.username})` : target.username;
+  const { locale } = ctx;
+  const name = target.displayName
+    ? t(locale, "force.name", { displayName: target.displayName, username: target.username })
+    : target.username;
   return layout(
     ctx,
-    "Force New Password",
-    html`<h1>Force New Password for ${name}?</h1>
-<p>${name} will be signed out everywhere. Their authenticator app will be removed. At the next sign-in they enter their current password, choose a new one, and set up the authenticator app again with a new key.</p>
+    t(locale, "force.title"),
+    html`<h1>${t(locale, "force.heading", { name })}</h1>
+<p>${t(locale, "force.explain", { name })}</p>
 <form method="post" action="/users/${target.id}/force-new-password">
 ${csrfField(ctx)}
-<button type="submit" class="danger">Force New Password</button>
+<button type="submit" class="danger">${t(locale, "force.submit")}</button>
 </form>
-<p><a href="/users/${target.id}">Cancel</a></p>`,
+<p><a href="/users/${target.id}">${t(locale, "force.cancel")}</a></p>`,
   );
 }
 
@@ -193,43 +214,38 @@ export function addUserPage(
   ctx: StaffContext,
   opts: { values: Record<string, string>; errors?: FormErrors },
 ): Html {
+  const { locale } = ctx;
   return layout(
     ctx,
-    "Add a user",
-    html`<h1>Add a user</h1>
-${messages(undefined, opts.errors ? "The user was not added: check the fields marked below." : undefined)}
+    t(locale, "add_user.title"),
+    html`<h1>${t(locale, "add_user.title")}</h1>
+${messages(undefined, opts.errors ? t(locale, "add_user.not_added") : undefined)}
 <form method="post" action="/users/new">
 ${csrfField(ctx)}
-<label for="username">Username</label>
+<label for="username">${t(locale, "add_user.username")}</label>
 <input type="text" id="username" name="username" maxlength="64" autocapitalize="none" spellcheck="false" required value="${opts.values.username ?? ""}">
-${fieldError(opts.errors, "username")}
-${profileFields(opts.values, opts.errors)}
-<label for="password">Temporary password</label>
+${fieldError(locale, opts.errors, "username")}
+${profileFields(locale, opts.values, opts.errors)}
+<label for="password">${t(locale, "add_user.password")}</label>
 <input type="password" id="password" name="password" autocomplete="new-password" maxlength="128" required aria-describedby="password-hint">
-<p class="hint" id="password-hint">Give it to the user in person; they must choose their own at the first sign-in.</p>
-${fieldError(opts.errors, "password")}
-<button type="submit">Save</button>
+<p class="hint" id="password-hint">${t(locale, "add_user.password_hint")}</p>
+${fieldError(locale, opts.errors, "password")}
+<button type="submit">${t(locale, "common.save")}</button>
 </form>
-<p><a href="/users">All users</a></p>`,
+<p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
   );
 }
 
-const AMR_NAMES: Record<Amr, string> = {
-  pwd: "Password",
-  otp: "Authenticator app",
-  sms: "SMS code",
-  email: "Email code",
-};
-
 /** A user's sessions: when each began, when and how the user last proved who they are. */
-function sessionsTable(sessions: Session[]): Html {
-  if (sessions.length === 0) return html`<p>No active sessions.</p>`;
+function sessionsTable(locale: Locale, sessions: Session[]): Html {
+  if (sessions.length === 0) return html`<p>${t(locale, "user.no_sessions")}</p>`;
+  const zone = { zone: "UTC" };
   return html`<table>
-<thead><tr><th>Started (UTC)</th><th>Proved (UTC)</th><th>How</th><th>Ends (UTC)</th></tr></thead>
+<thead><tr><th>${t(locale, "sessions.column.started", zone)}</th><th>${t(locale, "sessions.column.proved", zone)}</th><th>${t(locale, "sessions.column.how")}</th><th>${t(locale, "sessions.column.ends", zone)}</th></tr></thead>
 <tbody>
 ${sessions.map(
   (s) =>
-    html`<tr><td>${utc(s.createdAt)}</td><td>${utc(s.authTime)}</td><td>${s.amr.map((m) => AMR_NAMES[m]).join(" + ")}</td><td>${utc(s.expiresAt)}</td></tr>`,
+    html`<tr><td>${staffTime(locale, s.createdAt)}</td><td>${staffTime(locale, s.authTime)}</td><td>${s.amr.map((m: Amr) => t(locale, `amr.${m}`)).join(" + ")}</td><td>${staffTime(locale, s.expiresAt)}</td></tr>`,
 )}
 </tbody>
 </table>`;

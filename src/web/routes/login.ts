@@ -22,21 +22,20 @@ import { currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
+import { type Html, html, raw } from "../../words/html.js";
 import { pageContext } from "../context.js";
 import { requireUser } from "../guards.js";
-import type { Html } from "../html.js";
-import { raw } from "../html.js";
 import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
-import { lookupWord, NOTICES, REASONS, reasonText } from "../messages.js";
+import { type NOTICES, noticeText, REASONS, reasonText } from "../messages.js";
 import {
   changePasswordPage,
-  codePanel,
   homePage,
   loginPage,
   type PageContext,
   setupPage,
   verifyPage,
 } from "../pages.js";
+import { codePanel, noCodeMethod } from "../pages-codes.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -75,8 +74,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   const flowToken = (request: FastifyRequest): string | undefined =>
     request.cookies[kit.names.signin];
   const ttlSeconds = Math.floor(core.rules.flowTtlMs / 1000);
-  const text = (refusal: Refusal): string =>
-    reasonText(refusal.reason, refusal.retryAfterMs, core.rules.passwordRules.minLength);
+  const text = (page: PageContext, refusal: Refusal): string =>
+    reasonText(
+      page.locale,
+      refusal.reason,
+      refusal.retryAfterMs,
+      core.rules.passwordRules.minLength,
+    );
 
   /** Where a finished flow sends the browser. */
   const destination = (continuation: Continuation): string =>
@@ -171,24 +175,29 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     page: PageContext,
   ): Promise<Html> => {
     const methods = core.factors.codes.filter((f) => f.destination(loaded) !== undefined);
-    const live = methods.length > 0 ? await liveCode(core, loaded) : undefined;
+    if (methods.length === 0) {
+      return loaded.flow.state === "verify" && !loaded.methods.includes("app")
+        ? noCodeMethod(page)
+        : html``;
+    }
+    const live = await liveCode(core, loaded);
     const liveFactor = live && core.factors.codes.find((f) => f.id === live.method);
     const to = liveFactor?.destination(loaded);
     const waitMs = liveFactor ? await liveFactor.resendWaitMs(loaded.user.id) : 0;
     return codePanel(page, {
       methods: methods.map((f) => f.id),
-      live:
+      sent:
         live && to
           ? {
               method: live.method,
-              masked: live.method === "email" ? maskEmail(to) : maskPhone(to),
+              destination: live.method === "email" ? maskEmail(to) : maskPhone(to),
               minutesLeft: Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000)),
             }
           : undefined,
-      waitSeconds: Math.ceil(waitMs / 1000),
-      noMethod: loaded.flow.state === "verify" && !loaded.methods.includes("app"),
-      outbox: outboxFor(request),
-      error: unsentError(request, loaded),
+      resendWaitSeconds: waitMs > 0 ? Math.ceil(waitMs / 1000) : 0,
+      live: Boolean(live),
+      showOutbox: outboxFor(request),
+      error: unsentError(request, loaded, page),
     });
   };
 
@@ -200,14 +209,22 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     deps.outbox && isLoopbackAddress(request.ip) && !forwardedUnread(request);
 
   /** The first send's failure, on a GET of the verification page after enteredVerify. */
-  const unsentError = (request: FastifyRequest, loaded: LoadedFlow): string | undefined => {
+  const unsentError = (
+    request: FastifyRequest,
+    loaded: LoadedFlow,
+    page: PageContext,
+  ): string | undefined => {
     if (request.method !== "GET" || loaded.flow.state !== "verify") return undefined;
     const reason = queryField(request, "unsent");
     if (!UNSENT.has(reason as Reason)) return undefined;
     const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
       ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
       : undefined;
-    return reasonText(reason as Reason, seconds === undefined ? undefined : seconds * 1000);
+    return reasonText(
+      page.locale,
+      reason as Reason,
+      seconds === undefined ? undefined : seconds * 1000,
+    );
   };
 
   const renderSetup = async (
@@ -264,8 +281,9 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       request.cookies[kit.names.pre] = pre;
       setCookie(kit, reply, kit.names.pre, pre);
     }
-    const notice = lookupWord(NOTICES, queryField(request, "notice"));
-    return sendPage(reply, loginPage(ctx(request), { notice }));
+    const page = ctx(request);
+    const notice = noticeText(page.locale, queryField(request, "notice"));
+    return sendPage(reply, loginPage(page, { notice }));
   });
 
   app.post("/login", async (request, reply) => {
@@ -278,8 +296,9 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       current: token === undefined ? undefined : await findFlow(core, token),
     });
     if (!result.ok) {
+      const page = ctx(request);
       return refusePage(reply, result, () =>
-        loginPage(ctx(request), { username, error: text(result) }),
+        loginPage(page, { username, error: text(page, result) }),
       );
     }
     return follow(request, reply, result);
@@ -303,10 +322,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const ends = ENDS_FLOW[result.reason];
     if (ends) return restart(reply, ends);
     if (result.reason === "wrong_step") return reply.redirect("/login", 303);
+    const page = ctx(request);
     return refusePage(reply, result, () =>
-      changePasswordPage(ctx(request), {
+      changePasswordPage(page, {
         minLength: core.rules.passwordRules.minLength,
-        error: text(result),
+        error: text(page, result),
       }),
     );
   });
@@ -330,7 +350,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     if (ends) return restart(reply, ends);
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
-    const page = await renderSetup(request, loaded, true, text(result));
+    const page = await renderSetup(request, loaded, true, text(ctx(request), result));
     return page ? refusePage(reply, result, () => page) : restart(reply, "expired");
   });
 
@@ -348,7 +368,9 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     if (ends) return restart(reply, ends);
     const loaded = await atStep(request, reply, "verify");
     if (!loaded) return reply;
-    return refusePage(reply, result, () => renderVerify(request, loaded, text(result)));
+    return refusePage(reply, result, () =>
+      renderVerify(request, loaded, text(ctx(request), result)),
+    );
   });
 
   /** Send verification code via email / SMS, from the set-up or verification screen. */
@@ -372,7 +394,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
     }
     if (result.reason === "send_failed") request.log.warn({ method }, "code send failed");
-    const error = reasonText(result.reason, result.retryAfterMs);
+    const error = reasonText(ctx(request).locale, result.reason, result.retryAfterMs);
     const page =
       loaded.flow.state === "setup_app"
         ? await renderSetup(request, loaded, false, error)

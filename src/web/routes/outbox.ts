@@ -3,7 +3,7 @@ import { isLoopbackAddress } from "../../core/client-key.js";
 import type { Outbox } from "../../delivery/outbox.js";
 import { pageContext } from "../context.js";
 import { sendPage, type WebKit } from "../http.js";
-import { outboxPage } from "../pages.js";
+import { outboxPage } from "../pages-codes.js";
 import { forwardedUnread } from "./login.js";
 
 /**

@@ -2,10 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { getEnabledMethods } from "../../core/policy.js";
 import { METHODS, type Method } from "../../core/ports/runtime.js";
 import { changeMethods } from "../../core/supervision.js";
-import { ADMIN_NOTICES } from "../admin-words.js";
+import { adminNoticeText } from "../admin-words.js";
 import { requireStaff } from "../guards.js";
 import { queryField, sendPage } from "../http.js";
-import { lookupWord } from "../messages.js";
 import { settingsPage } from "../pages-admin.js";
 import type { StaffRouteDeps } from "./users.js";
 
@@ -14,7 +13,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: StaffRouteDep
     const ctx = await requireStaff(deps, request, reply, "administrator");
     if (!ctx) return reply;
     const methods = await getEnabledMethods(deps.admin.stores.settings);
-    const notice = lookupWord(ADMIN_NOTICES, queryField(request, "notice"));
+    const notice = adminNoticeText(ctx.locale, queryField(request, "notice"));
     return sendPage(reply, settingsPage(ctx, { methods, notice }));
   });
 

@@ -15,10 +15,10 @@ import {
   setUserActive,
   type UserAdminDeps,
 } from "../../core/user-admin.js";
-import { ADMIN_NOTICES } from "../admin-words.js";
+import { t } from "../../words/catalogue.js";
+import { adminNoticeText } from "../admin-words.js";
 import { type GuardDeps, requireStaff } from "../guards.js";
 import { formField, queryField, sendPage } from "../http.js";
-import { lookupWord } from "../messages.js";
 import { errorPage } from "../pages.js";
 import { forbiddenPage } from "../pages-admin.js";
 import {
@@ -48,7 +48,15 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     return typeof id === "string" && USER_ID.test(id) ? id : "";
   };
   const notFound = (reply: FastifyReply, ctx: StaffContext) =>
-    sendPage(reply, errorPage(ctx, "Not found", "There is no such user."), 404);
+    sendPage(
+      reply,
+      errorPage(
+        ctx,
+        t(ctx.locale, "error.not_found.title"),
+        t(ctx.locale, "error.no_such_user.text"),
+      ),
+      404,
+    );
   const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
     reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
   // A settings page shows the account's recent audit events with their IP addresses: a
@@ -158,7 +166,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         actorNames: await actorNamesOf(admin.stores.users, events),
         mayAct,
         canEdit: mayAct && isAdministrator(ctx.user),
-        notice: lookupWord(ADMIN_NOTICES, queryField(request, "notice")),
+        notice: adminNoticeText(ctx.locale, queryField(request, "notice")),
         form,
       }),
       form ? 400 : 200,

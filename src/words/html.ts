@@ -1,5 +1,7 @@
+import { interpolate, type Locale, type ParamArgs, template, type WordId } from "./catalogue.js";
+
 // A tagged template that escapes every interpolated value unless it is already Html.
-// Pages are built only with it, so user data cannot become markup.
+// Pages and emails are built only with it, so user data cannot become markup.
 export class Html {
   constructor(readonly value: string) {}
   toString(): string {
@@ -39,4 +41,18 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 /** Trusted markup from our own code (e.g. the QR code SVG). */
 export function raw(markup: string): Html {
   return new Html(markup);
+}
+
+/**
+ * A catalogue word as markup: the word is escaped like any text, and a placeholder may
+ * take Html (a link, <strong>) where the markup sits inside the sentence, so the words
+ * stay whole for translators and the markup stays out of the catalogue.
+ */
+export function tHtml<Id extends WordId>(
+  locale: Locale,
+  id: Id,
+  ...params: ParamArgs<Id, string | number | Html>
+): Html {
+  const values = params[0] as Readonly<Record<string, string | number | Html>> | undefined;
+  return new Html(interpolate(escapeHtml(template(locale, id, values?.count)), values, render));
 }

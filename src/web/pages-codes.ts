@@ -1,0 +1,79 @@
+import type { CodeMethod } from "../core/factors/codes.js";
+import type { OutboxMessage } from "../delivery/outbox.js";
+import { t } from "../words/catalogue.js";
+import { type Html, html, tHtml } from "../words/html.js";
+import { csrfField, layout, type PageContext } from "./pages.js";
+
+export interface CodePanelView {
+  methods: readonly CodeMethod[];
+  /** The code that is live, where it went (masked) and for how many more minutes. */
+  sent?: { method: CodeMethod; destination: string; minutesLeft: number } | undefined;
+  /** Seconds until another code may be sent; 0 when it may now. */
+  resendWaitSeconds: number;
+  /** A code is live (the "send a new one" hint shows even when its address is gone). */
+  live: boolean;
+  showOutbox: boolean;
+  error?: string | undefined;
+}
+
+/** The code panel under the set-up or verification form: send buttons, what was sent. */
+export function codePanel(ctx: PageContext, view: CodePanelView): Html {
+  const { locale } = ctx;
+  const { sent } = view;
+  return html`<section class="codes" aria-label="${t(locale, "codes.label")}">
+${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ""}
+${
+  sent
+    ? html`<p class="notice" role="status">${tHtml(
+        locale,
+        sent.method === "email" ? "codes.sent_email" : "codes.sent_sms",
+        {
+          destination: html`<strong class="nowrap">${sent.destination}</strong>`,
+          count: sent.minutesLeft,
+        },
+      )}</p>`
+    : ""
+}
+${
+  view.resendWaitSeconds > 0
+    ? html`<p class="hint" id="resend-wait">${t(locale, "codes.resend_wait", { count: view.resendWaitSeconds })}</p>`
+    : view.live
+      ? html`<p class="hint" id="resend-wait">${t(locale, "codes.resend_now")}</p>`
+      : ""
+}
+${view.methods.map(
+  (method) => html`<form method="post" action="/login/code" class="inline">
+${csrfField(ctx)}<input type="hidden" name="method" value="${method}">
+<button type="submit" class="secondary">${t(locale, method === "email" ? "codes.send_email" : "codes.send_sms")}</button>
+</form>
+`,
+)}
+${view.showOutbox ? html`<p class="hint">${tHtml(locale, "codes.dev_outbox", { outbox: html`<a href="/dev/outbox">${t(locale, "codes.dev_outbox_link")}</a>` })}</p>` : ""}
+</section>`;
+}
+
+/** Said instead of the panel when no method can deliver a code and the app is not enabled. */
+export function noCodeMethod(ctx: PageContext): Html {
+  return html`<p class="error" role="alert">${t(ctx.locale, "codes.none_available")}</p>`;
+}
+
+/** Development only: the messages that would have gone out, codes included. */
+export function outboxPage(ctx: PageContext, messages: readonly OutboxMessage[]): Html {
+  const { locale } = ctx;
+  return layout(
+    ctx,
+    t(locale, "outbox.title"),
+    html`<h1>${t(locale, "outbox.title")}</h1>
+<p>${t(locale, "outbox.intro")}</p>
+${messages.length === 0 ? html`<p>${t(locale, "outbox.empty")}</p>` : ""}
+${messages.map(
+  (m) => html`<article class="outbox">
+<h2>${t(locale, m.channel === "email" ? "outbox.email_to" : "outbox.sms_to", { to: m.to })}</h2>
+<p class="hint">${new Date(m.at).toISOString()}${m.subject ? html` · ${m.subject}` : ""}</p>
+<pre>${m.body}</pre>
+</article>`,
+)}
+<p><a href="/login/verify">${t(locale, "outbox.back")}</a></p>`,
+    true,
+  );
+}

@@ -1,0 +1,351 @@
+import type { WordTable } from "./catalogue.js";
+
+/**
+ * German: formal "Sie"; product terms as the German UI uses them throughout
+ * ("Authenticator-App", "Neues Passwort erzwingen", "Bestätigungscode", "Anmelden").
+ */
+export const de: WordTable = {
+  // Every page
+  "layout.title": "{page} · {app}",
+  "common.sign_out": "Abmelden",
+  "common.save": "Speichern",
+  "common.yes": "Ja",
+  "common.no": "Nein",
+  "nav.home": "Startseite",
+  "nav.start_page": "Zur Startseite",
+  "nav.all_users": "Alle Benutzer",
+  "nav.users": "Benutzer",
+  "nav.settings": "Einstellungen",
+  "nav.audit": "Audit-Protokoll",
+
+  // Dates and times
+  "time.date_time": "{day}.{month}.{year}, {hour}:{minute} {zone}",
+  "time.date_time_seconds": "{day}.{month}.{year}, {hour}:{minute}:{second} {zone}",
+  "time.never": "nie",
+  "wait.seconds": {
+    one: "Versuchen Sie es in {count} Sekunde erneut.",
+    other: "Versuchen Sie es in {count} Sekunden erneut.",
+  },
+  "wait.minutes": {
+    one: "Versuchen Sie es in etwa {count} Minute erneut.",
+    other: "Versuchen Sie es in etwa {count} Minuten erneut.",
+  },
+
+  // Login
+  "login.title": "Anmelden",
+  "login.heading": "Bei {app} anmelden",
+  "login.username": "Benutzername",
+  "login.password": "Passwort",
+  "login.submit": "Anmelden",
+
+  // Notices on the Login page
+  "notice.app_added":
+    "Ihre Authenticator-App wurde hinzugefügt. Bitte melden Sie sich erneut an, um fortzufahren.",
+  "notice.signed_out": "Sie wurden abgemeldet.",
+  "notice.expired": "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
+  "notice.too_many_codes": "Zu viele falsche Codes. Bitte melden Sie sich erneut an.",
+  "notice.locked":
+    "Zu viele falsche Codes für dieses Konto. Die Bestätigung ist vorübergehend gesperrt.",
+
+  // Refusals
+  "reason.bad_credentials": "Der Benutzername oder das Passwort ist falsch.",
+  "reason.throttled": "Zu viele Fehlversuche. Bitte warten Sie, bevor Sie es erneut versuchen.",
+  "reason.busy": "Der Dienst ist ausgelastet. Bitte versuchen Sie es gleich noch einmal.",
+  "reason.expired": "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.",
+  "reason.wrong_step": "Dieser Schritt ist gerade nicht möglich. Bitte fahren Sie unten fort.",
+  "reason.malformed_code": "Geben Sie den 6-stelligen Code ein.",
+  "reason.invalid_code":
+    "Dieser Code ist ungültig. Prüfen Sie den Code und versuchen Sie es erneut.",
+  "reason.too_many_codes": "Zu viele falsche Codes. Bitte melden Sie sich erneut an.",
+  "reason.second_factor_locked":
+    "Zu viele falsche Codes für dieses Konto. Die Bestätigung ist vorübergehend gesperrt.",
+  "reason.password_mismatch": "Die beiden Passwörter stimmen nicht überein.",
+  "reason.password_too_short": "Das neue Passwort ist zu kurz.",
+  "reason.password_too_short_min": {
+    one: "Das neue Passwort ist zu kurz (mindestens {count} Zeichen).",
+    other: "Das neue Passwort ist zu kurz (mindestens {count} Zeichen).",
+  },
+  "reason.password_too_long": "Das neue Passwort ist zu lang (höchstens 128 Zeichen).",
+  "reason.password_is_username": "Das neue Passwort darf nicht Ihr Benutzername sein.",
+  "reason.password_is_old": "Das neue Passwort muss sich vom bisherigen unterscheiden.",
+  "reason.password_common":
+    "Dieses Passwort ist zu verbreitet und leicht zu erraten. Wählen Sie ein anderes.",
+  "reason.method_unavailable": "Diese Methode steht für Ihr Konto nicht zur Verfügung.",
+  "reason.send_throttled":
+    "Zu viele Codes gesendet. Bitte warten Sie, bevor Sie einen neuen anfordern.",
+  "reason.send_failed":
+    "Wir konnten den Code nicht senden – versuchen Sie es erneut oder wählen Sie eine andere Methode.",
+
+  // Choose a new password
+  "new_password.title": "Neues Passwort wählen",
+  "new_password.intro": "Bevor Sie fortfahren, müssen Sie ein neues Passwort wählen.",
+  "new_password.label": "Neues Passwort",
+  "new_password.hint": {
+    one: "Mindestens {count} Zeichen. Einen langen Satz merkt man sich leichter als ein kompliziertes Wort.",
+    other:
+      "Mindestens {count} Zeichen. Einen langen Satz merkt man sich leichter als ein kompliziertes Wort.",
+  },
+  "new_password.confirm_label": "Neues Passwort bestätigen",
+
+  // The code field
+  "code.label": "Bestätigungscode",
+  "code.hint": "Der 6-stellige Code.",
+
+  // Set up the authenticator app
+  "setup.title": "Authenticator-App einrichten",
+  "setup.intro":
+    "Fügen Sie Ihr {app}-Konto ({username}) einer Authenticator-App wie Google Authenticator oder Microsoft Authenticator hinzu und geben Sie dann den 6-stelligen Code ein, den die App anzeigt.",
+  "setup.qr_label": "QR-Code für Ihre Authenticator-App",
+  "setup.manual_key":
+    "Scannen nicht möglich? Geben Sie stattdessen diesen Schlüssel in Ihrer App ein:",
+  "setup.show_qr": "QR-Code anzeigen",
+
+  // Verification
+  "verify.title": "Bestätigung",
+  "verify.app_hint":
+    "Öffnen Sie Ihre Authenticator-App und geben Sie den 6-stelligen Code für {app} ein.",
+  "verify.submit": "Bestätigen",
+
+  // Codes by email or SMS
+  "codes.label": "Weitere Möglichkeiten, einen Code zu erhalten",
+  "codes.none_available":
+    "Für Ihr Konto steht keine Bestätigungsmethode zur Verfügung. Bitte wenden Sie sich an Ihren Administrator.",
+  "codes.sent_email": {
+    one: "Wir haben einen Bestätigungscode per E-Mail an {destination} gesendet. Er ist noch {count} Minute gültig.",
+    other:
+      "Wir haben einen Bestätigungscode per E-Mail an {destination} gesendet. Er ist noch {count} Minuten gültig.",
+  },
+  "codes.sent_sms": {
+    one: "Wir haben einen Bestätigungscode per SMS an {destination} gesendet. Er ist noch {count} Minute gültig.",
+    other:
+      "Wir haben einen Bestätigungscode per SMS an {destination} gesendet. Er ist noch {count} Minuten gültig.",
+  },
+  "codes.resend_wait": {
+    one: "Einen neuen Code können Sie in {count} Sekunde anfordern.",
+    other: "Einen neuen Code können Sie in {count} Sekunden anfordern.",
+  },
+  "codes.resend_now": "Nichts angekommen? Sie können einen neuen Code senden lassen.",
+  "codes.send_email": "Bestätigungscode per E-Mail senden",
+  "codes.send_sms": "Bestätigungscode per SMS senden",
+  "codes.dev_outbox":
+    "Entwicklung: Es ist kein Mail- oder SMS-Anbieter eingerichtet, Nachrichten landen daher im {outbox}.",
+  "codes.dev_outbox_link": "Entwicklungs-Postausgang",
+
+  // Development outbox
+  "outbox.title": "Entwicklungs-Postausgang",
+  "outbox.intro":
+    "Es ist kein Mailserver und kein SMS-Anbieter eingerichtet, daher werden Nachrichten hier aufbewahrt (neueste zuerst, nur im Arbeitsspeicher, nur in der Entwicklung).",
+  "outbox.empty": "Noch keine Nachrichten.",
+  "outbox.email_to": "E-Mail an {to}",
+  "outbox.sms_to": "SMS an {to}",
+  "outbox.back": "Zurück zur Anmeldung",
+
+  // Home
+  "home.title": "Startseite",
+  "home.welcome": "Willkommen, {name}",
+  "home.signed_in": "Sie sind bei {app} als {username} angemeldet.",
+
+  // Error pages
+  "error.form_expired.title": "Dieses Formular ist abgelaufen",
+  "error.form_expired.text": "Laden Sie die Seite neu und versuchen Sie es noch einmal.",
+  "error.bad_request.title": "Ungültige Anfrage",
+  "error.bad_request.text": "Die Anfrage konnte nicht gelesen werden.",
+  "error.unavailable.title": "Dienst nicht verfügbar",
+  "error.unavailable.text":
+    "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in Kürze erneut.",
+  "error.not_found.title": "Nicht gefunden",
+  "error.not_found.text": "Unter dieser Adresse gibt es keine Seite.",
+  "error.no_such_user.text": "Diesen Benutzer gibt es nicht.",
+  "error.forbidden.title": "Nicht erlaubt",
+  "error.forbidden.text": "Ihr Konto darf diese Seite nicht öffnen.",
+
+  // Facts about an account
+  "account.username": "Benutzername",
+  "account.name": "Name",
+  "account.email": "E-Mail",
+  "account.phone": "Telefon",
+  "account.role": "Rolle",
+  "account.app_set_up": "App eingerichtet",
+  "account.second_factor_locked": "Zweiter Faktor gesperrt",
+  "account.must_change_password": "Muss Passwort ändern",
+  "account.last_sign_in": "Letzte Anmeldung",
+  "account.status": "Status",
+  "account.active": "Aktiv",
+  "account.deactivated": "Deaktiviert",
+  "account.locked": "Gesperrt",
+
+  "role.user": "Benutzer",
+  "role.supervisor": "Supervisor",
+  "role.administrator": "Administrator",
+
+  // Users
+  "users.title": "Benutzer",
+  "users.search_label": "Nach Benutzername oder E-Mail suchen",
+  "users.search": "Suchen",
+  "users.add": "Benutzer hinzufügen",
+  "users.count": { one: "{count} Benutzer.", other: "{count} Benutzer." },
+  "users.count_matching": {
+    one: "{count} Benutzer gefunden.",
+    other: "{count} Benutzer gefunden.",
+  },
+  "users.first_page": "Erste Seite",
+  "users.previous_page": "Vorherige Seite",
+  "users.next_page": "Nächste Seite",
+
+  // One user's page
+  "user.title": "Benutzer {username}",
+  "user.not_saved":
+    "Die Änderungen wurden nicht gespeichert: Prüfen Sie die unten markierten Felder.",
+  "user.lost_access": "Kein Zugriff mehr auf die Authenticator-App?",
+  "user.force_explain":
+    "„Neues Passwort erzwingen“ beendet die Sitzungen von {username}, entfernt die Authenticator-App und verlangt bei der nächsten Anmeldung ein neues Passwort und eine erneute Einrichtung der App.",
+  "user.force": "Neues Passwort erzwingen",
+  "user.cannot_change": "Sie können dieses Konto nicht ändern.",
+  "user.cannot_change_own": "Sie können dieses Konto nicht ändern (es ist Ihr eigenes).",
+  "user.sessions": "Sitzungen",
+  "user.no_sessions": "Keine aktiven Sitzungen.",
+  "sessions.column.started": "Begonnen ({zone})",
+  "sessions.column.proved": "Bestätigt ({zone})",
+  "sessions.column.how": "Womit",
+  "sessions.column.ends": "Endet ({zone})",
+  "amr.pwd": "Passwort",
+  "amr.otp": "Authenticator-App",
+  "amr.sms": "SMS-Code",
+  "amr.email": "E-Mail-Code",
+  "user.recent_events": "Letzte Ereignisse",
+  "user.edit": "Bearbeiten",
+  "user.access": "Zugang",
+  "user.deactivate_explain":
+    "Ein deaktivierter Benutzer kann sich nicht anmelden; seine Sitzungen enden sofort.",
+  "user.inactive_explain": "Dieser Benutzer kann sich nicht anmelden.",
+  "user.deactivate": "Deaktivieren",
+  "user.reactivate": "Reaktivieren",
+
+  // Profile fields
+  "profile.display_name": "Anzeigename",
+  "profile.email": "E-Mail",
+  "profile.phone": "Telefon (internationales Format)",
+  "profile.role": "Rolle",
+
+  // Field errors
+  "field_error.username_invalid":
+    "Verwenden Sie 1 bis 64 Zeichen aus a–z, 0–9 und . _ @ -, beginnend mit einem Buchstaben oder einer Ziffer.",
+  "field_error.username_taken": "Dieser Benutzername ist bereits vergeben.",
+  "field_error.display_name_invalid": "Höchstens 100 Zeichen, keine Steuerzeichen.",
+  "field_error.email_invalid":
+    "Geben Sie eine E-Mail-Adresse wie name@example.org ein oder lassen Sie das Feld leer.",
+  "field_error.phone_invalid":
+    "Geben Sie die Nummer im internationalen Format ein, z. B. +61412345678, oder lassen Sie das Feld leer.",
+  "field_error.role_invalid": "Wählen Sie Benutzer oder Supervisor.",
+  "field_error.password_too_short": "Das Passwort ist zu kurz.",
+  "field_error.password_too_long": "Das Passwort ist zu lang (höchstens 128 Zeichen).",
+  "field_error.password_is_username": "Das Passwort darf nicht der Benutzername sein.",
+  "field_error.password_common":
+    "Dieses Passwort ist zu verbreitet und leicht zu erraten. Wählen Sie ein anderes.",
+
+  // Notices on staff pages
+  "admin_notice.forced":
+    "„Neues Passwort erzwingen“ ausgeführt: Die Sitzungen des Benutzers wurden beendet, die Authenticator-App wurde entfernt, und bei der nächsten Anmeldung muss ein neues Passwort gewählt werden.",
+  "admin_notice.forced_emailed":
+    "„Neues Passwort erzwingen“ ausgeführt: Die Sitzungen des Benutzers wurden beendet, die Authenticator-App wurde entfernt, und bei der nächsten Anmeldung muss ein neues Passwort gewählt werden. Der Benutzer wurde per E-Mail informiert.",
+  "admin_notice.saved": "Die Änderungen wurden gespeichert.",
+  "admin_notice.added":
+    "Der Benutzer wurde hinzugefügt. Bei der ersten Anmeldung muss er ein neues Passwort wählen.",
+  "admin_notice.deactivated":
+    "Der Benutzer wurde deaktiviert: Seine Sitzungen wurden beendet, und er kann sich nicht mehr anmelden.",
+  "admin_notice.reactivated": "Der Benutzer wurde reaktiviert und kann sich wieder anmelden.",
+  "admin_notice.methods_saved": "Die Anmeldemethoden wurden gespeichert.",
+
+  // Force New Password, the confirmation page
+  "force.title": "Neues Passwort erzwingen",
+  "force.heading": "Neues Passwort für {name} erzwingen?",
+  "force.name": "{displayName} ({username})",
+  "force.explain":
+    "{name} wird überall abgemeldet. Die Authenticator-App wird entfernt. Bei der nächsten Anmeldung wird das aktuelle Passwort eingegeben, ein neues gewählt und die Authenticator-App mit einem neuen Schlüssel erneut eingerichtet.",
+  "force.submit": "Neues Passwort erzwingen",
+  "force.cancel": "Abbrechen",
+
+  // Add a user
+  "add_user.title": "Benutzer hinzufügen",
+  "add_user.not_added":
+    "Der Benutzer wurde nicht hinzugefügt: Prüfen Sie die unten markierten Felder.",
+  "add_user.username": "Benutzername",
+  "add_user.password": "Vorläufiges Passwort",
+  "add_user.password_hint":
+    "Geben Sie es dem Benutzer persönlich; bei der ersten Anmeldung muss er ein eigenes wählen.",
+
+  // Settings
+  "settings.title": "Einstellungen",
+  "settings.not_saved": "Nicht gespeichert: {problem}.",
+  "settings.methods": "Methoden für den zweiten Faktor",
+  "settings.methods_legend": "Methoden, die Benutzer nach ihrem Passwort verwenden dürfen",
+  "settings.methods_strength":
+    "Codes per SMS und E-Mail sind schwächer als die Authenticator-App: NIST SP 800-63B stuft über das Telefonnetz gesendete Codes als eingeschränkt ein (Nummern können auf eine andere SIM-Karte übertragen oder abgefangen werden), und ein Code per E-Mail ist nur so sicher wie das Postfach. Bevorzugen Sie die App; aktivieren Sie SMS oder E-Mail als Ausweichmöglichkeit.",
+  "settings.methods_turning_off":
+    "Das Abschalten einer Methode wirkt bei der nächsten Anmeldung des jeweiligen Benutzers; angemeldete Benutzer bleiben angemeldet. Wer sie genutzt hat, bekommt die weiterhin aktiven Methoden angeboten: Ist die App abgeschaltet, kommen die Codes per SMS oder E-Mail (die App bleibt gespeichert und funktioniert wieder, sobald sie erneut aktiviert wird); ist SMS oder E-Mail abgeschaltet, können Benutzer ohne App oder ohne die andere Kontaktangabe die Anmeldung erst abschließen, wenn ein Administrator sie ergänzt oder die App aktiviert ist und sie sie einrichten. Ist keine Methode aktiviert, melden sich Benutzer nur mit dem Passwort an.",
+
+  "method.app": "Authenticator-App",
+  "method.sms": "SMS",
+  "method.email": "E-Mail",
+
+  // Audit log
+  "audit.title": "Audit-Protokoll",
+  "audit.user": "Benutzer",
+  "audit.type": "Ereignistyp",
+  "audit.any_type": "Alle",
+  "audit.filter": "Filtern",
+  "audit.older": "Ältere Ereignisse",
+  "audit.none": "Keine Ereignisse.",
+  "audit.column.time": "Zeit ({zone})",
+  "audit.column.event": "Ereignis",
+  "audit.column.user": "Benutzer",
+  "audit.column.by": "Von",
+  "audit.column.address": "Adresse",
+  "audit.column.detail": "Details",
+  "audit.by_self": "selbst",
+
+  // Email: a verification code
+  "email.code.subject": "Ihr Bestätigungscode für {app}",
+  "email.code.intro": "Ihr Bestätigungscode für {app} lautet",
+  "email.code.text": "Ihr Bestätigungscode für {app} lautet {code}",
+  "email.code.expiry": {
+    one: "Er läuft in {count} Minute ab.",
+    other: "Er läuft in {count} Minuten ab.",
+  },
+  "email.code.not_you":
+    "Wenn Sie nicht versucht haben, sich anzumelden, können Sie diese E-Mail ignorieren.",
+
+  // SMS: a verification code
+  "sms.code": {
+    one: "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minute ab.",
+    other: "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minuten ab.",
+  },
+
+  // Email: an authenticator app was added
+  "email.app_added.subject": "{app}: Authenticator-App hinzugefügt",
+  "email.app_added.what":
+    "Für {username} wurde am {time} bei {app} eine Authenticator-App eingerichtet.",
+  "email.app_added.if_you": "Wenn Sie das waren, ist nichts weiter zu tun.",
+  "email.app_added.if_not":
+    "Wenn nicht, wenden Sie sich an Ihren Administrator und bitten Sie um „Neues Passwort erzwingen“.",
+
+  // Email: wrong codes paused the second factor
+  "email.locked.subject": "{app}: Anmeldung nach falschen Codes pausiert",
+  "email.locked.what":
+    "Für {username} wurden bei {app} zu viele falsche Bestätigungscodes eingegeben.",
+  "email.locked.paused": {
+    one: "Die Anmeldung mit einem Bestätigungscode ist für {count} Minute pausiert.",
+    other: "Die Anmeldung mit einem Bestätigungscode ist für {count} Minuten pausiert.",
+  },
+  "email.locked.if_not":
+    "Wenn Sie das nicht waren, kennt womöglich jemand Ihr Passwort: Ändern Sie es und informieren Sie Ihren Administrator.",
+
+  // Email: a supervisor used Force New Password
+  "email.forced.subject": "{app}: Ihre Anmeldung wurde zurückgesetzt",
+  "email.forced.what":
+    "Ein Supervisor hat die Anmeldung von {username} bei {app} am {time} zurückgesetzt.",
+  "email.forced.next":
+    "Geben Sie bei Ihrer nächsten Anmeldung Ihr aktuelles Passwort ein, wählen Sie ein neues und richten Sie Ihre Authenticator-App erneut ein.",
+  "email.forced.if_not":
+    "Wenn Sie das nicht veranlasst haben, wenden Sie sich an Ihren Administrator.",
+};

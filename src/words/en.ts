@@ -1,0 +1,331 @@
+import type { Word } from "./catalogue.js";
+
+/**
+ * Every word a person reads, in English: the source table every translation follows.
+ * Ids are "area.what" (area = page, email or kind of message). `{name}` is filled in by
+ * t(); a word with plural forms is chosen by its numeric `{count}` (Intl.PluralRules).
+ * Words are plain text: markup (a link, <strong>) comes in as a placeholder's value.
+ */
+export const en = {
+  // Every page
+  "layout.title": "{page} · {app}",
+  "common.sign_out": "Sign out",
+  "common.save": "Save",
+  "common.yes": "Yes",
+  "common.no": "No",
+  "nav.home": "Home",
+  "nav.start_page": "Go to the start page",
+  "nav.all_users": "All users",
+  "nav.users": "Users",
+  "nav.settings": "Settings",
+  "nav.audit": "Audit log",
+
+  // Dates and times (words/format.ts fills the parts in the reader's time zone)
+  "time.date_time": "{year}-{month}-{day} {hour}:{minute} {zone}",
+  "time.date_time_seconds": "{year}-{month}-{day} {hour}:{minute}:{second} {zone}",
+  "time.never": "never",
+  "wait.seconds": {
+    one: "Try again in {count} second.",
+    other: "Try again in {count} seconds.",
+  },
+  "wait.minutes": {
+    one: "Try again in about {count} minute.",
+    other: "Try again in about {count} minutes.",
+  },
+
+  // Login
+  "login.title": "Sign in",
+  "login.heading": "Sign in to {app}",
+  "login.username": "Username",
+  "login.password": "Password",
+  "login.submit": "Login",
+
+  // Notices on the Login page after a sign-in ended
+  "notice.app_added": "Your authenticator app has been added. Please sign in again to continue.",
+  "notice.signed_out": "You have been signed out.",
+  "notice.expired": "Your sign-in has expired. Please sign in again.",
+  "notice.too_many_codes": "Too many incorrect codes. Please sign in again.",
+  "notice.locked": "Too many incorrect codes for this account. Verification is locked for a while.",
+
+  // Refusals (core/reasons.ts); web/messages.ts keeps their status codes
+  "reason.bad_credentials": "The username or password is incorrect.",
+  "reason.throttled": "Too many failed attempts. Please wait before trying again.",
+  "reason.busy": "The service is busy. Please try again in a moment.",
+  "reason.expired": "Your sign-in has expired. Please sign in again.",
+  "reason.wrong_step": "That step is not available now. Please continue below.",
+  "reason.malformed_code": "Enter the 6-digit code.",
+  "reason.invalid_code": "That code is not valid. Check the code and try again.",
+  "reason.too_many_codes": "Too many incorrect codes. Please sign in again.",
+  "reason.second_factor_locked":
+    "Too many incorrect codes for this account. Verification is locked for a while.",
+  "reason.password_mismatch": "The two passwords do not match.",
+  "reason.password_too_short": "The new password is too short.",
+  "reason.password_too_short_min": {
+    one: "The new password is too short (at least {count} character).",
+    other: "The new password is too short (at least {count} characters).",
+  },
+  "reason.password_too_long": "The new password is too long (at most 128 characters).",
+  "reason.password_is_username": "The new password must not be your username.",
+  "reason.password_is_old": "The new password must differ from the current one.",
+  "reason.password_common": "That password is too common and easy to guess. Choose another.",
+  "reason.method_unavailable": "That method is not available for your account.",
+  "reason.send_throttled": "Too many codes sent. Please wait before asking again.",
+  "reason.send_failed": "We could not send the code — try again or use another method.",
+
+  // Choose a new password (forced change)
+  "new_password.title": "Choose a new password",
+  "new_password.intro": "You need to choose a new password before you continue.",
+  "new_password.label": "New password",
+  "new_password.hint": {
+    one: "At least {count} character. A long phrase is easier to remember than a complex word.",
+    other: "At least {count} characters. A long phrase is easier to remember than a complex word.",
+  },
+  "new_password.confirm_label": "Confirm new password",
+
+  // The code field on the set-up and verification screens
+  "code.label": "Verification code",
+  "code.hint": "The 6-digit code.",
+
+  // Set up the authenticator app
+  "setup.title": "Set up your authenticator app",
+  "setup.intro":
+    "Add your {app} account ({username}) to an authenticator app such as Google Authenticator or Microsoft Authenticator, then enter the 6-digit code it shows.",
+  "setup.qr_label": "QR code for your authenticator app",
+  "setup.manual_key": "Can't scan it? Enter this key in your app instead:",
+  "setup.show_qr": "Show QR code",
+
+  // Verification (second factor)
+  "verify.title": "Verification",
+  "verify.app_hint": "Open your authenticator app and enter the 6-digit code for {app}.",
+  "verify.submit": "Confirm",
+
+  // Codes by email or SMS, under the set-up and verification forms
+  "codes.label": "Other ways to get a code",
+  "codes.none_available":
+    "No verification method is available for your account. Please contact your administrator.",
+  "codes.sent_email": {
+    one: "We sent a verification code by email to {destination}. It is valid for {count} more minute.",
+    other:
+      "We sent a verification code by email to {destination}. It is valid for {count} more minutes.",
+  },
+  "codes.sent_sms": {
+    one: "We sent a verification code by SMS to {destination}. It is valid for {count} more minute.",
+    other:
+      "We sent a verification code by SMS to {destination}. It is valid for {count} more minutes.",
+  },
+  "codes.resend_wait": {
+    one: "You can ask for a new code in {count} second.",
+    other: "You can ask for a new code in {count} seconds.",
+  },
+  "codes.resend_now": "Didn't get it? You can send a new code.",
+  "codes.send_email": "Send verification code via email",
+  "codes.send_sms": "Send verification code via SMS",
+  "codes.dev_outbox":
+    "Development: no mail or SMS provider is set, so messages go to the {outbox}.",
+  "codes.dev_outbox_link": "development outbox",
+
+  // Development outbox (outside production, without mail or SMS providers)
+  "outbox.title": "Development outbox",
+  "outbox.intro":
+    "No mail server or SMS provider is configured, so messages are kept here (newest first, in memory, development only).",
+  "outbox.empty": "No messages yet.",
+  "outbox.email_to": "Email to {to}",
+  "outbox.sms_to": "SMS to {to}",
+  "outbox.back": "Back to sign-in",
+
+  // Home
+  "home.title": "Home",
+  "home.welcome": "Welcome, {name}",
+  "home.signed_in": "You are signed in to {app} as {username}.",
+
+  // Error pages
+  "error.form_expired.title": "This form has expired",
+  "error.form_expired.text": "Reload the page and try again.",
+  "error.bad_request.title": "Bad request",
+  "error.bad_request.text": "The request could not be read.",
+  "error.unavailable.title": "Service unavailable",
+  "error.unavailable.text": "The service is temporarily unavailable. Please try again shortly.",
+  "error.not_found.title": "Not found",
+  "error.not_found.text": "There is no page at this address.",
+  "error.no_such_user.text": "There is no such user.",
+  "error.forbidden.title": "Not allowed",
+  "error.forbidden.text": "Your account cannot open this page.",
+
+  // Facts about an account (users list and a user's page)
+  "account.username": "Username",
+  "account.name": "Name",
+  "account.email": "Email",
+  "account.phone": "Phone",
+  "account.role": "Role",
+  "account.app_set_up": "App set up",
+  "account.second_factor_locked": "Second factor locked",
+  "account.must_change_password": "Must change password",
+  "account.last_sign_in": "Last sign-in",
+  "account.status": "Status",
+  "account.active": "Active",
+  "account.deactivated": "Deactivated",
+  "account.locked": "Locked",
+
+  "role.user": "User",
+  "role.supervisor": "Supervisor",
+  "role.administrator": "Administrator",
+
+  // Users (staff)
+  "users.title": "Users",
+  "users.search_label": "Search by username or email",
+  "users.search": "Search",
+  "users.add": "Add a user",
+  "users.count": { one: "{count} user.", other: "{count} users." },
+  "users.count_matching": { one: "{count} user match.", other: "{count} users match." },
+  "users.first_page": "First page",
+  "users.previous_page": "Previous page",
+  "users.next_page": "Next page",
+
+  // One user's page (staff)
+  "user.title": "User {username}",
+  "user.not_saved": "The changes were not saved: check the fields marked below.",
+  "user.lost_access": "Lost access to the authenticator app?",
+  "user.force_explain":
+    "Force New Password ends {username}'s sessions, removes their authenticator app and makes them choose a new password and set the app up again at the next sign-in.",
+  "user.force": "Force New Password",
+  "user.cannot_change": "You cannot change this account.",
+  "user.cannot_change_own": "You cannot change this account (it is your own).",
+  "user.sessions": "Sessions",
+  "user.no_sessions": "No active sessions.",
+  "sessions.column.started": "Started ({zone})",
+  "sessions.column.proved": "Proved ({zone})",
+  "sessions.column.how": "How",
+  "sessions.column.ends": "Ends ({zone})",
+  "amr.pwd": "Password",
+  "amr.otp": "Authenticator app",
+  "amr.sms": "SMS code",
+  "amr.email": "Email code",
+  "user.recent_events": "Recent events",
+  "user.edit": "Edit",
+  "user.access": "Access",
+  "user.deactivate_explain": "A deactivated user cannot sign in; their sessions end at once.",
+  "user.inactive_explain": "This user cannot sign in.",
+  "user.deactivate": "Deactivate",
+  "user.reactivate": "Reactivate",
+
+  // The profile fields of the add and edit forms
+  "profile.display_name": "Display name",
+  "profile.email": "Email",
+  "profile.phone": "Phone (international format)",
+  "profile.role": "Role",
+
+  // Field errors on the add and edit forms (core/user-admin.ts)
+  "field_error.username_invalid":
+    "Use 1 to 64 of a–z, 0–9 and . _ @ -, starting with a letter or digit.",
+  "field_error.username_taken": "That username is taken.",
+  "field_error.display_name_invalid": "At most 100 characters, no control characters.",
+  "field_error.email_invalid":
+    "Enter an email address such as name@example.org, or leave it empty.",
+  "field_error.phone_invalid":
+    "Enter the number in international format, e.g. +61412345678, or leave it empty.",
+  "field_error.role_invalid": "Choose User or Supervisor.",
+  "field_error.password_too_short": "The password is too short.",
+  "field_error.password_too_long": "The password is too long (at most 128 characters).",
+  "field_error.password_is_username": "The password must not be the username.",
+  "field_error.password_common": "That password is too common and easy to guess. Choose another.",
+
+  // Notices on staff pages after an action
+  "admin_notice.forced":
+    "Force New Password done: the user's sessions ended, the authenticator app was cleared, and they must choose a new password at the next sign-in.",
+  "admin_notice.forced_emailed":
+    "Force New Password done: the user's sessions ended, the authenticator app was cleared, and they must choose a new password at the next sign-in. They were told by email.",
+  "admin_notice.saved": "The changes were saved.",
+  "admin_notice.added":
+    "The user was added. They must choose a new password at their first sign-in.",
+  "admin_notice.deactivated":
+    "The user was deactivated: their sessions ended and they cannot sign in.",
+  "admin_notice.reactivated": "The user was reactivated and can sign in again.",
+  "admin_notice.methods_saved": "The sign-in methods were saved.",
+
+  // Force New Password, the confirmation page
+  "force.title": "Force New Password",
+  "force.heading": "Force New Password for {name}?",
+  "force.name": "{displayName} ({username})",
+  "force.explain":
+    "{name} will be signed out everywhere. Their authenticator app will be removed. At the next sign-in they enter their current password, choose a new one, and set up the authenticator app again with a new key.",
+  "force.submit": "Force New Password",
+  "force.cancel": "Cancel",
+
+  // Add a user
+  "add_user.title": "Add a user",
+  "add_user.not_added": "The user was not added: check the fields marked below.",
+  "add_user.username": "Username",
+  "add_user.password": "Temporary password",
+  "add_user.password_hint":
+    "Give it to the user in person; they must choose their own at the first sign-in.",
+
+  // Settings (administrator)
+  "settings.title": "Settings",
+  "settings.not_saved": "Not saved: {problem}.",
+  "settings.methods": "Second-factor methods",
+  "settings.methods_legend": "Methods users may use after their password",
+  "settings.methods_strength":
+    "SMS and email codes are weaker than the authenticator app: NIST SP 800-63B treats codes sent over the phone network as restricted (numbers can be moved to another SIM or intercepted), and a code by email is only as safe as the mailbox. Prefer the app; enable SMS or email as a fallback.",
+  "settings.methods_turning_off":
+    "Turning a method off takes effect at each user's next sign-in; signed-in users stay signed in. Users who relied on it are offered the methods still enabled: with the app off, they get codes by SMS or email instead (their app stays on record and works again if the app is turned back on); with SMS or email off, users without the app or the other contact detail cannot finish signing in until an administrator adds one, or the app is enabled and they set it up. With no method enabled, users sign in with the password alone.",
+
+  "method.app": "Authenticator app",
+  "method.sms": "SMS",
+  "method.email": "Email",
+
+  // Audit log (administrator) and a user's recent events
+  "audit.title": "Audit log",
+  "audit.user": "User",
+  "audit.type": "Event type",
+  "audit.any_type": "Any",
+  "audit.filter": "Filter",
+  "audit.older": "Older events",
+  "audit.none": "No events.",
+  "audit.column.time": "Time ({zone})",
+  "audit.column.event": "Event",
+  "audit.column.user": "User",
+  "audit.column.by": "By",
+  "audit.column.address": "Address",
+  "audit.column.detail": "Detail",
+  "audit.by_self": "self",
+
+  // Email: a verification code (the code stays out of the subject)
+  "email.code.subject": "Your {app} verification code",
+  "email.code.intro": "Your {app} verification code is",
+  "email.code.text": "Your {app} verification code is {code}",
+  "email.code.expiry": {
+    one: "It expires in {count} minute.",
+    other: "It expires in {count} minutes.",
+  },
+  "email.code.not_you": "If you did not try to sign in, you can ignore this email.",
+
+  // SMS: a verification code, code first, one GSM-7 segment with a typical app name
+  "sms.code": {
+    one: "{code} is your {app} verification code. It expires in {count} minute.",
+    other: "{code} is your {app} verification code. It expires in {count} minutes.",
+  },
+
+  // Email: an authenticator app was added
+  "email.app_added.subject": "{app}: authenticator app added",
+  "email.app_added.what": "An authenticator app was set up for {username} on {app} at {time}.",
+  "email.app_added.if_you": "If this was you, there is nothing to do.",
+  "email.app_added.if_not":
+    "If it was not, contact your administrator and ask for Force New Password.",
+
+  // Email: wrong codes paused the second factor
+  "email.locked.subject": "{app}: sign-in paused after wrong codes",
+  "email.locked.what": "Too many wrong verification codes were entered for {username} on {app}.",
+  "email.locked.paused": {
+    one: "Sign-in with a verification code is paused for {count} minute.",
+    other: "Sign-in with a verification code is paused for {count} minutes.",
+  },
+  "email.locked.if_not":
+    "If this was not you, someone may know your password: change it, and tell your administrator.",
+
+  // Email: a supervisor used Force New Password
+  "email.forced.subject": "{app}: your sign-in was reset",
+  "email.forced.what": "A supervisor reset the sign-in of {username} on {app} at {time}.",
+  "email.forced.next":
+    "At your next sign-in, enter your current password, choose a new one, and set up your authenticator app again.",
+  "email.forced.if_not": "If you did not ask for this, contact your administrator.",
+} as const satisfies Record<string, Word>;

@@ -1,0 +1,369 @@
+import type { WordTable } from "./catalogue.js";
+
+/**
+ * French: "vous"; product terms as the French UI uses them throughout ("application
+ * d'authentification", "Forcer un nouveau mot de passe", "code de vérification",
+ * "Se connecter"). A no-break space (\u00a0) precedes : ? ; and sits inside « ».
+ * Intl.PluralRules("fr") has a "many" form (1 000 000 and up): "de minutes".
+ */
+export const fr: WordTable = {
+  // Every page
+  "layout.title": "{page} · {app}",
+  "common.sign_out": "Se déconnecter",
+  "common.save": "Enregistrer",
+  "common.yes": "Oui",
+  "common.no": "Non",
+  "nav.home": "Accueil",
+  "nav.start_page": "Aller à la page d'accueil",
+  "nav.all_users": "Tous les utilisateurs",
+  "nav.users": "Utilisateurs",
+  "nav.settings": "Paramètres",
+  "nav.audit": "Journal d'audit",
+
+  // Dates and times
+  "time.date_time": "{day}/{month}/{year} à {hour}:{minute} {zone}",
+  "time.date_time_seconds": "{day}/{month}/{year} à {hour}:{minute}:{second} {zone}",
+  "time.never": "jamais",
+  "wait.seconds": {
+    one: "Réessayez dans {count} seconde.",
+    many: "Réessayez dans {count} de secondes.",
+    other: "Réessayez dans {count} secondes.",
+  },
+  "wait.minutes": {
+    one: "Réessayez dans environ {count} minute.",
+    many: "Réessayez dans environ {count} de minutes.",
+    other: "Réessayez dans environ {count} minutes.",
+  },
+
+  // Login
+  "login.title": "Connexion",
+  "login.heading": "Connexion à {app}",
+  "login.username": "Nom d'utilisateur",
+  "login.password": "Mot de passe",
+  "login.submit": "Se connecter",
+
+  // Notices on the Login page
+  "notice.app_added":
+    "Votre application d'authentification a été ajoutée. Veuillez vous reconnecter pour continuer.",
+  "notice.signed_out": "Votre session a été fermée.",
+  "notice.expired": "Votre connexion a expiré. Veuillez vous reconnecter.",
+  "notice.too_many_codes": "Trop de codes incorrects. Veuillez vous reconnecter.",
+  "notice.locked":
+    "Trop de codes incorrects pour ce compte. La vérification est bloquée pour un moment.",
+
+  // Refusals
+  "reason.bad_credentials": "Le nom d'utilisateur ou le mot de passe est incorrect.",
+  "reason.throttled": "Trop de tentatives échouées. Veuillez patienter avant de réessayer.",
+  "reason.busy": "Le service est surchargé. Veuillez réessayer dans un instant.",
+  "reason.expired": "Votre connexion a expiré. Veuillez vous reconnecter.",
+  "reason.wrong_step":
+    "Cette étape n'est pas disponible pour le moment. Veuillez continuer ci-dessous.",
+  "reason.malformed_code": "Saisissez le code à 6 chiffres.",
+  "reason.invalid_code": "Ce code n'est pas valide. Vérifiez-le et réessayez.",
+  "reason.too_many_codes": "Trop de codes incorrects. Veuillez vous reconnecter.",
+  "reason.second_factor_locked":
+    "Trop de codes incorrects pour ce compte. La vérification est bloquée pour un moment.",
+  "reason.password_mismatch": "Les deux mots de passe ne correspondent pas.",
+  "reason.password_too_short": "Le nouveau mot de passe est trop court.",
+  "reason.password_too_short_min": {
+    one: "Le nouveau mot de passe est trop court (au moins {count} caractère).",
+    many: "Le nouveau mot de passe est trop court (au moins {count} de caractères).",
+    other: "Le nouveau mot de passe est trop court (au moins {count} caractères).",
+  },
+  "reason.password_too_long": "Le nouveau mot de passe est trop long (128 caractères au maximum).",
+  "reason.password_is_username":
+    "Le nouveau mot de passe ne doit pas être votre nom d'utilisateur.",
+  "reason.password_is_old": "Le nouveau mot de passe doit être différent de l'actuel.",
+  "reason.password_common":
+    "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre.",
+  "reason.method_unavailable": "Cette méthode n'est pas disponible pour votre compte.",
+  "reason.send_throttled":
+    "Trop de codes envoyés. Veuillez patienter avant d'en demander un autre.",
+  "reason.send_failed":
+    "Nous n'avons pas pu envoyer le code — réessayez ou utilisez une autre méthode.",
+
+  // Choose a new password
+  "new_password.title": "Choisissez un nouveau mot de passe",
+  "new_password.intro": "Vous devez choisir un nouveau mot de passe avant de continuer.",
+  "new_password.label": "Nouveau mot de passe",
+  "new_password.hint": {
+    one: "Au moins {count} caractère. Une longue phrase est plus facile à retenir qu'un mot compliqué.",
+    many: "Au moins {count} de caractères. Une longue phrase est plus facile à retenir qu'un mot compliqué.",
+    other:
+      "Au moins {count} caractères. Une longue phrase est plus facile à retenir qu'un mot compliqué.",
+  },
+  "new_password.confirm_label": "Confirmer le nouveau mot de passe",
+
+  // The code field
+  "code.label": "Code de vérification",
+  "code.hint": "Le code à 6 chiffres.",
+
+  // Set up the authenticator app
+  "setup.title": "Configurez votre application d'authentification",
+  "setup.intro":
+    "Ajoutez votre compte {app} ({username}) à une application d'authentification comme Google Authenticator ou Microsoft Authenticator, puis saisissez le code à 6 chiffres qu'elle affiche.",
+  "setup.qr_label": "Code QR pour votre application d'authentification",
+  "setup.manual_key":
+    "Impossible de le scanner\u00a0? Saisissez plutôt cette clé dans votre application\u00a0:",
+  "setup.show_qr": "Afficher le code QR",
+
+  // Verification
+  "verify.title": "Vérification",
+  "verify.app_hint":
+    "Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour {app}.",
+  "verify.submit": "Confirmer",
+
+  // Codes by email or SMS
+  "codes.label": "Autres moyens de recevoir un code",
+  "codes.none_available":
+    "Aucune méthode de vérification n'est disponible pour votre compte. Veuillez contacter votre administrateur.",
+  "codes.sent_email": {
+    one: "Nous avons envoyé un code de vérification par e-mail à {destination}. Il est encore valable {count} minute.",
+    many: "Nous avons envoyé un code de vérification par e-mail à {destination}. Il est encore valable {count} de minutes.",
+    other:
+      "Nous avons envoyé un code de vérification par e-mail à {destination}. Il est encore valable {count} minutes.",
+  },
+  "codes.sent_sms": {
+    one: "Nous avons envoyé un code de vérification par SMS au {destination}. Il est encore valable {count} minute.",
+    many: "Nous avons envoyé un code de vérification par SMS au {destination}. Il est encore valable {count} de minutes.",
+    other:
+      "Nous avons envoyé un code de vérification par SMS au {destination}. Il est encore valable {count} minutes.",
+  },
+  "codes.resend_wait": {
+    one: "Vous pourrez demander un nouveau code dans {count} seconde.",
+    many: "Vous pourrez demander un nouveau code dans {count} de secondes.",
+    other: "Vous pourrez demander un nouveau code dans {count} secondes.",
+  },
+  "codes.resend_now": "Vous ne l'avez pas reçu\u00a0? Vous pouvez envoyer un nouveau code.",
+  "codes.send_email": "Envoyer le code de vérification par e-mail",
+  "codes.send_sms": "Envoyer le code de vérification par SMS",
+  "codes.dev_outbox":
+    "Développement\u00a0: aucun fournisseur d'e-mail ou de SMS n'est configuré, les messages vont donc dans la {outbox}.",
+  "codes.dev_outbox_link": "boîte d'envoi de développement",
+
+  // Development outbox
+  "outbox.title": "Boîte d'envoi de développement",
+  "outbox.intro":
+    "Aucun serveur de messagerie ni fournisseur de SMS n'est configuré\u00a0: les messages sont conservés ici (les plus récents d'abord, en mémoire, en développement uniquement).",
+  "outbox.empty": "Aucun message pour l'instant.",
+  "outbox.email_to": "E-mail à {to}",
+  "outbox.sms_to": "SMS au {to}",
+  "outbox.back": "Retour à la connexion",
+
+  // Home
+  "home.title": "Accueil",
+  "home.welcome": "Bienvenue, {name}",
+  "home.signed_in": "Vous êtes connecté à {app} en tant que {username}.",
+
+  // Error pages
+  "error.form_expired.title": "Ce formulaire a expiré",
+  "error.form_expired.text": "Rechargez la page et réessayez.",
+  "error.bad_request.title": "Requête incorrecte",
+  "error.bad_request.text": "La requête n'a pas pu être lue.",
+  "error.unavailable.title": "Service indisponible",
+  "error.unavailable.text":
+    "Le service est temporairement indisponible. Veuillez réessayer dans quelques instants.",
+  "error.not_found.title": "Page introuvable",
+  "error.not_found.text": "Il n'y a aucune page à cette adresse.",
+  "error.no_such_user.text": "Cet utilisateur n'existe pas.",
+  "error.forbidden.title": "Accès refusé",
+  "error.forbidden.text": "Votre compte ne peut pas ouvrir cette page.",
+
+  // Facts about an account
+  "account.username": "Nom d'utilisateur",
+  "account.name": "Nom",
+  "account.email": "E-mail",
+  "account.phone": "Téléphone",
+  "account.role": "Rôle",
+  "account.app_set_up": "Application configurée",
+  "account.second_factor_locked": "Second facteur bloqué",
+  "account.must_change_password": "Doit changer de mot de passe",
+  "account.last_sign_in": "Dernière connexion",
+  "account.status": "Statut",
+  "account.active": "Actif",
+  "account.deactivated": "Désactivé",
+  "account.locked": "Bloqué",
+
+  "role.user": "Utilisateur",
+  "role.supervisor": "Superviseur",
+  "role.administrator": "Administrateur",
+
+  // Users
+  "users.title": "Utilisateurs",
+  "users.search_label": "Rechercher par nom d'utilisateur ou e-mail",
+  "users.search": "Rechercher",
+  "users.add": "Ajouter un utilisateur",
+  "users.count": {
+    one: "{count} utilisateur.",
+    many: "{count} d'utilisateurs.",
+    other: "{count} utilisateurs.",
+  },
+  "users.count_matching": {
+    one: "{count} utilisateur trouvé.",
+    many: "{count} d'utilisateurs trouvés.",
+    other: "{count} utilisateurs trouvés.",
+  },
+  "users.first_page": "Première page",
+  "users.previous_page": "Page précédente",
+  "users.next_page": "Page suivante",
+
+  // One user's page
+  "user.title": "Utilisateur {username}",
+  "user.not_saved":
+    "Les modifications n'ont pas été enregistrées\u00a0: vérifiez les champs signalés ci-dessous.",
+  "user.lost_access": "Accès à l'application d'authentification perdu\u00a0?",
+  "user.force_explain":
+    "«\u00a0Forcer un nouveau mot de passe\u00a0» met fin aux sessions de {username}, supprime son application d'authentification et l'oblige à choisir un nouveau mot de passe et à reconfigurer l'application à la prochaine connexion.",
+  "user.force": "Forcer un nouveau mot de passe",
+  "user.cannot_change": "Vous ne pouvez pas modifier ce compte.",
+  "user.cannot_change_own": "Vous ne pouvez pas modifier ce compte (c'est le vôtre).",
+  "user.sessions": "Sessions",
+  "user.no_sessions": "Aucune session active.",
+  "sessions.column.started": "Ouverte ({zone})",
+  "sessions.column.proved": "Prouvée ({zone})",
+  "sessions.column.how": "Comment",
+  "sessions.column.ends": "Expire ({zone})",
+  "amr.pwd": "Mot de passe",
+  "amr.otp": "Application d'authentification",
+  "amr.sms": "Code par SMS",
+  "amr.email": "Code par e-mail",
+  "user.recent_events": "Événements récents",
+  "user.edit": "Modifier",
+  "user.access": "Accès",
+  "user.deactivate_explain":
+    "Un utilisateur désactivé ne peut pas se connecter\u00a0; ses sessions prennent fin immédiatement.",
+  "user.inactive_explain": "Cet utilisateur ne peut pas se connecter.",
+  "user.deactivate": "Désactiver",
+  "user.reactivate": "Réactiver",
+
+  // Profile fields
+  "profile.display_name": "Nom affiché",
+  "profile.email": "E-mail",
+  "profile.phone": "Téléphone (format international)",
+  "profile.role": "Rôle",
+
+  // Field errors
+  "field_error.username_invalid":
+    "Utilisez de 1 à 64 caractères parmi a–z, 0–9 et . _ @ -, en commençant par une lettre ou un chiffre.",
+  "field_error.username_taken": "Ce nom d'utilisateur est déjà pris.",
+  "field_error.display_name_invalid": "100 caractères au maximum, sans caractères de contrôle.",
+  "field_error.email_invalid":
+    "Saisissez une adresse e-mail comme name@example.org, ou laissez le champ vide.",
+  "field_error.phone_invalid":
+    "Saisissez le numéro au format international, par ex. +61412345678, ou laissez le champ vide.",
+  "field_error.role_invalid": "Choisissez Utilisateur ou Superviseur.",
+  "field_error.password_too_short": "Le mot de passe est trop court.",
+  "field_error.password_too_long": "Le mot de passe est trop long (128 caractères au maximum).",
+  "field_error.password_is_username": "Le mot de passe ne doit pas être le nom d'utilisateur.",
+  "field_error.password_common":
+    "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre.",
+
+  // Notices on staff pages
+  "admin_notice.forced":
+    "«\u00a0Forcer un nouveau mot de passe\u00a0» effectué\u00a0: les sessions de l'utilisateur ont pris fin, l'application d'authentification a été supprimée et il devra choisir un nouveau mot de passe à la prochaine connexion.",
+  "admin_notice.forced_emailed":
+    "«\u00a0Forcer un nouveau mot de passe\u00a0» effectué\u00a0: les sessions de l'utilisateur ont pris fin, l'application d'authentification a été supprimée et il devra choisir un nouveau mot de passe à la prochaine connexion. Il en a été informé par e-mail.",
+  "admin_notice.saved": "Les modifications ont été enregistrées.",
+  "admin_notice.added":
+    "L'utilisateur a été ajouté. Il devra choisir un nouveau mot de passe à sa première connexion.",
+  "admin_notice.deactivated":
+    "L'utilisateur a été désactivé\u00a0: ses sessions ont pris fin et il ne peut plus se connecter.",
+  "admin_notice.reactivated": "L'utilisateur a été réactivé et peut de nouveau se connecter.",
+  "admin_notice.methods_saved": "Les méthodes de connexion ont été enregistrées.",
+
+  // Force New Password, the confirmation page
+  "force.title": "Forcer un nouveau mot de passe",
+  "force.heading": "Forcer un nouveau mot de passe pour {name}\u00a0?",
+  "force.name": "{displayName} ({username})",
+  "force.explain":
+    "Toutes les sessions de {name} prendront fin. Son application d'authentification sera supprimée. À la prochaine connexion, il faudra saisir le mot de passe actuel, en choisir un nouveau et configurer de nouveau l'application d'authentification avec une nouvelle clé.",
+  "force.submit": "Forcer un nouveau mot de passe",
+  "force.cancel": "Annuler",
+
+  // Add a user
+  "add_user.title": "Ajouter un utilisateur",
+  "add_user.not_added":
+    "L'utilisateur n'a pas été ajouté\u00a0: vérifiez les champs signalés ci-dessous.",
+  "add_user.username": "Nom d'utilisateur",
+  "add_user.password": "Mot de passe temporaire",
+  "add_user.password_hint":
+    "Remettez-le en main propre à l'utilisateur\u00a0; il devra choisir le sien à la première connexion.",
+
+  // Settings
+  "settings.title": "Paramètres",
+  "settings.not_saved": "Non enregistré\u00a0: {problem}.",
+  "settings.methods": "Méthodes de second facteur",
+  "settings.methods_legend":
+    "Méthodes que les utilisateurs peuvent employer après leur mot de passe",
+  "settings.methods_strength":
+    "Les codes par SMS et par e-mail sont moins sûrs que l'application d'authentification\u00a0: la norme NIST SP 800-63B classe les codes envoyés par le réseau téléphonique comme restreints (un numéro peut être transféré sur une autre carte SIM ou intercepté), et un code par e-mail n'est pas plus sûr que la boîte aux lettres. Privilégiez l'application\u00a0; activez les SMS ou l'e-mail en secours.",
+  "settings.methods_turning_off":
+    "La désactivation d'une méthode prend effet à la prochaine connexion de chaque utilisateur\u00a0; les utilisateurs connectés le restent. Ceux qui l'utilisaient se voient proposer les méthodes encore activées\u00a0: sans l'application, ils reçoivent des codes par SMS ou par e-mail (leur application reste enregistrée et fonctionne de nouveau si l'application est réactivée)\u00a0; sans les SMS ou sans l'e-mail, les utilisateurs qui n'ont ni l'application ni l'autre coordonnée ne peuvent pas terminer leur connexion tant qu'un administrateur ne l'a pas ajoutée, ou que l'application n'est pas activée et configurée. Si aucune méthode n'est activée, les utilisateurs se connectent avec leur seul mot de passe.",
+
+  "method.app": "Application d'authentification",
+  "method.sms": "SMS",
+  "method.email": "E-mail",
+
+  // Audit log
+  "audit.title": "Journal d'audit",
+  "audit.user": "Utilisateur",
+  "audit.type": "Type d'événement",
+  "audit.any_type": "Tous",
+  "audit.filter": "Filtrer",
+  "audit.older": "Événements plus anciens",
+  "audit.none": "Aucun événement.",
+  "audit.column.time": "Heure ({zone})",
+  "audit.column.event": "Événement",
+  "audit.column.user": "Utilisateur",
+  "audit.column.by": "Par",
+  "audit.column.address": "Adresse",
+  "audit.column.detail": "Détails",
+  "audit.by_self": "lui-même",
+
+  // Email: a verification code
+  "email.code.subject": "Votre code de vérification {app}",
+  "email.code.intro": "Votre code de vérification {app} est",
+  "email.code.text": "Votre code de vérification {app} est {code}",
+  "email.code.expiry": {
+    one: "Il expire dans {count} minute.",
+    many: "Il expire dans {count} de minutes.",
+    other: "Il expire dans {count} minutes.",
+  },
+  "email.code.not_you":
+    "Si vous n'avez pas essayé de vous connecter, vous pouvez ignorer cet e-mail.",
+
+  // SMS: a verification code
+  "sms.code": {
+    one: "{code} est votre code de vérification {app}. Il expire dans {count} minute.",
+    many: "{code} est votre code de vérification {app}. Il expire dans {count} de minutes.",
+    other: "{code} est votre code de vérification {app}. Il expire dans {count} minutes.",
+  },
+
+  // Email: an authenticator app was added
+  "email.app_added.subject": "{app}\u00a0: application d'authentification ajoutée",
+  "email.app_added.what":
+    "Une application d'authentification a été configurée pour {username} sur {app} le {time}.",
+  "email.app_added.if_you": "Si c'était vous, il n'y a rien à faire.",
+  "email.app_added.if_not":
+    "Sinon, contactez votre administrateur et demandez-lui de «\u00a0Forcer un nouveau mot de passe\u00a0».",
+
+  // Email: wrong codes paused the second factor
+  "email.locked.subject": "{app}\u00a0: connexion suspendue après des codes erronés",
+  "email.locked.what":
+    "Trop de codes de vérification erronés ont été saisis pour {username} sur {app}.",
+  "email.locked.paused": {
+    one: "La connexion avec un code de vérification est suspendue pendant {count} minute.",
+    many: "La connexion avec un code de vérification est suspendue pendant {count} de minutes.",
+    other: "La connexion avec un code de vérification est suspendue pendant {count} minutes.",
+  },
+  "email.locked.if_not":
+    "Si ce n'était pas vous, quelqu'un connaît peut-être votre mot de passe\u00a0: changez-le et prévenez votre administrateur.",
+
+  // Email: a supervisor used Force New Password
+  "email.forced.subject": "{app}\u00a0: votre connexion a été réinitialisée",
+  "email.forced.what":
+    "Un superviseur a réinitialisé la connexion de {username} sur {app} le {time}.",
+  "email.forced.next":
+    "À votre prochaine connexion, saisissez votre mot de passe actuel, choisissez-en un nouveau et configurez de nouveau votre application d'authentification.",
+  "email.forced.if_not": "Si vous n'avez pas fait cette demande, contactez votre administrateur.",
+};
