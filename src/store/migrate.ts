@@ -4,6 +4,7 @@ import * as userSearch from "./migrations/0002_user_search.js";
 import * as rateLimits from "./migrations/0003_rate_limits.js";
 import * as codes from "./migrations/0004_codes.js";
 import * as setupKeys from "./migrations/0005_setup_keys.js";
+import * as oidc from "./migrations/0007_oidc.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0003_rate_limits": rateLimits,
   "0004_codes": codes,
   "0005_setup_keys": setupKeys,
+  "0007_oidc": oidc,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -1,0 +1,90 @@
+// A minimal "browser" over fetch for the provider tests: a cookie jar (name, path
+// prefix, expiry by Max-Age=0/Expires in the past), redirects followed by hand so each
+// hop can be checked, and PUBLIC_URL mapped to the loopback server it really is.
+
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** fetch() that sends requests for `publicUrl` to `realUrl` (as a DNS entry would). */
+export function mappedFetch(publicUrl: string, realUrl: string): Fetch {
+  return (input, init) => {
+    const request = input instanceof Request ? input : undefined;
+    const url = request ? request.url : input.toString();
+    const mapped = url.startsWith(publicUrl) ? realUrl + url.slice(publicUrl.length) : url;
+    return request ? fetch(new Request(mapped, request), init) : fetch(mapped, init);
+  };
+}
+
+interface Cookie {
+  name: string;
+  value: string;
+  path: string;
+}
+
+/** RFC 6265 §5.1.4 path-match. */
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith("/") || requestPath[cookiePath.length] === "/";
+}
+
+export class CookieBrowser {
+  readonly cookies = new Map<string, Cookie>();
+
+  constructor(
+    private readonly fetchFn: Fetch,
+    private readonly origin: string,
+  ) {}
+
+  private cookieHeader(url: URL): string {
+    return [...this.cookies.values()]
+      .filter((c) => pathMatches(url.pathname, c.path))
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ");
+  }
+
+  private store(response: Response, url: URL): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = header.split(";").map((p) => p.trim());
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      let path = url.pathname;
+      let expired = value === "";
+      for (const attribute of attributes) {
+        const [key = "", v = ""] = attribute.split("=");
+        if (key.toLowerCase() === "path") path = v;
+        if (key.toLowerCase() === "max-age" && Number(v) <= 0) expired = true;
+        if (key.toLowerCase() === "expires" && Date.parse(v) <= Date.now()) expired = true;
+      }
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, { name, value, path });
+    }
+  }
+
+  /** One request, no redirect followed. */
+  async request(target: string, init: RequestInit = {}): Promise<Response> {
+    const url = new URL(target, this.origin);
+    const headers = new Headers(init.headers);
+    const cookie = this.cookieHeader(url);
+    if (cookie) headers.set("cookie", cookie);
+    const response = await this.fetchFn(url, { ...init, headers, redirect: "manual" });
+    this.store(response, url);
+    return response;
+  }
+
+  /** Follows redirects until `stop(url)` says so (the application's callback) or a page answers. */
+  async follow(
+    target: string,
+    stop: (url: URL) => boolean,
+  ): Promise<{ url: URL; response?: Response }> {
+    let url = new URL(target, this.origin);
+    for (let hop = 0; hop < 10; hop++) {
+      if (stop(url)) return { url };
+      const response = await this.request(url.toString());
+      const location = response.headers.get("location");
+      if (response.status < 300 || response.status >= 400 || !location) return { url, response };
+      url = new URL(location, url);
+    }
+    throw new Error(`too many redirects from ${target}`);
+  }
+}
