@@ -85,6 +85,8 @@ function claimsOf(user: OidcAccount): Account {
 const secondFactorCheck = new interactionPolicy.Check(
   "mfa_required",
   "a second factor is required for this application",
+  // prompt=none cannot ask for one: a sign-in is needed, as without a session.
+  "login_required",
   (ctx) => {
     const { oidc } = ctx;
     const requireMfa = (oidc.client as { require_mfa?: unknown } | undefined)?.require_mfa;

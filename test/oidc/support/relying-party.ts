@@ -50,6 +50,8 @@ export async function authorize(
   browser: CookieBrowser,
   login: Login | undefined,
   params: Record<string, string> = {},
+  /** Called with the interaction's uid when the provider sends the browser to sign in. */
+  onLogin?: (uid: string) => Promise<void>,
 ): Promise<Authorization> {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
@@ -70,6 +72,7 @@ export async function authorize(
   );
   if (!atCallback(hop.url)) {
     if (!login) throw new Error(`the provider asked for a sign-in: ${hop.url.href}`);
+    await onLogin?.(hop.url.pathname.slice(LOGIN_PATH.length));
     const at = new URL(hop.url);
     if (login.error) at.searchParams.set("error", login.error);
     else {
