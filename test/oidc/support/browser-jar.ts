@@ -2,15 +2,46 @@
 // prefix, expiry by Max-Age=0/Expires in the past), redirects followed by hand so each
 // hop can be checked, and PUBLIC_URL mapped to the loopback server it really is.
 
+import { request as httpRequest } from "node:http";
+
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** fetch() that sends requests for `publicUrl` to `realUrl` (as a DNS entry would). */
-export function mappedFetch(publicUrl: string, realUrl: string): Fetch {
+/**
+ * fetch() over node:http for the "browser": undici's fetch replaces a Host header with
+ * the target's, and the tests need to send a hostile one. Redirects are never followed.
+ */
+export function rawFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(input instanceof Request ? input.url : input.toString());
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+  if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? "GET", headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : [value ?? ""])
+            responseHeaders.append(name, v);
+        }
+        const status = res.statusCode ?? 500;
+        const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(payload, { status, headers: responseHeaders }));
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A fetch that sends requests for `publicUrl` to `realUrl` (as a DNS entry would). */
+export function mappedFetch(publicUrl: string, realUrl: string, transport: Fetch = fetch): Fetch {
   return (input, init) => {
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : input.toString();
     const mapped = url.startsWith(publicUrl) ? realUrl + url.slice(publicUrl.length) : url;
-    return request ? fetch(new Request(mapped, request), init) : fetch(mapped, init);
+    return request ? transport(new Request(mapped, request), init) : transport(mapped, init);
   };
 }
 

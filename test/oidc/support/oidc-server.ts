@@ -20,7 +20,7 @@ import { createOidc, type Oidc } from "../../../src/oidc/provider.js";
 import { oidcBox } from "../../../src/oidc/sealing.js";
 import { createSystem, type System, systemRandom } from "../../../src/system.js";
 import { layout } from "../../../src/web/pages.js";
-import { CookieBrowser, type Fetch, mappedFetch } from "./browser-jar.js";
+import { CookieBrowser, type Fetch, mappedFetch, rawFetch } from "./browser-jar.js";
 
 export const PUBLIC_URL = "https://sso.vestibule.test";
 export const ISSUER = `${PUBLIC_URL}/oidc`;
@@ -30,7 +30,11 @@ export interface OidcServerOptions {
   /** postgres://… for PostgreSQL; a fresh SQLite file when absent. */
   databaseUrl?: string;
   secretKey?: string;
+  /** More environment (TRUST_PROXY, …). */
+  env?: Record<string, string>;
   wrapStorage?: (storage: OidcStorage) => OidcStorage;
+  /** Called before the provider is mounted (a test's own Koa middleware goes in here). */
+  beforeMount?: (oidc: Oidc) => void;
 }
 
 export interface OidcServer {
@@ -65,6 +69,7 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
     SECRET_KEY: options.secretKey ?? TEST_SECRET,
     PUBLIC_URL,
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const system = await createSystem(config);
   const serverErrors: string[] = [];
@@ -87,6 +92,7 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
     ...(options.wrapStorage ? { wrapStorage: options.wrapStorage } : {}),
   });
   const app = await system.buildApp();
+  options.beforeMount?.(oidc);
   await registerOidc(app, oidc);
   app.get<{ Params: { uid: string }; Querystring: Record<string, string | undefined> }>(
     `${LOGIN_PATH}:uid`,
@@ -116,7 +122,7 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
     oidc,
     fetch: serverFetch,
     serverErrors,
-    browser: () => new CookieBrowser(serverFetch, PUBLIC_URL),
+    browser: () => new CookieBrowser(mappedFetch(PUBLIC_URL, url, rawFetch), PUBLIC_URL),
     async addUser(username, role = "user", email = `${username}@example.org`) {
       const user = await system.store.createUser(
         { username, role, email, passwordHash: "not-used-here", mustChangePassword: false },
