@@ -2,6 +2,7 @@ import { generateKeyPair as generateKeyPairCallback, type JsonWebKey } from "nod
 import { promisify } from "node:util";
 import { calculateJwkThumbprint } from "jose";
 import type { Kysely } from "kysely";
+import { ConfigError } from "../config-env.js";
 import type { SecretBox } from "../core/secrets.js";
 import type { Database } from "../store/schema.js";
 import { KEY_RETIRE_DELAY_SECONDS } from "./lifetimes.js";
@@ -87,7 +88,15 @@ export async function loadSigningKeys(deps: KeyDeps, now: number): Promise<JsonW
   rows.sort(
     (a, b) => STATE_ORDER.indexOf(a.state as KeyState) - STATE_ORDER.indexOf(b.state as KeyState),
   );
-  return rows.map((r) => JSON.parse(deps.box.open(r.private_box, keyAad(r.kid))) as JsonWebKey);
+  return rows.map((r) => {
+    try {
+      return JSON.parse(deps.box.open(r.private_box, keyAad(r.kid))) as JsonWebKey;
+    } catch {
+      throw new ConfigError(
+        `the OpenID Connect signing key ${r.kid} does not open with SECRET_KEY: was SECRET_KEY changed? Put the old one in SECRET_KEY_PREVIOUS`,
+      );
+    }
+  });
 }
 
 export type RotationResult =
