@@ -27,6 +27,8 @@ export const ISSUER = `${PUBLIC_URL}/oidc`;
 export const LOGIN_PATH = "/test/oidc-login/";
 
 export interface OidcServerOptions {
+  /** A reachable PUBLIC_URL (http://127.0.0.1:PORT, for a real browser): the server listens on its port. */
+  publicUrl?: string;
   /** postgres://… for PostgreSQL; a fresh SQLite file when absent. */
   databaseUrl?: string;
   secretKey?: string;
@@ -67,7 +69,7 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
     NODE_ENV: "test",
     DATABASE_URL: options.databaseUrl,
     SECRET_KEY: options.secretKey ?? TEST_SECRET,
-    PUBLIC_URL,
+    PUBLIC_URL: options.publicUrl ?? PUBLIC_URL,
     LOG_LEVEL: "silent",
     ...options.env,
   });
@@ -102,6 +104,11 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
         return reply.code(400).type("text/plain").send("no interaction for this browser");
       }
       const q = request.query;
+      if (!q.account && !q.error) {
+        return reply
+          .type("text/html")
+          .send("<!doctype html><title>Test sign-in</title><p>Test sign-in");
+      }
       const finished = q.error
         ? await finishWithError(oidc, details.uid, "access_denied", q.error)
         : await finishLogin(oidc, details.uid, {
@@ -113,8 +120,10 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
       return reply.code(303).header("location", finished.redirectTo).send();
     },
   );
-  const url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/\/+$/, "");
-  const serverFetch = mappedFetch(PUBLIC_URL, url);
+  const port = options.publicUrl ? Number(new URL(options.publicUrl).port) : 0;
+  const url = (await app.listen({ port, host: "127.0.0.1" })).replace(/\/+$/, "");
+  const publicUrl = options.publicUrl ?? PUBLIC_URL;
+  const serverFetch = mappedFetch(publicUrl, url);
   const clientBox = oidcBox(config.secretKeys, "oidc-client-secret", systemRandom);
   const server: OidcServer = {
     url,
@@ -122,7 +131,7 @@ async function start(options: OidcServerOptions & { databaseUrl: string }, dir?:
     oidc,
     fetch: serverFetch,
     serverErrors,
-    browser: () => new CookieBrowser(mappedFetch(PUBLIC_URL, url, rawFetch), PUBLIC_URL),
+    browser: () => new CookieBrowser(mappedFetch(publicUrl, url, rawFetch), publicUrl),
     async addUser(username, role = "user", email = `${username}@example.org`) {
       const user = await system.store.createUser(
         { username, role, email, passwordHash: "not-used-here", mustChangePassword: false },
