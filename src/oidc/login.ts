@@ -44,7 +44,8 @@ export function providerLogin(login: LoginResult): ProviderLogin {
   if (!login.amr.includes("pwd")) throw new Error("LoginResult.amr must include pwd");
   const unknown = login.amr.filter((m) => !KNOWN_AMR.has(m));
   if (unknown.length > 0) throw new Error(`LoginResult.amr: unknown value ${unknown.join(",")}`);
-  if (!Number.isFinite(login.authTimeMs) || login.authTimeMs <= 0) {
+  // Below 1e12 ms (2001) the caller almost surely passed seconds.
+  if (!Number.isFinite(login.authTimeMs) || login.authTimeMs < 1e12) {
     throw new Error("LoginResult.authTimeMs must be a time in milliseconds");
   }
   const mfa = hasSecondFactor(login.amr);

@@ -72,6 +72,12 @@ function contentSecurityPolicy(secure: boolean) {
     );
     // Codes, tokens and sign-out pages: nothing under /oidc belongs in a cache.
     ctx.set("cache-control", "no-store");
+    // A fault on our side (the database away) is temporary, as everywhere in Vestibule:
+    // 503 with Retry-After rather than the provider's 500; the body stays server_error.
+    if (ctx.status === 500) {
+      ctx.status = 503;
+      ctx.set("retry-after", "5");
+    }
   };
 }
 

@@ -203,3 +203,60 @@ it("authorize() helper still completes after the hostile-header requests", async
   expect(server.serverErrors).toEqual([]);
   expect(trusting.serverErrors).toEqual([]);
 });
+
+describe("a fault on our side", () => {
+  let failing: OidcServer;
+  const broken = { now: false };
+  beforeAll(async () => {
+    failing = await startOidcServer({
+      wrapStorage: (storage) => ({
+        ...storage,
+        adapter(model) {
+          const inner = storage.adapter(model);
+          return {
+            ...inner,
+            find: async (id) => {
+              if (broken.now) throw new Error("connection terminated unexpectedly");
+              return inner.find(id);
+            },
+          };
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await failing?.close();
+  });
+
+  it("answers 503 with Retry-After and a page without detail, and reports it once", async () => {
+    const registered = await failing.addClient({});
+    broken.now = true;
+    try {
+      const page = await rawGet(failing.url, `/oidc/auth?client_id=${registered.clientId}`, {});
+      expect(page.status).toBe(503);
+      expect(page.headers["retry-after"]).toBe("5");
+      expect(page.body).toContain("temporarily unavailable");
+      expect(page.body).not.toContain("connection terminated");
+      const token = await failing.fetch(`${PUBLIC_URL}/oidc/token`, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${registered.clientId}:${registered.clientSecret}`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code: "x",
+          redirect_uri: REDIRECT_URI,
+        }),
+      });
+      expect(token.status).toBe(503);
+      expect(await token.json()).toMatchObject({ error: "server_error" });
+    } finally {
+      broken.now = false;
+    }
+    expect(failing.serverErrors).toEqual([
+      "Error: connection terminated unexpectedly",
+      "Error: connection terminated unexpectedly",
+    ]);
+  });
+});
