@@ -6,7 +6,6 @@ import Provider, {
   type FindAccount,
   interactionPolicy,
   type JWK,
-  type KoaContextWithOIDC,
 } from "oidc-provider";
 import { ConfigError } from "../config-env.js";
 import type { Clock, Random } from "../core/ports.js";
@@ -21,8 +20,9 @@ import {
   ID_TOKEN_TTL_SECONDS,
   INTERACTION_TTL_SECONDS,
 } from "./lifetimes.js";
-import { ACR_VALUES, hasSecondFactor, mfaRequired } from "./login.js";
+import { ACR_VALUES } from "./login.js";
 import { errorPage, logoutPage, type PageChrome, signedOutPage } from "./pages.js";
+import { firstPartyGrant, secondFactorCheck } from "./policy.js";
 import { oidcBox } from "./sealing.js";
 
 /** What the provider needs to know of a user; undefined from `findAccount` = no such user now. */
@@ -74,55 +74,6 @@ function claimsOf(user: OidcAccount): Account {
       groups: [user.role],
     }),
   };
-}
-
-/**
- * Requires a second factor where the client or the request asks for one. With no
- * sign-in yet (or one without a second factor) the sign-in pages are asked for one;
- * when they hand back a sign-in without a second factor, the authorization ends with
- * unmet_authentication_requirements at the client (OIDC Core §3.1.2.6).
- */
-const secondFactorCheck = new interactionPolicy.Check(
-  "mfa_required",
-  "a second factor is required for this application",
-  // prompt=none cannot ask for one: a sign-in is needed, as without a session.
-  "login_required",
-  (ctx) => {
-    const { oidc } = ctx;
-    const requireMfa = (oidc.client as { require_mfa?: unknown } | undefined)?.require_mfa;
-    const acrValues = oidc.params?.acr_values as string | undefined;
-    if (!mfaRequired(requireMfa === true, acrValues))
-      return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    if (hasSecondFactor(oidc.session?.amr)) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    if (oidc.result?.login) {
-      throw new errors.UnmetAuthenticationRequirements(
-        "a second factor is required for this application",
-      );
-    }
-    return interactionPolicy.Check.REQUEST_PROMPT;
-  },
-);
-
-/**
- * Every client is first-party (an operator added it), so no consent screen: the grant
- * holds the scopes the application asks for, created or extended here.
- */
-async function firstPartyGrant(ctx: KoaContextWithOIDC) {
-  const { oidc } = ctx;
-  const accountId = oidc.session?.accountId;
-  const clientId = oidc.client?.clientId;
-  if (!oidc.session || !accountId || !clientId) return undefined;
-  const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(clientId);
-  let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (grant && (grant.accountId !== accountId || grant.clientId !== clientId)) grant = undefined;
-  grant ??= new oidc.provider.Grant({ accountId, clientId });
-  const granted = new Set(grant.getOIDCScopeEncountered().split(" "));
-  const missing = [...oidc.requestParamOIDCScopes].filter((s) => !granted.has(s));
-  if (missing.length > 0 || !grant.jti) {
-    grant.addOIDCScope(missing.join(" "));
-    await grant.save();
-  }
-  return grant;
 }
 
 function configuration(options: OidcOptions, storage: OidcStorage, jwks: JWK[]): Configuration {

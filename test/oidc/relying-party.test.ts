@@ -149,6 +149,32 @@ describe("requests the provider refuses", () => {
     await expect(exchange(rp, auth)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  it("introspection: a confidential client (a resource server) sees any token, a public one only its own", async () => {
+    const user = await newUser();
+    const confidential = await relyingParty(server, await server.addClient({}));
+    const spa = await relyingParty(server, await server.addClient({ public: true }));
+    const fromConfidential = await exchange(
+      confidential,
+      await authorize(confidential, server.browser(), { account: user.id }),
+    );
+    const fromSpa = await exchange(
+      spa,
+      await authorize(spa, server.browser(), { account: user.id }),
+    );
+    expect(await client.tokenIntrospection(spa.config, fromConfidential.access_token)).toEqual({
+      active: false,
+    });
+    expect(await client.tokenIntrospection(spa.config, fromSpa.access_token)).toMatchObject({
+      active: true,
+    });
+    expect(
+      await client.tokenIntrospection(confidential.config, fromSpa.access_token),
+    ).toMatchObject({
+      active: true,
+      client_id: spa.clientId,
+    });
+  });
+
   it("the sign-in pages ending with an error send it to the application", async () => {
     const rp = await relyingParty(server, await server.addClient({}));
     const auth = await authorize(rp, server.browser(), { error: "The person cancelled." });
