@@ -19,10 +19,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        // PostgreSQL, Redis and several instances (test/support/services.ts).
+        // PostgreSQL, Redis, several instances (test/support/services.ts) and the OpenID
+        // Connect provider with a real relying party.
         test: {
           name: "services",
-          include: ["test/contract/**/*.test.ts", "test/multi/**/*.test.ts"],
+          include: [
+            "test/contract/**/*.test.ts",
+            "test/multi/**/*.test.ts",
+            "test/oidc/**/*.test.ts",
+          ],
         },
       },
       {

@@ -7,6 +7,7 @@ import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
+import { OIDC_USAGE, runOidcCommand } from "./oidc.js";
 import { readPassword } from "./stdin.js";
 
 /** A user's mistake on the command line: one line on stderr, exit code 2, nothing written. */
@@ -20,7 +21,8 @@ const USAGE = `usage:
   vestibule user force-new-password USERNAME
   vestibule methods set app,sms,email      (an empty list "" turns 2FA off)
   vestibule methods show
-  vestibule audit [--user USERNAME] [--since 1h]   (JSON lines, newest first)`;
+  vestibule audit [--user USERNAME] [--since 1h]   (JSON lines, newest first)
+${OIDC_USAGE}`;
 
 export async function run(argv: string[]): Promise<void> {
   try {
@@ -91,6 +93,7 @@ async function dispatch(argv: string[]): Promise<number> {
     default:
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
       if (command === "audit") return audit(argv.slice(1));
+      if (command === "client" || command === "oidc") return runOidcCommand(argv);
       throw new UsageError(command ? `unknown command "${argv.join(" ")}"\n${USAGE}` : USAGE);
   }
 }

@@ -58,9 +58,8 @@ export function passwordLength(password: string): number {
 }
 
 /**
- * Judges a new password: length, not the username, zxcvbn score 3 or more with the
- * person's and the installation's words as context, not the current password. Cheapest
- * first; argon2 (the old-password check) last.
+ * Judges a new password: length, not the username, not the current password, zxcvbn
+ * score 3 or more with the person's and the installation's words as context.
  */
 export async function judgeNewPassword(
   hasher: PasswordHasher,
@@ -78,11 +77,13 @@ export async function judgeNewPassword(
   if (password.trim().toLowerCase() === input.username.toLowerCase()) {
     return { ok: false, reason: "password_is_username" };
   }
-  const strength = (await loadPasswordStrength()).judge(password, contextWords(rules, input));
-  if (!strength.ok) return { ok: false, reason: "password_weak", weakness: strength.weakness };
+  // The current password again is said as such (the most useful answer), before its
+  // strength: it costs one argon2 verify, which a forced change spends anyway.
   if (input.oldPasswordHash && (await hasher.verify(input.oldPasswordHash, input.password))) {
     return { ok: false, reason: "password_is_old" };
   }
+  const strength = (await loadPasswordStrength()).judge(password, contextWords(rules, input));
+  if (!strength.ok) return { ok: false, reason: "password_weak", weakness: strength.weakness };
   return { ok: true };
 }
 

@@ -5,6 +5,7 @@ import * as rateLimits from "./migrations/0003_rate_limits.js";
 import * as codes from "./migrations/0004_codes.js";
 import * as setupKeys from "./migrations/0005_setup_keys.js";
 import * as flows from "./migrations/0006_flows.js";
+import * as oidc from "./migrations/0007_oidc.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0004_codes": codes,
   "0005_setup_keys": setupKeys,
   "0006_flows": flows,
+  "0007_oidc": oidc,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

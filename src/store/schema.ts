@@ -71,6 +71,46 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+// OpenID Connect provider (migration 0007, src/oidc/).
+
+/** Every artefact oidc-provider stores (sessions, codes, tokens, grants, interactions). */
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  /** The provider's payload as JSON text, without `consumed` (that is consumed_at). */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface OidcClientsTable {
+  client_id: string;
+  name: string;
+  /** A SecretBox of the client secret; null for public clients. */
+  secret_box: string | null;
+  /** JSON arrays of absolute URIs. */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  public: number;
+  require_mfa: number;
+  created_at: number;
+}
+
+export interface OidcKeysTable {
+  kid: string;
+  /** "current" (signs), "next" (published, not signing yet), "previous" (verifies only). */
+  state: string;
+  /** A SecretBox of the private JWK. */
+  private_box: string;
+  created_at: number;
+  promoted_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -78,6 +118,9 @@ export interface Database {
   flows: FlowsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_keys: OidcKeysTable;
 }
 
 export type Dialect = "sqlite" | "postgres";
