@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createEscalatingLimiter } from "../../src/limits/escalating.js";
-import { createLimiter, type LimitBackend, type LimitRule } from "../../src/limits/rate-limits.js";
+import { createLimiter } from "../../src/limits/rate-limits.js";
 import { connectRedis, redisReady } from "../../src/limits/redis.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import {
