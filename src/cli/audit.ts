@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { parseDuration, queryAudit } from "../core/audit-log.js";
 import type { Stores } from "../core/ports/stores.js";
+import { parseOptions } from "./args.js";
 
 export interface AuditArgs {
   user?: string;
@@ -10,12 +10,14 @@ export interface AuditArgs {
 
 /** `vestibule audit [--user U] [--since 1h]`; throws with a usage message on bad input. */
 export function parseAuditArgs(args: string[]): AuditArgs {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { user: { type: "string" }, since: { type: "string" } },
-  });
+  const { values, positionals } = parseOptions(
+    {
+      args,
+      allowPositionals: true,
+      options: { user: { type: "string" }, since: { type: "string" } },
+    },
+    "audit",
+  );
   if (positionals.length > 0) throw new Error("audit takes only --user U and --since DURATION");
   let sinceMs: number | undefined;
   if (values.since !== undefined) {

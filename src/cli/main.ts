@@ -1,35 +1,46 @@
 import "dotenv/config";
-import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config.js";
 import { getEnabledMethods, normalizeUsername, parseMethods } from "../core/policy.js";
 import { changeMethods, forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
 import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
+import { noArguments, parseOptions } from "./args.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
-import { OIDC_USAGE, runOidcCommand } from "./oidc.js";
-import { readPassword } from "./stdin.js";
+import { findCommand, helpFor, overview } from "./commands.js";
+import { runOidcCommand } from "./oidc.js";
+import { OutputClosed, watchStdout, writeOut } from "./output.js";
+import { InputRefused, Interrupted, readPassword } from "./stdin.js";
 
 /** A user's mistake on the command line: one line on stderr, exit code 2, nothing written. */
 export class UsageError extends Error {}
 
-const USAGE = `usage:
-  vestibule serve
-  vestibule migrate
-  vestibule user add USERNAME --role user|supervisor|administrator [--email E] [--phone +E164] [--name N] [--must-change-password]   (password on stdin)
-  vestibule user list
-  vestibule user force-new-password USERNAME
-  vestibule methods set app,sms,email      (an empty list "" turns 2FA off)
-  vestibule methods show
-  vestibule audit [--user USERNAME] [--since 1h]   (JSON lines, newest first)
-${OIDC_USAGE}`;
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+/** The usage on stderr after a mistake: the overview (a bare `vestibule`, an unknown command). */
+const USAGE = overview(VERSION);
 
 export async function run(argv: string[]): Promise<void> {
+  watchStdout();
   try {
-    const code = await dispatch(argv);
+    const code = (await answerHelp(argv)) ?? (await dispatch(argv));
     process.exitCode = code;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof OutputClosed) {
+      // The reader has what it wanted (`| head`): not an error.
+      process.exitCode = 0;
+    } else if (err instanceof Interrupted) {
+      process.exitCode = 130;
+    } else if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof InputRefused
+    ) {
       process.stderr.write(`vestibule: ${err.message}\n`);
       process.exitCode = 2;
     } else {
@@ -37,6 +48,33 @@ export async function run(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   }
+}
+
+/**
+ * `help [COMMAND]`, `--help`/`-h` anywhere (before `--`), `--version`/`version`: printed
+ * on stdout, exit 0, nothing opened. Undefined when argv asks for none of them.
+ */
+async function answerHelp(argv: string[]): Promise<number | undefined> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || (first === "version" && rest.length === 0)) {
+    writeOut(`vestibule ${VERSION}\n`);
+    return 0;
+  }
+  const beforeEnd = argv.indexOf("--") === -1 ? argv : argv.slice(0, argv.indexOf("--"));
+  const asked = first === "help" || beforeEnd.includes("--help") || beforeEnd.includes("-h");
+  if (!asked) return undefined;
+  const words = (first === "help" ? rest : argv).filter((a) => !a.startsWith("-"));
+  const named = first === "help" ? words : words.slice(0, 3);
+  if (named.length === 0) {
+    writeOut(USAGE);
+    return 0;
+  }
+  const help = helpFor(named);
+  if (help === undefined) {
+    throw new UsageError(`no command "${named.join(" ")}"; see vestibule --help`);
+  }
+  writeOut(help);
+  return 0;
 }
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -47,17 +85,18 @@ async function dispatch(argv: string[]): Promise<number> {
       return 0;
     case "migrate":
       return withSystem(async () => {
-        process.stdout.write("database is up to date\n");
+        writeOut("database is up to date\n");
       });
     case "user add":
       return userAdd(rest);
     case "user list":
+      refuseArguments(rest, "user list");
       return withSystem(async ({ stores }) => {
         for (let after: string | undefined; ; ) {
           const page = await stores.users.search({ limit: 500, after });
           if (page.length === 0) break;
           for (const u of page) {
-            process.stdout.write(
+            writeOut(
               `${JSON.stringify({ username: u.username, role: u.role, email: u.email, phone: u.phone, active: u.active, mustChangePassword: u.mustChangePassword })}\n`,
             );
           }
@@ -66,6 +105,7 @@ async function dispatch(argv: string[]): Promise<number> {
       });
     case "methods set": {
       const list = rest[0];
+      if (list?.startsWith("-")) refuseArguments(rest, "methods set");
       if (list === undefined || rest.length > 1)
         throw new UsageError('methods set takes one list, e.g. "app,email" or ""');
       const methods = parseMethods(list);
@@ -78,24 +118,35 @@ async function dispatch(argv: string[]): Promise<number> {
             result.reason === "unavailable" ? `refused: ${result.problem}` : "refused",
           );
         }
-        process.stdout.write(
-          `methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`,
-        );
+        writeOut(`methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`);
       });
     }
     case "methods show":
+      refuseArguments(rest, "methods show");
       return withSystem(async ({ stores }) => {
         const methods = await getEnabledMethods(stores.settings);
-        process.stdout.write(
-          `methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`,
-        );
+        writeOut(`methods: ${methods.length ? methods.join(",") : "(none: 2FA off)"}\n`);
       });
-    default:
+    default: {
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
       if (command === "audit") return audit(argv.slice(1));
       if (command === "client" || command === "oidc") return runOidcCommand(argv);
-      throw new UsageError(command ? `unknown command "${argv.join(" ")}"\n${USAGE}` : USAGE);
+      // A known command with something after it that it does not take (`serve --port 4000`).
+      const known = findCommand(argv);
+      if (known) refuseArguments(argv.slice(known.name.split(" ").length), known.name);
+      if (!command) {
+        process.stderr.write(USAGE);
+        return 2;
+      }
+      throw new UsageError(`unknown command "${argv.join(" ")}"; see vestibule --help\n${USAGE}`);
+    }
   }
+}
+
+/** One line and exit 2 when a command that takes no arguments was given some. */
+function refuseArguments(args: string[], command: string): void {
+  const problem = noArguments(args, command);
+  if (problem) throw new UsageError(problem);
 }
 
 async function withSystem(
@@ -117,7 +168,7 @@ async function userAdd(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const password = await readPassword("Password: ");
+  const password = await readPassword("Password: ", "Password again: ");
   return withSystem(async ({ staff }) => {
     // The same core function and checks as the web's Add a user.
     const result = await addUser(staff.admin, "cli", { ...parsed, password }, null);
@@ -125,23 +176,25 @@ async function userAdd(args: string[]): Promise<number> {
       if (result.reason !== "invalid") throw new UsageError(result.reason);
       throw new UsageError(describeErrors(parsed, result.errors));
     }
-    process.stdout.write(`added ${result.value.username} (${result.value.role})\n`);
+    writeOut(`added ${result.value.username} (${result.value.role})\n`);
   });
 }
 
 function parseUserAdd(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      role: { type: "string" },
-      email: { type: "string" },
-      phone: { type: "string" },
-      name: { type: "string" },
-      "must-change-password": { type: "boolean", default: false },
+  const { values, positionals } = parseOptions(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        role: { type: "string" },
+        email: { type: "string" },
+        phone: { type: "string" },
+        name: { type: "string" },
+        "must-change-password": { type: "boolean", default: false },
+      },
     },
-  });
+    "user add",
+  );
   if (positionals.length !== 1) throw new Error("user add takes one USERNAME");
   return {
     username: positionals[0]!,
@@ -171,6 +224,8 @@ function describeErrors(input: ReturnType<typeof parseUserAdd>, errors: FormErro
 }
 
 async function forceNewPassword(args: string[]): Promise<number> {
+  const option = args.find((a) => a.startsWith("-"));
+  if (option) refuseArguments([option], "user force-new-password");
   if (args.length !== 1) throw new UsageError("user force-new-password takes one USERNAME");
   const username = normalizeUsername(args[0]!);
   return withSystem(async ({ stores, staff }) => {
@@ -179,7 +234,7 @@ async function forceNewPassword(args: string[]): Promise<number> {
     // The same core function as the web's button: one transaction, lock cleared, audited.
     const result = await forceNewPasswordAs(staff.admin, "cli", user.id, null);
     if (!result.ok) throw new UsageError(`no user "${username}"`);
-    process.stdout.write(
+    writeOut(
       `${username} must choose a new password and set up the app again at the next sign-in\n`,
     );
   });
@@ -196,6 +251,6 @@ async function audit(args: string[]): Promise<number> {
     if (parsed.user && !(await stores.users.findByUsername(normalizeUsername(parsed.user)))) {
       throw new UsageError(`no user "${parsed.user}"`);
     }
-    await printAudit(stores, parsed, Date.now(), (line) => process.stdout.write(line));
+    await printAudit(stores, parsed, Date.now(), writeOut);
   });
 }

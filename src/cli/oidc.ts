@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import {
   addClient,
@@ -12,6 +11,7 @@ import { listKeys, rotateKeys } from "../oidc/keys.js";
 import { oidcBox } from "../oidc/sealing.js";
 import { migrate, openDatabase } from "../store/open.js";
 import { systemRandom } from "../system.js";
+import { parseOptions } from "./args.js";
 
 // `vestibule client …` and `vestibule oidc keys …` (docs/oidc.md). Arguments are checked
 // before the database is opened: a bad one is one line on stderr, exit 2, nothing written.
@@ -72,17 +72,19 @@ async function clientAdd(args: string[]): Promise<void> {
 }
 
 function parseAdd(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      "redirect-uri": { type: "string", multiple: true },
-      "post-logout-redirect-uri": { type: "string", multiple: true },
-      public: { type: "boolean", default: false },
-      "require-mfa": { type: "boolean", default: false },
+  const { values, positionals } = parseOptions(
+    {
+      args,
+      allowPositionals: true,
+      options: {
+        "redirect-uri": { type: "string", multiple: true },
+        "post-logout-redirect-uri": { type: "string", multiple: true },
+        public: { type: "boolean", default: false },
+        "require-mfa": { type: "boolean", default: false },
+      },
     },
-  });
+    "client add",
+  );
   if (positionals.length !== 1)
     throw new Error("client add takes one NAME (quote a name with spaces)");
   return {
