@@ -12,6 +12,8 @@ import {
 } from "./limits/escalating.js";
 import type { PasswordLimitRules } from "./limits/password-limiters.js";
 import type { LimitRules } from "./limits/rate-limits.js";
+import { LOG_LEVELS } from "./log.js";
+import { parseAddressList } from "./metrics/allow.js";
 
 export interface Config {
   production: boolean;
@@ -51,13 +53,16 @@ export interface Config {
   logLevel: string;
   /** SMTP_URL, SMS_PROVIDER…, code lifetime and send limits (delivery/config.ts). */
   delivery: DeliveryConfig;
+  // Issue 12: operations.
+  /** METRICS_ALLOW: who may read /metrics (addresses, CIDRs, "loopback"; [] = nobody). */
+  metricsAllow: string[];
 }
 
 export { ConfigError };
 
 /** Environment → typed config. Every mistake throws at start, naming the variable to set. */
 export function loadConfig(env: Env = process.env): Config {
-  const production = env.NODE_ENV === "production";
+  const production = nodeEnv(env) === "production";
   const port = int(env, "PORT", 3000, 0, 65535);
   const host = env.HOST ?? (production ? "0.0.0.0" : "localhost");
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
@@ -118,9 +123,50 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueued: int(env, "HASH_QUEUE", 64, 0, 10000),
       ...cheapHash(env),
     },
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
+    logLevel: logLevel(env),
     delivery: loadDeliveryConfig(env, production),
+    metricsAllow: metricsAllow(env),
   };
+}
+
+// Issue 12: operations (LOG_LEVEL and NODE_ENV checked, METRICS_ALLOW).
+
+/**
+ * NODE_ENV: production, development, test or unset. Anything else is refused: a typo
+ * ("prod", "Production") would otherwise run a production server with the development
+ * outbox, a generated SECRET_KEY and plain-http cookies.
+ */
+function nodeEnv(env: Env): string | undefined {
+  const value = env.NODE_ENV;
+  if (value === undefined || value === "" || ["production", "development", "test"].includes(value))
+    return value;
+  throw new ConfigError(
+    `NODE_ENV must be production, development or test, or unset (got "${value}")`,
+  );
+}
+
+/** LOG_LEVEL: one of pino's levels; silent by default under the test suite. */
+function logLevel(env: Env): string {
+  const value = env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info");
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${value}")`);
+  }
+  return value;
+}
+
+/** METRICS_ALLOW: comma-separated addresses, CIDRs and "loopback" (the default); "none". */
+function metricsAllow(env: Env): string[] {
+  const raw = env.METRICS_ALLOW?.trim();
+  if (!raw) return ["loopback"];
+  if (raw === "none") return [];
+  const list = raw.split(",").map((entry) => entry.trim());
+  const bad = parseAddressList(list).bad;
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `METRICS_ALLOW lists addresses or CIDRs that may read /metrics, e.g. loopback,10.0.0.0/8, or none (got "${bad}")`,
+    );
+  }
+  return list;
 }
 
 /** localhost, 127.0.0.0/8 and [::1]: a trial or benchmark on one machine, never exposed. */

@@ -4,6 +4,7 @@ import { getEnabledMethods } from "./core/policy.js";
 import { missingProvider } from "./delivery/config.js";
 import { startSweeper } from "./store/sweeper.js";
 import { createSystem } from "./system.js";
+import { VERSION } from "./version.js";
 
 /** Entry: config → store → app → listen. */
 export async function serve(): Promise<void> {
@@ -26,16 +27,31 @@ export async function serve(): Promise<void> {
     () => Date.now(),
     (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),
   );
-  const shutdown = async (): Promise<void> => {
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    app.log.info({ signal }, "vestibule stopping: finishing open requests");
     sweeper.stop();
     await app.close();
     await system.close();
+    app.log.info("vestibule stopped");
     process.exit(0);
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`${config.appName} sign-in is serving at ${config.publicUrl}`);
+  system.metrics.collectProcessMetrics();
+  const address = await app.listen({ port: config.port, host: config.host });
+  // What an operator checks first; never the DATABASE_URL (it may hold a password).
+  app.log.info(
+    {
+      version: VERSION,
+      address,
+      publicUrl: config.publicUrl,
+      database: system.database.dialect,
+      limits: system.limitStore.kind,
+      methods: await getEnabledMethods(system.stores.settings),
+      production: config.production,
+    },
+    `${config.appName} sign-in started`,
+  );
 }
 
 const isEntry = import.meta.url === `file://${process.argv[1]}`;

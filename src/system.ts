@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { type Audit, createAudit } from "./core/audit.js";
 import { createAppFactor } from "./core/factors/app.js";
@@ -19,6 +20,11 @@ import { createDelivery, type Delivery, withNotifications } from "./delivery/wir
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
 import { createSendQuota } from "./limits/send-quota.js";
+import { createLog, type Logger, type LogSink } from "./log.js";
+import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import { timeRedis } from "./metrics/redis.js";
+import { timeStores } from "./metrics/stores.js";
+import { observeAudit } from "./observe-audit.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
@@ -56,8 +62,12 @@ export interface System {
   delivery: Delivery;
   /** HMAC key of sent codes at rest (tests put a known code on a flow). */
   codeKey: Buffer;
-  /** `logStream` lets tests capture the log lines. */
-  buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
+  /** The one JSON logger: requests, security events, start and stop (log.ts). */
+  logger: Logger;
+  /** What /metrics serves (metrics/metrics.ts). */
+  metrics: Metrics;
+  /** `logStream` lets tests capture the log lines (every line of this system from then on). */
+  buildApp(options?: { logStream?: LogSink }): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -71,6 +81,8 @@ export interface SystemOverrides {
   wrapLimits?: (limits: Limits) => Limits;
   /** A hasher of the tests' own (the core tier's cheap argon2id). */
   hasher?: PasswordHasher;
+  /** Where log lines go from the start (the CLI: stderr); stdout otherwise. */
+  logStream?: LogSink;
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -85,10 +97,14 @@ export async function createSystem(
     queryTimeoutMs: config.databaseQueryTimeoutMs,
   });
   await migrate(database);
-  const stores = overrides.wrapStores?.(database.stores) ?? database.stores;
-  const log = (message: string): void => {
-    if (config.logLevel !== "silent") process.stderr.write(`vestibule: ${message}\n`);
-  };
+  const logging = createLog(config.logLevel, overrides.logStream);
+  const { logger } = logging;
+  const metrics = createMetrics();
+  const stores = timeStores(
+    overrides.wrapStores?.(database.stores) ?? database.stores,
+    metrics.store,
+  );
+  const log = (message: string): void => logger.warn(message);
   const limitStore: LimitStore = overrides.limitBackend
     ? {
         backend: overrides.limitBackend,
@@ -98,13 +114,29 @@ export async function createSystem(
         close: async () => {},
       }
     : openLimitStore(config, database, log);
+  if (limitStore.backend.kind === "redis") {
+    timeRedis(limitStore.backend.client as Redis, metrics.redis);
+  }
   await limitStore.ready();
   const baseLimits = createLimits(config.limits, limitStore.backend);
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
-  const hasher = overrides.hasher ?? (await createPasswordHasher(config.hasher));
+  let hasher: PasswordHasher;
+  if (overrides.hasher) {
+    hasher = overrides.hasher;
+  } else {
+    const gated = await createPasswordHasher({
+      ...config.hasher,
+      onWait: (seconds) => metrics.hashWait.observe(seconds),
+    });
+    metrics.watchHashQueue(() => gated.queueDepth());
+    hasher = gated;
+  }
   const delivery = createDelivery(config.delivery, clock);
+  // Every event is also a log line and a metric (observe-audit.ts), the notices' own
+  // failures included: the notifications wrap the observed audit.
+  const observed = observeAudit(createAudit(stores.audit, clock, stores.users), logger, metrics);
   const audit = delivery.mailer
-    ? withNotifications(createAudit(stores.audit, clock), {
+    ? withNotifications(observed, {
         users: stores.users,
         mailer: delivery.mailer,
         appName: config.appName,
@@ -112,7 +144,7 @@ export async function createSystem(
         clock,
         onError: log,
       })
-    : createAudit(stores.audit, clock);
+    : observed;
   const boxKeys = config.secretKeys.map((secret) => {
     const key = deriveKey(secret, "totp-secret-box");
     return { id: keyId(key), key };
@@ -196,19 +228,24 @@ export async function createSystem(
     delivery,
     codeKey,
     limitStore,
-    buildApp: (options = {}) =>
-      buildApp({
+    logger,
+    metrics,
+    buildApp: (options = {}) => {
+      if (options.logStream) logging.redirect(options.logStream);
+      return buildApp({
         kit,
         core,
         ping: () => database.ping(),
         trustProxy: config.trustProxy,
-        logLevel: config.logLevel,
+        logger,
+        metrics,
+        metricsAllow: config.metricsAllow,
         staff: staff.routes,
         homeLinks: staff.homeLinks,
         outbox: delivery.outbox,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
-        ...options,
-      }),
+      });
+    },
     close: async () => {
       await limitStore.close();
       await database.close();

@@ -1,11 +1,11 @@
 import "dotenv/config";
-import { readFileSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config.js";
 import { getEnabledMethods, normalizeUsername, parseMethods } from "../core/policy.js";
 import { changeMethods, forceNewPassword as forceNewPasswordAs } from "../core/supervision.js";
 import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
+import { VERSION } from "../version.js";
 import { noArguments, parseOptions } from "./args.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
 import { findCommand, helpFor, overview } from "./commands.js";
@@ -15,12 +15,6 @@ import { InputRefused, Interrupted, readPassword } from "./stdin.js";
 
 /** A user's mistake on the command line: one line on stderr, exit code 2, nothing written. */
 export class UsageError extends Error {}
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  }
-).version;
 
 /** The usage on stderr after a mistake: the overview (a bare `vestibule`, an unknown command). */
 const USAGE = overview(VERSION);
@@ -152,7 +146,11 @@ function refuseArguments(args: string[], command: string): void {
 async function withSystem(
   work: (system: Awaited<ReturnType<typeof createSystem>>) => Promise<void>,
 ): Promise<number> {
-  const system = await createSystem(loadConfig());
+  const config = loadConfig();
+  // The audit log records what a command did. Its log lines go to stderr (stdout is the
+  // command's output), and only warnings unless LOG_LEVEL asks for more.
+  const logLevel = process.env.LOG_LEVEL || config.logLevel === "silent" ? config.logLevel : "warn";
+  const system = await createSystem({ ...config, logLevel }, { logStream: process.stderr });
   try {
     await work(system);
     return 0;

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditStore } from "./ports/audit.js";
 import type { Clock } from "./ports/runtime.js";
+import type { UserStore } from "./ports/users.js";
 
 /** Every kind of audit event, written once: the type and the audit page's filter use it. */
 export const AUDIT_TYPES = [
@@ -26,7 +27,21 @@ export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export type Audit = (event: Omit<AuditEvent, "at" | "type"> & { type: AuditType }) => Promise<void>;
 
-/** Audit events carry who/whom/what; callers must never put a code, password or secret in detail. */
-export function createAudit(store: AuditStore, clock: Clock): Audit {
-  return (event) => store.append({ ...event, at: clock.now() });
+/**
+ * Audit events carry who/whom/what; callers must never put a code, password or secret in
+ * detail. An event about a user names them: callers pass the username they hold, and
+ * when one does not (a notice that failed in the background), it is looked up here, so
+ * the audit page never shows a bare id for an event written from now on.
+ */
+export function createAudit(
+  store: AuditStore,
+  clock: Clock,
+  users?: Pick<UserStore, "findById">,
+): Audit {
+  return async (event) => {
+    const at = clock.now();
+    if (event.username || !event.userId || !users) return store.append({ ...event, at });
+    const username = (await users.findById(event.userId))?.username ?? null;
+    return store.append({ ...event, username, at });
+  };
 }

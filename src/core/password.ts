@@ -40,6 +40,13 @@ export interface HasherOptions {
    */
   memoryCost?: number;
   timeCost?: number;
+  /** Told how long each hash waited for a slot, in seconds (the metrics' histogram). */
+  onWait?: (seconds: number) => void;
+}
+
+/** The production hasher also says how many hashes are waiting (read at each scrape). */
+export interface GatedHasher extends PasswordHasher {
+  queueDepth(): number;
 }
 
 /** The form a password is hashed and compared in (UAX #15 compatibility composition). */
@@ -51,13 +58,17 @@ export function normalizePassword(password: string): string {
  * argon2id on libuv's thread pool (never the event loop), behind a cap: a login flood
  * gets HasherBusyError quickly instead of a growing queue of 19 MiB allocations.
  */
-export async function createPasswordHasher(options: HasherOptions = {}): Promise<PasswordHasher> {
+export async function createPasswordHasher(options: HasherOptions = {}): Promise<GatedHasher> {
   const argon = {
     ...ARGON2_OPTIONS,
     memoryCost: options.memoryCost ?? ARGON2_OPTIONS.memoryCost,
     timeCost: options.timeCost ?? ARGON2_OPTIONS.timeCost,
   };
-  const gate = createGate(options.maxConcurrent ?? availableParallelism(), options.maxQueued ?? 64);
+  const gate = createGate(
+    options.maxConcurrent ?? availableParallelism(),
+    options.maxQueued ?? 64,
+    options.onWait,
+  );
   const dummyHash = await hash("vestibule dummy password", argon);
 
   const check = (passwordHash: string, password: string): Promise<boolean> =>
@@ -69,7 +80,8 @@ export async function createPasswordHasher(options: HasherOptions = {}): Promise
       }
     });
 
-  const hasher: PasswordHasher = {
+  const hasher: GatedHasher = {
+    queueDepth: () => gate.waiting(),
     hash: (password) => gate.run(() => hash(normalizePassword(password), argon)),
     async verify(passwordHash, password) {
       const normalized = normalizePassword(password);
@@ -87,9 +99,14 @@ export async function createPasswordHasher(options: HasherOptions = {}): Promise
 
 interface Gate {
   run<T>(task: () => Promise<T>): Promise<T>;
+  waiting(): number;
 }
 
-function createGate(maxConcurrent: number, maxQueued: number): Gate {
+function createGate(
+  maxConcurrent: number,
+  maxQueued: number,
+  onWait?: (seconds: number) => void,
+): Gate {
   let running = 0;
   const waiting: (() => void)[] = [];
   const release = (): void => {
@@ -98,13 +115,18 @@ function createGate(maxConcurrent: number, maxQueued: number): Gate {
     else running--;
   };
   return {
+    waiting: () => waiting.length,
     async run(task) {
       if (running >= maxConcurrent) {
         if (waiting.length >= maxQueued) throw new HasherBusyError("password hasher is saturated");
+        // A measurement, not a rule: the monotonic clock, not the injected Clock.
+        const queuedAt = performance.now();
         // The slot is handed over by release(), so `running` stays counted.
         await new Promise<void>((resolve) => waiting.push(resolve));
+        onWait?.((performance.now() - queuedAt) / 1000);
       } else {
         running++;
+        onWait?.(0);
       }
       try {
         return await task();

@@ -89,5 +89,5 @@ export async function signOut(
 ): Promise<void> {
   if (tokens.session) await deps.stores.sessions.delete(hashToken(tokens.session));
   if (tokens.flow) await deps.stores.flows.delete(hashToken(tokens.flow));
-  if (user) await deps.audit({ type: "signout", userId: user.id, ip });
+  if (user) await deps.audit({ type: "signout", userId: user.id, username: user.username, ip });
 }

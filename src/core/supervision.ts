@@ -89,6 +89,7 @@ export async function forceNewPassword(
       await deps.audit({
         type: "notice_send_failed",
         userId: target.id,
+        username: target.username,
         detail: { notice: "force_new_password" },
       });
     }

@@ -5,45 +5,48 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyServerOptions,
+  LogController,
 } from "fastify";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics/metrics.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { type HealthDeps, registerHealthRoutes } from "./health.js";
 import { sendPage } from "./http.js";
+import { registerMetricsRoute } from "./metrics.js";
 import { errorPage } from "./pages.js";
+import { logRequests } from "./request-log.js";
 
-export interface AppDeps extends FormPagesDeps {
-  /** Resolves when the database answers. */
-  ping: () => Promise<void>;
+export interface AppDeps extends FormPagesDeps, HealthDeps {
   trustProxy: string | false;
-  logLevel: string;
-  /** Further dependencies /healthz checks besides the database (e.g. redis), by name. */
-  healthChecks?: Record<string, () => Promise<void>>;
-  /** Where log lines go (tests capture them); stdout when absent. */
-  logStream?: { write(line: string): void };
+  /** The system's logger (log.ts): request lines go to it as Fastify's child loggers. */
+  logger: Logger;
+  metrics: Metrics;
+  /** Who may read /metrics (METRICS_ALLOW). */
+  metricsAllow: readonly string[];
 }
 
 const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
- * The HTTP server: logging, security headers, errors, /healthz and the stylesheet at the
- * root; the form pages as one plugin beside which protocol endpoints are mounted.
+ * The HTTP server: logging, security headers, errors, /livez, /readyz (/healthz), /metrics
+ * and the stylesheet at the root; the form pages as one plugin beside which protocol
+ * endpoints are mounted.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { kit } = deps;
   const options: FastifyServerOptions = {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: deps.trustProxy === false ? false : deps.trustProxy,
-    logger: {
-      level: deps.logLevel,
-      // Request logs carry method, url and status only: never bodies, never cookies.
-      redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
-    },
+    loggerInstance: deps.logger,
+    // Fastify's two lines per request are replaced by one of ours (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 200 },
   };
   const app = Fastify(options);
+  logRequests(app, deps.metrics);
   await app.register(cookie);
   await app.register(helmet, {
     // Pages get theirs (forms.ts); anything else the strictest (below).
@@ -101,17 +104,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(CSS),
   );
 
-  app.get("/healthz", async (_request, reply) => {
-    const checks = { database: deps.ping, ...deps.healthChecks };
-    for (const [name, check] of Object.entries(checks)) {
-      try {
-        await check();
-      } catch {
-        return reply.code(503).send({ status: "unavailable", reason: name });
-      }
-    }
-    return reply.send({ status: "ok" });
-  });
+  registerHealthRoutes(app, deps);
+  // Protocol endpoints beside the form pages: no form parsing, CSRF or page CSP.
+  registerMetricsRoute(app, deps.metrics, deps.metricsAllow);
 
   await app.register(formPages(deps));
   return app;

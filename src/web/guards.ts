@@ -36,6 +36,7 @@ export async function requireUser(
     await reply.redirect("/login", 303);
     return undefined;
   }
+  request.userId = signedIn.user.id;
   const ctx: UserContext = { ...pageContext(kit, request, signedIn.user), ...signedIn };
   // The forms plugin checks CSRF on every POST already; checked again so these routes
   // never rely on hook order.

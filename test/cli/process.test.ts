@@ -1,7 +1,8 @@
-// The vestibule command as an operator runs it: the built bin/vestibule.js in a process
-// of its own, its stdout a real pipe to `head`, its stdin a real terminal (util-linux
-// `script` gives it a pty). dist/ is brought up to date first by the same script as
-// `npm start`'s prestart (it compiles only when src/ is newer).
+// The vestibule command and server as an operator runs them: the built bin/vestibule.js
+// and dist/main.js in processes of their own, stdout a real pipe to `head`, stdin a real
+// terminal (util-linux `script` gives it a pty), SIGTERM to stop. dist/ is brought up to
+// date first by the same script as `npm start`'s prestart (it compiles only when src/ is
+// newer). Every test that runs dist/ lives in this one file, so no two builds race.
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -187,5 +188,69 @@ describe.runIf(HAS_SCRIPT)("a password typed at a terminal", () => {
     expect(await term.exited).toBe(130);
     expect(term.screen).not.toContain("half-typed");
     expect((await users()).map((u) => u.username)).not.toContain("vic");
+  });
+});
+
+describe("the server's first and last lines", () => {
+  it("a start line with where it listens (never DATABASE_URL), requests, then stopping and stopped on SIGTERM", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "dist/main.js")], {
+      cwd: dir,
+      env: { ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
+    });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    const lines = () =>
+      out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const until = async (predicate: (l: Record<string, unknown>) => boolean) => {
+      while (!lines().some(predicate)) {
+        await new Promise((r) => child.stdout.once("data", r));
+      }
+      return lines().find(predicate)!;
+    };
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.on("close", done));
+
+    const started = await until((l) => String(l.msg).endsWith("sign-in started"));
+    expect(started).toMatchObject({ level: 30, database: "sqlite", production: false });
+    expect(JSON.stringify(started)).not.toContain("vestibule.db");
+    const address = String(started.address);
+    expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${address}/livez`)).status).toBe(200);
+    expect((await fetch(`${address}/login`)).status).toBe(200);
+    await until((l) => l.msg === "request" && l.route === "/login");
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(lines().map((l) => l.msg)).toEqual(
+      expect.arrayContaining(["vestibule stopping: finishing open requests", "vestibule stopped"]),
+    );
+    expect(lines().find((l) => l.msg === "vestibule stopped")).toBeDefined();
+    expect(lines().find((l) => String(l.msg).startsWith("vestibule stopping"))).toMatchObject({
+      signal: "SIGTERM",
+    });
+    // The probe at info is not a line.
+    expect(lines().some((l) => l.route === "/livez")).toBe(false);
+    expect(err).toBe("");
+  });
+
+  it("a bad LOG_LEVEL or NODE_ENV stops the start with one line", async () => {
+    const main = join(ROOT, "dist/main.js");
+    const bad = await bash(`LOG_LEVEL=verbose node "${main}"`);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^vestibule: LOG_LEVEL must be one of [^\n]+ \(got "verbose"\)\n$/);
+    expect(bad.out).toBe("");
+    const prod = await bash(`NODE_ENV=prod node "$BIN" serve`);
+    expect(prod.code).toBe(2);
+    expect(prod.err).toMatch(
+      /^vestibule: NODE_ENV must be production, development or test[^\n]*\n$/,
+    );
   });
 });

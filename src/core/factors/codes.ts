@@ -105,6 +105,7 @@ export function createCodeFactor(
         await deps.audit({
           type: "code_send_refused",
           userId: user.id,
+          username: user.username,
           ip,
           detail: { method, limit: quota.limit, retryAfterMs: quota.retryAfterMs },
         });
@@ -141,6 +142,7 @@ export function createCodeFactor(
         await deps.audit({
           type: "code_send_failed",
           userId: user.id,
+          username: user.username,
           ip,
           // DeliveryError messages name the provider and status, never the content.
           detail: {
@@ -151,7 +153,13 @@ export function createCodeFactor(
         });
         return refuse("send_failed");
       }
-      await deps.audit({ type: "code_sent", userId: user.id, ip, detail: { method } });
+      await deps.audit({
+        type: "code_sent",
+        userId: user.id,
+        username: user.username,
+        ip,
+        detail: { method },
+      });
 
       if (flow.state === "setup_app") {
         // Choosing a code instead of the app: on to verification, under a new cookie value.

@@ -154,6 +154,7 @@ async function used(
   await deps.audit({
     type: "second_factor_failed",
     userId: user.id,
+    username: user.username,
     ip,
     detail: { ...detail, reused: true },
   });
@@ -172,17 +173,29 @@ async function wrong(
   await deps.audit({
     type: "second_factor_failed",
     userId: user.id,
+    username: user.username,
     ip,
     detail: { ...detail, failed },
   });
   if (reserved.lockMs !== undefined) {
     await deps.stores.flows.delete(flow.idHash);
-    await deps.audit({ type: "second_factor_locked", userId: user.id, ip });
+    await deps.audit({
+      type: "second_factor_locked",
+      userId: user.id,
+      username: user.username,
+      ip,
+    });
     return refuse("second_factor_locked", reserved.lockMs);
   }
   if (failed >= deps.rules.maxWrongCodesPerFlow) {
     await deps.stores.flows.delete(flow.idHash);
-    await deps.audit({ type: "challenge_ended", userId: user.id, ip, detail: { failed } });
+    await deps.audit({
+      type: "challenge_ended",
+      userId: user.id,
+      username: user.username,
+      ip,
+      detail: { failed },
+    });
     return refuse("too_many_codes");
   }
   return refuse("invalid_code");

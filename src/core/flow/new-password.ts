@@ -26,7 +26,13 @@ export async function changePassword(
     const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, input.ip);
     if (!next.ok) return next;
     await deps.stores.users.setPassword(user.id, passwordHash, false);
-    await deps.audit({ type: "password_changed", userId: user.id, actorId: user.id, ip: input.ip });
+    await deps.audit({
+      type: "password_changed",
+      userId: user.id,
+      actorId: user.id,
+      username: user.username,
+      ip: input.ip,
+    });
     return next;
   } catch (err) {
     if (err instanceof HasherBusyError) return refuse("busy");

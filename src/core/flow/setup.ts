@@ -42,7 +42,13 @@ export async function confirmSetup(
       ip,
     },
     async () => {
-      await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
+      await deps.audit({
+        type: "authenticator_added",
+        userId: user.id,
+        actorId: user.id,
+        username: user.username,
+        ip,
+      });
       return { ok: true, kind: "ended", continuation: flow.continuation };
     },
   );
