@@ -10,6 +10,8 @@ export interface AuditFilter {
   username?: string;
   type?: string;
   since?: number;
+  /** Events strictly before this time. */
+  until?: number;
   beforeId?: number;
   limit: number;
 }
@@ -39,6 +41,7 @@ export async function queryAudit(
     userId,
     type: filter.type || undefined,
     since: filter.since,
+    until: filter.until,
     beforeId: filter.beforeId,
     limit: limit + 1,
   });

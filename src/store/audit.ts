@@ -24,6 +24,7 @@ export function createAuditStore(db: Kysely<Database>): AuditStore {
       if (query.userId !== undefined) q = q.where("user_id", "=", query.userId);
       if (query.type !== undefined) q = q.where("type", "=", query.type);
       if (query.since !== undefined) q = q.where("at", ">=", query.since);
+      if (query.until !== undefined) q = q.where("at", "<", query.until);
       if (query.beforeId !== undefined) q = q.where("id", "<", query.beforeId);
       return (await q.execute()).map(
         (r): StoredAuditEvent => ({

@@ -3,6 +3,7 @@ import { METHODS, type Method } from "../core/ports/runtime.js";
 import { type Locale, t } from "../words/catalogue.js";
 import { type Html, html } from "../words/html.js";
 import { staffTime } from "./admin-words.js";
+import { auditActor, auditEventName, auditSubject, describeAuditDetail } from "./audit-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import type { StaffContext } from "./pages-users.js";
 
@@ -36,60 +37,80 @@ ${METHODS.map(
   );
 }
 
-/** Who/whom/what; detail values are already free of secrets (core/audit.ts). */
+/**
+ * Who/whom/what, in the catalogue's words; detail values are already free of secrets
+ * (core/audit.ts). `names`: usernames by id, for actors and for rows that name no user.
+ */
 export function auditTable(
   locale: Locale,
   events: StoredAuditEvent[],
   withUser: boolean,
-  actorNames: Map<string, string> = new Map(),
+  names: Map<string, string> = new Map(),
 ): Html {
   if (events.length === 0) return html`<p>${t(locale, "audit.none")}</p>`;
-  return html`<table>
+  return html`<table class="audit">
 <thead><tr><th>${t(locale, "audit.column.time", { zone: "UTC" })}</th><th>${t(locale, "audit.column.event")}</th>${withUser ? html`<th>${t(locale, "audit.column.user")}</th>` : ""}<th>${t(locale, "audit.column.by")}</th><th>${t(locale, "audit.column.address")}</th><th>${t(locale, "audit.column.detail")}</th></tr></thead>
 <tbody>
 ${events.map(
   (e) =>
-    html`<tr><td>${staffTime(locale, e.at)}</td><td>${e.type}</td>${
-      withUser ? html`<td>${e.username ?? e.userId ?? ""}</td>` : ""
-    }<td>${e.actorId ? (e.actorId === e.userId ? t(locale, "audit.by_self") : (actorNames.get(e.actorId) ?? e.actorId)) : ""}</td><td>${e.ip ?? ""}</td><td>${describeDetail(e.detail)}</td></tr>`,
+    html`<tr><td>${staffTime(locale, e.at)}</td><td>${auditEventName(locale, e.type)}</td>${
+      withUser ? html`<td>${auditSubject(e, names)}</td>` : ""
+    }<td>${auditActor(locale, e, names)}</td><td>${e.ip ?? ""}</td><td>${describeAuditDetail(locale, e.detail)}</td></tr>`,
 )}
 </tbody>
 </table>`;
 }
 
-function describeDetail(detail: Record<string, unknown>): string {
-  return Object.entries(detail)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(" ");
+/** The audit page's filters as the form shows them and its links carry them. */
+export interface AuditFilterView {
+  username: string;
+  type: string;
+  /** As typed: yyyy-mm-ddThh:mm[:ss], UTC. */
+  from: string;
+  to: string;
 }
 
 export function auditPage(
   ctx: StaffContext,
   opts: {
     events: StoredAuditEvent[];
-    username: string;
-    type: string;
+    filter: AuditFilterView;
     types: readonly string[];
     next?: string;
-    actorNames: Map<string, string>;
+    /** Usernames by id (actors, and users of rows written without a name). */
+    names: Map<string, string>;
+    /** The filter could not be read (a hand-made time): said above the form. */
+    error?: string;
+    /** The filters the CSV link carries (the same as the page's). */
+    csvParams: Record<string, string>;
   },
 ): Html {
   const { locale } = ctx;
+  const { filter } = opts;
+  const utc = { zone: "UTC" };
+  const csv = `/audit.csv?${new URLSearchParams(opts.csvParams).toString()}`.replace(/\?$/, "");
   return layout(
     ctx,
     t(locale, "audit.title"),
     html`<h1>${t(locale, "audit.title")}</h1>
-<form method="get" action="/audit">
+${messages(undefined, opts.error)}
+<form method="get" action="/audit" class="filters">
 <label for="user">${t(locale, "audit.user")}</label>
-<input type="text" id="user" name="user" value="${opts.username}" maxlength="64" autocapitalize="none" spellcheck="false">
+<input type="text" id="user" name="user" value="${filter.username}" maxlength="64" autocapitalize="none" spellcheck="false">
 <label for="type">${t(locale, "audit.type")}</label>
 <select id="type" name="type">
 <option value="">${t(locale, "audit.any_type")}</option>
-${opts.types.map((type) => html`<option value="${type}"${type === opts.type ? html` selected` : ""}>${type}</option>`)}
+${opts.types.map((type) => html`<option value="${type}"${type === filter.type ? html` selected` : ""}>${auditEventName(locale, type)}</option>`)}
 </select>
+<label for="from">${t(locale, "audit.from", utc)}</label>
+<input type="datetime-local" id="from" name="from" value="${filter.from}" aria-describedby="time-hint">
+<label for="to">${t(locale, "audit.to", utc)}</label>
+<input type="datetime-local" id="to" name="to" value="${filter.to}" aria-describedby="time-hint">
+<p class="hint" id="time-hint">${t(locale, "audit.time_hint")}</p>
 <button type="submit">${t(locale, "audit.filter")}</button>
 </form>
-${auditTable(locale, opts.events, true, opts.actorNames)}
+<p><a href="${csv}" download>${t(locale, "audit.export_csv")}</a></p>
+${auditTable(locale, opts.events, true, opts.names)}
 ${opts.next ? html`<p><a href="${opts.next}" rel="next">${t(locale, "audit.older")}</a></p>` : ""}
 <p><a href="/">${t(locale, "nav.home")}</a></p>`,
     true,

@@ -101,17 +101,18 @@ export function userSettingsPage(ctx: StaffContext, v: UserSettingsView): Html {
     t(locale, "user.title", { username: target.username }),
     html`<h1>${t(locale, "user.title", { username: target.username })}</h1>
 ${messages(v.notice, v.form ? t(locale, "user.not_saved") : undefined)}
-<dl>
-<dt>${t(locale, "account.name")}</dt><dd>${target.displayName ?? "—"}</dd>
-<dt>${t(locale, "account.email")}</dt><dd>${target.email ?? "—"}</dd>
-<dt>${t(locale, "account.phone")}</dt><dd>${target.phone ?? "—"}</dd>
-<dt>${t(locale, "account.role")}</dt><dd>${roleName(locale, target.role)}</dd>
-<dt>${t(locale, "account.app_set_up")}</dt><dd>${w.yesNo(v.appSetUp)}</dd>
-<dt>${t(locale, "account.second_factor_locked")}</dt><dd>${w.locked(v.locked)}</dd>
-<dt>${t(locale, "account.must_change_password")}</dt><dd>${w.yesNo(target.mustChangePassword)}</dd>
-<dt>${t(locale, "account.last_sign_in")}</dt><dd>${staffTime(locale, target.lastSignInAt)}</dd>
-<dt>${t(locale, "account.status")}</dt><dd>${w.status(target.active)}</dd>
-</dl>
+${factsTable(locale, [
+  [t(locale, "account.username"), target.username],
+  [t(locale, "account.name"), target.displayName ?? "—"],
+  [t(locale, "account.email"), target.email ?? "—"],
+  [t(locale, "account.phone"), target.phone ?? "—"],
+  [t(locale, "account.role"), roleName(locale, target.role)],
+  [t(locale, "account.status"), w.status(target.active)],
+  [t(locale, "account.app_set_up"), w.yesNo(v.appSetUp)],
+  [t(locale, "account.second_factor_locked"), w.locked(v.locked)],
+  [t(locale, "account.must_change_password"), w.yesNo(target.mustChangePassword)],
+  [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt)],
+])}
 ${
   v.mayAct
     ? html`<h2>${t(locale, "user.lost_access")}</h2>
@@ -127,6 +128,19 @@ ${auditTable(locale, v.events, false, v.actorNames)}
 <p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
     true,
   );
+}
+
+/**
+ * A user's facts as a two-column table, one row each (a row header, then the value), so
+ * they line up and read as pairs with a screen reader; further facts are further rows.
+ */
+function factsTable(locale: Locale, rows: readonly (readonly [string, string])[]): Html {
+  return html`<table class="facts">
+<caption>${t(locale, "user.facts")}</caption>
+<tbody>
+${rows.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}
+</tbody>
+</table>`;
 }
 
 /** Yes/No and an account's states, as both staff pages show them. */

@@ -341,6 +341,9 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       const older = await store.audit.list({ userId, limit: 10, beforeId: failed[0]!.id });
       expect(older.map((e) => e.detail)).toEqual([{ i: 1 }, { i: 0 }]);
       expect(await store.audit.list({ userId, since: NOW + 2, limit: 10 })).toHaveLength(2);
+      // A time range: at >= since and at < until.
+      const range = await store.audit.list({ userId, since: NOW + 1, until: NOW + 9, limit: 10 });
+      expect(range.map((e) => e.detail)).toEqual([{ i: 2 }, { i: 1 }]);
     });
 
     test("deleteExpired removes what expired, and two instances sweeping at once agree", async () => {

@@ -17,6 +17,8 @@ export interface AuditQuery {
   userId?: string;
   type?: string;
   since?: number;
+  /** Events strictly before this time (ms). */
+  until?: number;
   /** Keyset paging: ids strictly below this one. */
   beforeId?: number;
   limit: number;
