@@ -158,9 +158,9 @@ export async function createSystem(
     appName,
     factors,
     rules: {
-      flowTtlMs: config.challengeTtlMs,
+      flowTtlMs: config.flowTtlMs,
       sessionTtlMs: config.sessionTtlMs,
-      maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
+      maxWrongCodesPerFlow: config.maxWrongCodesPerFlow,
       passwordRules: config.passwordRules,
     },
   };
