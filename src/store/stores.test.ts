@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { flowRow } from "../../test/support/flows.js";
 import type { Flow } from "../core/ports/flows.js";
 import type { Stores } from "../core/ports/stores.js";
 import type { User } from "../core/ports/users.js";
@@ -31,18 +32,7 @@ async function user(username = `u${randomUUID().slice(0, 8)}`): Promise<User> {
 }
 
 function flow(userId: string, idHash: string = randomUUID(), over: Partial<Flow> = {}): Flow {
-  return {
-    idHash,
-    userId,
-    state: "verify",
-    createdAt: NOW,
-    expiresAt: NOW + 600_000,
-    purpose: "signin",
-    continuation: { kind: "home" },
-    sessionIdHash: null,
-    failedCodes: 0,
-    ...over,
-  };
+  return flowRow(userId, { idHash, ...over }, NOW);
 }
 
 describe("users", () => {

@@ -165,3 +165,12 @@ export function errorPage(ctx: PageContext, title: string, text: string): Html {
     html`<h1>${title}</h1><p>${text}</p><p><a href="/">${t(ctx.locale, "nav.start_page")}</a></p>`,
   );
 }
+
+/** A POST whose CSRF token does not match (an old page, another browser's form). */
+export function formExpiredPage(ctx: PageContext): Html {
+  return errorPage(
+    ctx,
+    t(ctx.locale, "error.form_expired.title"),
+    t(ctx.locale, "error.form_expired.text"),
+  );
+}

@@ -7,6 +7,7 @@ import type { Amr } from "../../src/core/ports/sessions.js";
 import type { Stores } from "../../src/core/ports/stores.js";
 import type { NewUser } from "../../src/core/ports/users.js";
 import { storeConfirmedAuthenticator } from "../support/authenticator.js";
+import { flowRow } from "../support/flows.js";
 
 export interface StoreUnderTest {
   store: Stores;
@@ -38,18 +39,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       if (!user) throw new Error("createUser refused a fresh username");
       return user;
     };
-    const flow = (userId: string, over: Partial<Flow> = {}): Flow => ({
-      idHash: randomUUID(),
-      userId,
-      state: "verify",
-      createdAt: NOW,
-      expiresAt: NOW + 600_000,
-      purpose: "signin",
-      continuation: { kind: "home" },
-      sessionIdHash: null,
-      failedCodes: 0,
-      ...over,
-    });
+    const flow = (userId: string, over: Partial<Flow> = {}): Flow => flowRow(userId, over, NOW);
 
     test("ping answers", async () => {
       await expect(get().ping()).resolves.toBeUndefined();
