@@ -1,13 +1,22 @@
 // `npm run bench`: builds, starts the real server on a fresh database, and measures
 // sign-in over real HTTP. See bench/README.md for what each row means.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureArgon2 } from "./lib/argon.js";
 import { freshDatabase } from "./lib/database.js";
-import { loginPhase, overloadPhase, PASSWORD, soakPhase, totpPhase } from "./lib/phases.js";
-import { commit, machine, markdown } from "./lib/report.js";
+import {
+  checkVestibuleCsrf,
+  loginPhase,
+  overloadPhase,
+  PASSWORD,
+  prepareVestibuleChallenges,
+  soakPhase,
+  verifyPhase,
+} from "./lib/phases.js";
+import { splitProfileFile } from "./lib/profile-split.js";
+import { commandLine, commit, machine, markdown } from "./lib/report.js";
 import { buildRows } from "./lib/rows.js";
 import { openSeeder } from "./lib/seed.js";
 import { startServer } from "./lib/server.js";
@@ -16,16 +25,21 @@ import { StepBook } from "./lib/steps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = join(root, "bench", "out");
+const profileDir = join(outDir, "profiles");
 mkdirSync(outDir, { recursive: true });
 const settings = loadSettings();
 const secretKey = randomBytes(48).toString("base64url");
 const logFile = join(outDir, "server.log");
 const say = (line) => process.stderr.write(`bench: ${line}\n`);
-const results = { settings };
+const results = { settings: { ...settings, phases: [...settings.phases] } };
 
-async function withServer(db, fn) {
+/**
+ * Starts the server for `fn`. With BENCH_CPU_PROF=1 each phase gets a server of its own
+ * (same database) so its profile, `profiles/<label>.cpuprofile`, covers that phase only.
+ */
+async function withServer(db, label, fn) {
   const nodeFlags = settings.cpuProfile
-    ? ["--cpu-prof", `--cpu-prof-dir=${join(outDir, "profiles")}`]
+    ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`]
     : [];
   const server = await startServer({
     root,
@@ -46,6 +60,7 @@ async function withServer(db, fn) {
 
 async function main() {
   const { phases } = settings;
+  if (settings.cpuProfile) rmSync(profileDir, { recursive: true, force: true });
   if (phases.has("argon")) {
     say(`argon2id verify rate on all cores, ${settings.argonSeconds} s`);
     results.argon = await measureArgon2(settings.argonSeconds);
@@ -53,6 +68,7 @@ async function main() {
   const db = await freshDatabase(outDir, settings.databaseUrl, "main");
   results.store = `${db.kind}${settings.redisUrl ? " + Redis" : ""}`;
   const seeder = await openSeeder(db.url, secretKey);
+  const extraPids = db.backendPids;
   try {
     // Enough users that none waits for a fresh TOTP step: a user signs in at most
     // once per 30 s in steady state, and the password step caps the rate.
@@ -60,55 +76,119 @@ async function main() {
     const poolSize = Math.max(1500, Math.ceil(cap * 30 * 2), settings.overloadConcurrency * 2);
     say(`seeding ${poolSize} users with known TOTP secrets`);
     const book = new StepBook(await seeder.seedUsers("lg", poolSize, PASSWORD));
-    await withServer(db, async (server) => {
-      results.rssIdle = server.memory();
-      if (phases.has("login")) {
-        results.login = [];
-        for (const concurrency of settings.concurrencies) {
-          say(`full sign-in at concurrency ${concurrency}, ${settings.seconds} s`);
-          const r = await loginPhase(server, book, { ...settings, concurrency });
-          results.login.push({ concurrency, ...r });
-        }
+    const steps = [];
+    if (phases.has("login")) {
+      results.login = [];
+      for (const concurrency of settings.concurrencies) {
+        steps.push([
+          `login-c${concurrency}`,
+          async (server) => {
+            say(`full sign-in at concurrency ${concurrency}, ${settings.seconds} s`);
+            const r = await loginPhase(server, book, {
+              ...settings,
+              concurrency,
+              extraPids,
+              label: `login-c${concurrency}`,
+            });
+            results.login.push({ concurrency, ...r });
+          },
+        ]);
       }
-      if (phases.has("totp")) {
-        say(`TOTP step alone: preparing ${settings.totpSignIns} pending sign-ins`);
-        results.totp = await totpPhase(server, seeder, {
-          signIns: settings.totpSignIns,
-          concurrency: settings.totpConcurrency,
-          seconds: settings.seconds,
+    }
+    if (phases.has("totp")) {
+      steps.push([
+        "totp",
+        async (server) => {
+          say(`TOTP step alone: preparing ${settings.totpSignIns} pending sign-ins`);
+          const users = await prepareVestibuleChallenges(seeder, settings.totpSignIns);
+          say(`TOTP step alone at concurrency ${settings.totpConcurrency}`);
+          results.totp = await verifyPhase(server, users, {
+            concurrency: settings.totpConcurrency,
+            seconds: settings.seconds,
+            warmupSeconds: settings.warmupSeconds,
+            check: checkVestibuleCsrf,
+            label: "totp",
+            extraPids,
+          });
+        },
+      ]);
+    }
+    if (phases.has("overload")) {
+      steps.push([
+        "overload",
+        async (server) => {
+          say(`overload: ${settings.overloadConcurrency} concurrent sign-ins`);
+          results.overload = await overloadPhase(server, book, {
+            concurrency: settings.overloadConcurrency,
+            seconds: settings.overloadSeconds,
+            extraPids,
+          });
+        },
+      ]);
+    }
+    if (phases.has("soak") && settings.soakSeconds > 0) {
+      steps.push([
+        "soak",
+        async (server) => {
+          say(`soak: ${settings.soakSeconds} s at concurrency 16`);
+          results.soak = await soakPhase(server, book, { seconds: settings.soakSeconds });
+        },
+      ]);
+    }
+    const first = async (server) => {
+      results.rssIdle ??= server.memory();
+    };
+    if (settings.cpuProfile) {
+      for (const [label, run] of steps) {
+        await withServer(db, label, async (server) => {
+          await first(server);
+          await run(server);
         });
       }
-      if (phases.has("overload")) {
-        say(`overload: ${settings.overloadConcurrency} concurrent sign-ins`);
-        results.overload = await overloadPhase(server, book, {
-          concurrency: settings.overloadConcurrency,
-          seconds: settings.overloadSeconds,
-        });
-      }
-      if (phases.has("soak") && settings.soakSeconds > 0) {
-        say(`soak: ${settings.soakSeconds} s at concurrency 16`);
-        results.soak = await soakPhase(server, book, { seconds: settings.soakSeconds });
-      }
-    });
+    } else if (steps.length) {
+      await withServer(db, "all", async (server) => {
+        await first(server);
+        for (const [, run] of steps) await run(server);
+      });
+    }
   } finally {
     await seeder.close();
     if (!settings.keepDatabase) await db.drop();
   }
   if (phases.has("scale")) results.scale = await scalePhase();
+  if (settings.cpuProfile) results.profiles = splitProfiles();
   report();
 }
 
-/** (6): sign-in latency with 1,000 users, then with BENCH_SCALE_USERS (bulk insert). */
+/** The split by part of every phase's profile (profile-split.js). */
+function splitProfiles() {
+  const out = {};
+  for (const label of ["login-c16", "login-c64", "totp", "overload", "soak"]) {
+    const file = join(profileDir, `${label}.cpuprofile`);
+    if (existsSync(file)) out[label] = { file, ...splitProfileFile(file) };
+  }
+  return out;
+}
+
+/** (7): sign-in latency with 1,000 users, then with BENCH_SCALE_USERS (bulk insert). */
 async function scalePhase() {
   const db = await freshDatabase(outDir, settings.databaseUrl, "scale");
   const seeder = await openSeeder(db.url, secretKey);
-  const measure = (book) =>
-    withServer(db, (server) =>
-      loginPhase(server, book, { ...settings, concurrency: 16, healthzIntervalMs: 200 }),
+  const measure = (book, label) =>
+    withServer(db, label, (server) =>
+      loginPhase(server, book, {
+        ...settings,
+        concurrency: 16,
+        healthzIntervalMs: 200,
+        extraPids: db.backendPids,
+      }),
     );
   try {
     say("scale: 1,000 users");
-    const small = await measure(new StepBook(await seeder.seedUsers("sc", 1000, PASSWORD)));
+    const small = await measure(
+      new StepBook(await seeder.seedUsers("sc", 1000, PASSWORD)),
+      "scale-small",
+    );
     const extra = settings.scaleUsers - 1000;
     say(`scale: bulk insert of ${extra.toLocaleString("en")} users`);
     const t0 = performance.now();
@@ -123,7 +203,7 @@ async function scalePhase() {
       [...picks].map((n) => ({ username: bulk.username(n), secret: bulk.secret, lastStep: 1 })),
     );
     say(`scale: ${users.toLocaleString("en")} users`);
-    const large = await measure(book);
+    const large = await measure(book, "scale-large");
     return { small, large, users, insertSeconds };
   } finally {
     await seeder.close();
@@ -132,32 +212,26 @@ async function scalePhase() {
 }
 
 function report() {
-  const command = [
-    ...Object.entries(process.env)
-      .filter(([k]) => k.startsWith("BENCH_") && k !== "BENCH_DATABASE_URL")
-      .map(([k, v]) => `${k}=${v}`),
-    settings.databaseUrl ? "BENCH_DATABASE_URL=…" : "",
-    "npm run bench",
-  ]
-    .filter(Boolean)
-    .join(" ");
-  const { rows, notes } = buildRows(results);
+  const { rows, notes, extra } = buildRows(results);
   const text = markdown({
     title: `Sign-in benchmark — ${results.store}`,
     facts: [
       `Date: ${new Date().toISOString()}`,
       `Machine: ${machine()}`,
       `Commit: ${commit(root)}`,
-      `Command: \`${command}\``,
+      `Command: \`${commandLine("npm run bench")}\``,
     ],
     rows,
     notes,
+    extra,
   });
   process.stdout.write(`${text}\n`);
   writeFileSync(join(outDir, "latest.md"), `${text}\n`);
-  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(results, jsonSafe, 2)}\n`);
   say(`table written to bench/out/latest.md; server log in bench/out/server.log`);
 }
+
+const jsonSafe = (_key, value) => (value instanceof Map ? [...value] : value);
 
 main().catch((err) => {
   process.stderr.write(`bench: failed: ${err.stack ?? err}\n`);

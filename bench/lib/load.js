@@ -13,6 +13,8 @@ export async function runLoad({ concurrency, seconds, book, attempt, done = () =
     okInWindow: 0,
     busy: [],
     busyStep: [],
+    busyRetryAfter: 0,
+    busyAt: new Map(),
     codeRefused: 0,
     errors: 0,
     errorSamples: new Map(),
@@ -50,6 +52,8 @@ function record(result, outcome) {
     case "busy":
       result.busy.push(outcome.ms);
       result.busyStep.push(outcome.stepMs);
+      if (outcome.retryAfter) result.busyRetryAfter++;
+      result.busyAt.set(outcome.at, (result.busyAt.get(outcome.at) ?? 0) + 1);
       break;
     case "code_refused":
       result.codeRefused++;

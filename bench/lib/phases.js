@@ -1,19 +1,29 @@
+import { fork } from "node:child_process";
 import { once } from "node:events";
-import { Worker } from "node:worker_threads";
-import { cookieNames } from "../../dist/web/http.js";
+import { startCpuAccount } from "./cpu.js";
 import { fullLogin, verifyOnly } from "./flows.js";
-import { createAgent, csrfFrom, request } from "./http.js";
+import { CookieJar, createPool, csrfFrom, request } from "./http.js";
 import { percentile, runLoad } from "./load.js";
+import { startSelfProfile } from "./self-profile.js";
 import { sampleMemory } from "./server.js";
 import { StepBook } from "./steps.js";
 
 export const PASSWORD = "bench: correct horse battery staple";
+// Over plain http the cookies carry no __Host- prefix (web/http.ts cookieNames).
+const SIGNIN_COOKIE = "vst_signin";
 
-function target(server, sockets) {
+/** Vestibule's sign-in, as the phases drive it; bench/lib/peer-flows.js has the peer's. */
+export const vestibule = {
+  name: "Vestibule",
+  fullSignIn: (t, book, user) => fullLogin(t, book, user, PASSWORD),
+  verifyOnly: (t, book, user) => verifyOnly(t, book, user),
+};
+
+function target(server, connections) {
   return {
     base: server.base,
-    agent: createAgent(sockets),
-    signinCookie: cookieNames(false).signin,
+    pool: createPool(server.base, connections),
+    signinCookie: SIGNIN_COOKIE,
   };
 }
 
@@ -32,115 +42,180 @@ export function summary(result) {
   };
 }
 
-function startHealthz(server, intervalMs) {
-  const worker = new Worker(new URL("./healthz-worker.js", import.meta.url), {
-    workerData: { base: server.base, intervalMs },
-  });
-  return async () => {
-    worker.postMessage("stop");
-    const [data] = await once(worker, "message");
-    await worker.terminate();
-    return {
-      samples: data.samples.length,
-      failures: data.failures,
-      p50: percentile(data.samples, 50),
-      p99: percentile(data.samples, 99),
-      max: Math.max(...data.samples),
-    };
+/** BENCH_GEN_PROF=1: the generator's own profile of the phase (self-profile.js). */
+async function profileGenerator(label) {
+  if (process.env.BENCH_GEN_PROF !== "1" || !label) return async () => {};
+  return startSelfProfile(label);
+}
+
+/** CPU per completed sign-in (or verification), in ms, for the server and the generator. */
+function perSignIn(cpu, count) {
+  return {
+    ...cpu,
+    serverMsPer: cpu.serverMs / count,
+    generatorMsPer: cpu.generatorMs / count,
+    // % of one core per 100 sign-ins/s = ms of generator CPU per sign-in × 10.
+    generatorPctPer100: (cpu.generatorMs / count) * 10,
   };
 }
 
-/** (1) + (4): full sign-ins at one concurrency, with /healthz probed alongside. */
-export async function loginPhase(server, book, { concurrency, seconds, healthzIntervalMs }) {
-  const t = target(server, concurrency);
-  const stopHealthz = startHealthz(server, healthzIntervalMs);
-  const result = await runLoad({
-    concurrency,
-    seconds,
-    book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
-  });
-  const healthz = await stopHealthz();
-  t.agent.destroy();
-  return { ...summary(result), healthz };
+async function startHealthz(server, intervalMs) {
+  const child = fork(
+    new URL("./healthz-probe.js", import.meta.url),
+    [server.base.host, String(server.base.port), String(intervalMs)],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  await once(child, "message");
+  return {
+    pid: child.pid,
+    async stop() {
+      const answer = once(child, "message");
+      child.send("stop");
+      const [data] = await answer;
+      await once(child, "exit");
+      return {
+        samples: data.samples.length,
+        failures: data.failures,
+        p50: percentile(data.samples, 50),
+        p99: percentile(data.samples, 99),
+        max: Math.max(...data.samples),
+      };
+    },
+  };
 }
 
 /**
- * (3): the TOTP step alone. Pending sign-ins are prepared first (not timed), two per
- * user (the steps now and now+1), then only POST /login/verify is timed.
+ * (1, 3, 5): full sign-ins at one concurrency, with /healthz probed alongside and the
+ * CPU of the server, the generator and the machine accounted over the phase.
  */
-export async function totpPhase(server, seeder, { signIns, concurrency, seconds }) {
-  const users = await seeder.seedUsers("tv", Math.ceil(signIns / 2), PASSWORD);
-  let left = 0;
-  for (const user of users) {
-    user.challenges = [];
-    const n = Math.min(2, signIns - left);
-    if (n > 0) await seeder.pendingSignIns(user, n);
-    left += n;
-  }
-  const t = target(server, concurrency);
-  await checkCsrf(t, users.slice(0, 8));
-  const book = new StepBook(users.filter((u) => u.challenges.length));
-  const result = await runLoad({
+export async function loginPhase(
+  server,
+  book,
+  {
     concurrency,
     seconds,
-    book,
-    attempt: (user) => {
-      left--;
-      return verifyOnly(t, book, user);
-    },
-    done: () => left <= 0,
-  });
-  t.agent.destroy();
-  return { ...summary(result), prepared: signIns };
+    warmupSeconds = 0,
+    healthzIntervalMs,
+    product = vestibule,
+    extraPids,
+    label,
+  },
+) {
+  const t = target(server, concurrency);
+  const attempt = (user) => product.fullSignIn(t, book, user);
+  // Warm-up, not counted: both sides' JIT, the connections, SQLite's page cache.
+  if (warmupSeconds > 0) await runLoad({ concurrency, seconds: warmupSeconds, book, attempt });
+  const prober = await startHealthz(server, healthzIntervalMs);
+  const stopProfile = await profileGenerator(label);
+  const cpu = await startCpuAccount({ serverPid: server.pid, proberPid: prober.pid, extraPids });
+  const result = await runLoad({ concurrency, seconds, book, attempt });
+  const used = await cpu.stop();
+  await stopProfile();
+  const healthz = await prober.stop();
+  await t.pool.close();
+  return { ...summary(result), healthz, cpu: perSignIn(used, result.ok.length) };
+}
+
+/**
+ * (4): the TOTP step alone. Pending sign-ins are prepared first (not timed), two per
+ * user (the steps now and now+1), by `prepare(users)`; then only the verify request
+ * is timed. `check` compares a sample of them with what the server renders.
+ */
+export async function verifyPhase(
+  server,
+  users,
+  { concurrency, seconds, warmupSeconds = 0, product = vestibule, check, extraPids, label },
+) {
+  const t = target(server, concurrency);
+  if (check) await check(t, users.slice(0, 8));
+  let left = users.reduce((n, u) => n + u.challenges.length, 0);
+  const book = new StepBook(users.filter((u) => u.challenges.length));
+  const attempt = (user) => {
+    left--;
+    return product.verifyOnly(t, book, user);
+  };
+  const done = () => left <= 0;
+  // Warm-up on a tenth of the prepared sign-ins at most, not counted.
+  const spare = left - Math.ceil(left * 0.9);
+  if (warmupSeconds > 0) {
+    const stopAt = left - spare;
+    await runLoad({
+      concurrency,
+      seconds: warmupSeconds,
+      book,
+      attempt,
+      done: () => left <= stopAt,
+    });
+  }
+  const stopProfile = await profileGenerator(label);
+  const cpu = await startCpuAccount({ serverPid: server.pid, extraPids });
+  const result = await runLoad({ concurrency, seconds, book, attempt, done });
+  const used = await cpu.stop();
+  await stopProfile();
+  await t.pool.close();
+  return { ...summary(result), cpu: perSignIn(used, result.ok.length) };
+}
+
+/** Vestibule's pending sign-ins, written with the store's own createChallenge (seed.js). */
+export async function prepareVestibuleChallenges(seeder, count) {
+  const users = await seeder.seedUsers("tv", Math.ceil(count / 2), PASSWORD);
+  let left = count;
+  for (const user of users) {
+    user.challenges = [];
+    const n = Math.min(2, left);
+    if (n > 0) await seeder.pendingSignIns(user, n);
+    left -= n;
+  }
+  return users;
 }
 
 /**
  * The prepared CSRF tokens are computed as web/http.ts does; a few are checked
- * against the rendered form, and if the scheme has changed, all are scraped.
+ * against the rendered form, and the run stops if the scheme has changed.
  */
-async function checkCsrf(t, sample) {
-  const jarFor = (token) => ({
-    cookies: new Map([[t.signinCookie, token]]),
-    header: () => `${t.signinCookie}=${token}`,
-    take() {},
-  });
-  const scrape = async (c) => {
-    const r = await request(t.base, t.agent, "GET", "/login/verify", { jar: jarFor(c.token) });
+export async function checkVestibuleCsrf(t, sample) {
+  for (const c of sample.flatMap((u) => u.challenges.slice(0, 1))) {
+    const jar = new CookieJar();
+    jar.set(t.signinCookie, c.token);
+    const r = await request(t.pool, "GET", "/login/verify", { jar, keepBody: true });
     if (r.status !== 200) throw new Error(`prepared sign-in not at the verify step: ${r.status}`);
-    return csrfFrom(r.body);
-  };
-  const challenges = sample.flatMap((u) => u.challenges.slice(0, 1));
-  for (const c of challenges) {
-    const scraped = await scrape(c);
-    if (scraped !== c.csrf) {
+    if (csrfFrom(r.body) !== c.csrf) {
       throw new Error("CSRF scheme differs from web/http.ts: update bench/lib/seed.js");
     }
   }
 }
 
-/** (5): many more concurrent sign-ins than the hash cap admits. */
-export async function overloadPhase(server, book, { concurrency, seconds }) {
+/**
+ * (6): many more concurrent sign-ins than the hash cap admits. Goodput is the full
+ * sign-ins completed inside the window per second; the 503s are timed per request.
+ */
+export async function overloadPhase(server, book, { concurrency, seconds, extraPids }) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 200);
+  const cpu = await startCpuAccount({ serverPid: server.pid, extraPids });
   const result = await runLoad({
     concurrency,
     seconds,
     book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
+    attempt: (user) => vestibule.fullSignIn(t, book, user),
   });
+  const used = await cpu.stop();
   const samples = memory.stop();
-  t.agent.destroy();
+  await t.pool.close();
   return {
     ...summary(result),
+    okInWindow: result.okInWindow,
     busyP50: percentile(result.busyStep, 50),
     busyP99: percentile(result.busyStep, 99),
+    busyRetryAfter: result.busyRetryAfter,
+    busyAt: [...result.busyAt],
     rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)),
     peakMiB: samples.at(-1).peakMiB,
+    cpu: used,
   };
 }
 
-/** (5, soak): steady sign-ins; RSS after the first 10 % (warm-up) vs at the end. */
+/** (6, soak): steady sign-ins; RSS after the first 10 % (warm-up) vs at the end. */
 export async function soakPhase(server, book, { seconds, concurrency = 16 }) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 1000);
@@ -148,10 +223,10 @@ export async function soakPhase(server, book, { seconds, concurrency = 16 }) {
     concurrency,
     seconds,
     book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
+    attempt: (user) => vestibule.fullSignIn(t, book, user),
   });
   const samples = memory.stop();
-  t.agent.destroy();
+  await t.pool.close();
   const warm = samples[Math.max(1, Math.floor(samples.length / 10))] ?? samples[0];
   const last = samples.at(-1);
   return {

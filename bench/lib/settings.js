@@ -20,6 +20,7 @@ export function loadSettings() {
   const scale = process.env.BENCH_USERS_SCALE === "1";
   return {
     seconds: num("BENCH_SECONDS", 20),
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", 3),
     argonSeconds: num("BENCH_ARGON_SECONDS", 5),
     concurrencies: (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number),
     totpSignIns: num("BENCH_TOTP_SIGNINS", 30_000),
