@@ -22,6 +22,7 @@ export const vestibule = {
 function target(server, connections) {
   return {
     base: server.base,
+    origin: `http://${server.base.host}:${server.base.port}`,
     pool: createPool(server.base, connections),
     signinCookie: SIGNIN_COOKIE,
   };
