@@ -8,6 +8,7 @@ import { measureArgon2 } from "./lib/argon.js";
 import { freshDatabase } from "./lib/database.js";
 import {
   checkVestibuleCsrf,
+  generatorPhase,
   loginPhase,
   overloadPhase,
   PASSWORD,
@@ -94,6 +95,20 @@ async function main() {
           },
         ]);
       }
+    }
+    if (phases.has("generator")) {
+      steps.push([
+        "generator",
+        async (server) => {
+          say(`load generator alone against a stub: ${settings.generatorRate}/s, then flat out`);
+          results.generator = await generatorPhase(server, book, {
+            concurrency: 16,
+            seconds: settings.seconds,
+            warmupSeconds: settings.warmupSeconds,
+            perSecond: settings.generatorRate,
+          });
+        },
+      ]);
     }
     if (phases.has("totp")) {
       steps.push([

@@ -7,6 +7,7 @@ import { percentile, runLoad } from "./load.js";
 import { startSelfProfile } from "./self-profile.js";
 import { sampleMemory } from "./server.js";
 import { StepBook } from "./steps.js";
+import { recordSignIn, startStub } from "./stub.js";
 
 export const PASSWORD = "bench: correct horse battery staple";
 // Over plain http the cookies carry no __Host- prefix (web/http.ts cookieNames).
@@ -100,21 +101,66 @@ export async function loginPhase(
     product = vestibule,
     extraPids,
     label,
+    perSecond = 0,
   },
 ) {
   const t = target(server, concurrency);
   const attempt = (user) => product.fullSignIn(t, book, user);
   // Warm-up, not counted: both sides' JIT, the connections, SQLite's page cache.
-  if (warmupSeconds > 0) await runLoad({ concurrency, seconds: warmupSeconds, book, attempt });
-  const prober = await startHealthz(server, healthzIntervalMs);
+  if (warmupSeconds > 0) {
+    await runLoad({ concurrency, seconds: warmupSeconds, book, attempt, perSecond });
+  }
+  const prober = healthzIntervalMs > 0 ? await startHealthz(server, healthzIntervalMs) : undefined;
   const stopProfile = await profileGenerator(label);
-  const cpu = await startCpuAccount({ serverPid: server.pid, proberPid: prober.pid, extraPids });
-  const result = await runLoad({ concurrency, seconds, book, attempt });
+  const cpu = await startCpuAccount({ serverPid: server.pid, proberPid: prober?.pid, extraPids });
+  const result = await runLoad({ concurrency, seconds, book, attempt, perSecond });
   const used = await cpu.stop();
   await stopProfile();
-  const healthz = await prober.stop();
+  const healthz = await prober?.stop();
   await t.pool.close();
   return { ...summary(result), healthz, cpu: perSignIn(used, result.ok.length) };
+}
+
+class EndlessBook extends StepBook {
+  take() {
+    return this.idle.shift();
+  }
+  code(user, nowMs) {
+    user.lastStep = 0;
+    return super.code(user, nowMs);
+  }
+}
+
+/**
+ * (3): the load generator alone, against a stub replaying one real sign-in (stub.js):
+ * paced at `perSecond`, and flat out.
+ */
+export async function generatorPhase(
+  server,
+  book,
+  { concurrency, seconds, warmupSeconds, perSecond },
+) {
+  const user = book.take();
+  const exchanges = await recordSignIn(server.base, user, book, PASSWORD);
+  book.give(user);
+  const stub = await startStub(exchanges);
+  // The stub checks no code, so its users never run out of steps; the code is still
+  // computed for each sign-in, as against the server.
+  const endless = new EndlessBook(
+    Array.from({ length: concurrency }, (_, i) => ({
+      username: `stub${i}`,
+      secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+      lastStep: 0,
+    })),
+  );
+  try {
+    const common = { concurrency, seconds, warmupSeconds, healthzIntervalMs: 0 };
+    const paced = await loginPhase(stub, endless, { ...common, perSecond });
+    const flat = await loginPhase(stub, endless, common);
+    return { paced: { ...paced, target: perSecond }, flat };
+  } finally {
+    await stub.stop();
+  }
 }
 
 /**
