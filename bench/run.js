@@ -1,7 +1,7 @@
 // `npm run bench`: builds, starts the real server on a fresh database, and measures
 // sign-in over real HTTP. See bench/README.md for what each row means.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureArgon2 } from "./lib/argon.js";
@@ -26,7 +26,7 @@ import { StepBook } from "./lib/steps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = join(root, "bench", "out");
-const profileDir = join(outDir, "profiles");
+const profiles = join(outDir, "profiles");
 mkdirSync(outDir, { recursive: true });
 const settings = loadSettings();
 const secretKey = randomBytes(48).toString("base64url");
@@ -35,17 +35,14 @@ const say = (line) => process.stderr.write(`bench: ${line}\n`);
 const results = { settings: { ...settings, phases: [...settings.phases] } };
 
 /**
- * Starts the server for `fn`. With BENCH_CPU_PROF=1 each phase gets a server of its own
- * (same database) so its profile, `profiles/<label>.cpuprofile`, covers that phase only.
+ * Starts the server for `fn`. With BENCH_CPU_PROF=1 it runs with the inspector on
+ * loopback, and each phase profiles its own measured window (server-profile.js).
  */
-async function withServer(db, label, fn) {
-  const nodeFlags = settings.cpuProfile
-    ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`]
-    : [];
+async function withServer(db, fn) {
   const server = await startServer({
     root,
     logFile,
-    nodeFlags,
+    inspect: settings.cpuProfile,
     env: {
       DATABASE_URL: db.url,
       SECRET_KEY: secretKey,
@@ -61,7 +58,7 @@ async function withServer(db, label, fn) {
 
 async function main() {
   const { phases } = settings;
-  if (settings.cpuProfile) rmSync(profileDir, { recursive: true, force: true });
+  if (settings.cpuProfile) rmSync(profiles, { recursive: true, force: true });
   if (phases.has("argon")) {
     say(`argon2id verify rate on all cores, ${settings.argonSeconds} s`);
     results.argon = await measureArgon2(settings.argonSeconds);
@@ -70,6 +67,7 @@ async function main() {
   results.store = `${db.kind}${settings.redisUrl ? " + Redis" : ""}`;
   const seeder = await openSeeder(db.url, secretKey);
   const extraPids = db.backendPids;
+  const profileDir = settings.cpuProfile ? profiles : undefined;
   try {
     // Enough users that none waits for a fresh TOTP step: a user signs in at most
     // once per 30 s in steady state, and the password step caps the rate.
@@ -90,6 +88,7 @@ async function main() {
               concurrency,
               extraPids,
               label: `login-c${concurrency}`,
+              profileDir,
             });
             results.login.push({ concurrency, ...r });
           },
@@ -123,6 +122,7 @@ async function main() {
             warmupSeconds: settings.warmupSeconds,
             check: checkVestibuleCsrf,
             label: "totp",
+            profileDir,
             extraPids,
           });
         },
@@ -137,6 +137,8 @@ async function main() {
             concurrency: settings.overloadConcurrency,
             seconds: settings.overloadSeconds,
             extraPids,
+            label: "overload",
+            profileDir,
           });
         },
       ]);
@@ -150,19 +152,9 @@ async function main() {
         },
       ]);
     }
-    const first = async (server) => {
-      results.rssIdle ??= server.memory();
-    };
-    if (settings.cpuProfile) {
-      for (const [label, run] of steps) {
-        await withServer(db, label, async (server) => {
-          await first(server);
-          await run(server);
-        });
-      }
-    } else if (steps.length) {
-      await withServer(db, "all", async (server) => {
-        await first(server);
+    if (steps.length) {
+      await withServer(db, async (server) => {
+        results.rssIdle = server.memory();
         for (const [, run] of steps) await run(server);
       });
     }
@@ -175,12 +167,18 @@ async function main() {
   report();
 }
 
-/** The split by part of every phase's profile (profile-split.js). */
+/** The split by part of every profiled phase (profile-split.js). */
 function splitProfiles() {
   const out = {};
-  for (const label of ["login-c16", "login-c64", "totp", "overload", "soak"]) {
-    const file = join(profileDir, `${label}.cpuprofile`);
-    if (existsSync(file)) out[label] = { file, ...splitProfileFile(file) };
+  const phases = [
+    ...(results.login ?? []).map((r) => [`login-c${r.concurrency}`, r]),
+    ["totp", results.totp],
+    ["overload", results.overload],
+  ];
+  for (const [label, r] of phases) {
+    if (r?.profile) {
+      out[label] = { file: r.profile, count: r.count, ...splitProfileFile(r.profile) };
+    }
   }
   return out;
 }
@@ -189,8 +187,8 @@ function splitProfiles() {
 async function scalePhase() {
   const db = await freshDatabase(outDir, settings.databaseUrl, "scale");
   const seeder = await openSeeder(db.url, secretKey);
-  const measure = (book, label) =>
-    withServer(db, label, (server) =>
+  const measure = (book) =>
+    withServer(db, (server) =>
       loginPhase(server, book, {
         ...settings,
         concurrency: 16,
@@ -200,10 +198,7 @@ async function scalePhase() {
     );
   try {
     say("scale: 1,000 users");
-    const small = await measure(
-      new StepBook(await seeder.seedUsers("sc", 1000, PASSWORD)),
-      "scale-small",
-    );
+    const small = await measure(new StepBook(await seeder.seedUsers("sc", 1000, PASSWORD)));
     const extra = settings.scaleUsers - 1000;
     say(`scale: bulk insert of ${extra.toLocaleString("en")} users`);
     const t0 = performance.now();
@@ -218,7 +213,7 @@ async function scalePhase() {
       [...picks].map((n) => ({ username: bulk.username(n), secret: bulk.secret, lastStep: 1 })),
     );
     say(`scale: ${users.toLocaleString("en")} users`);
-    const large = await measure(book, "scale-large");
+    const large = await measure(book);
     return { small, large, users, insertSeconds };
   } finally {
     await seeder.close();

@@ -6,6 +6,7 @@ import { CookieJar, createPool, csrfFrom, request } from "./http.js";
 import { percentile, runLoad } from "./load.js";
 import { startSelfProfile } from "./self-profile.js";
 import { sampleMemory } from "./server.js";
+import { startServerProfile } from "./server-profile.js";
 import { StepBook } from "./steps.js";
 import { recordSignIn, startStub } from "./stub.js";
 
@@ -44,10 +45,25 @@ export function summary(result) {
   };
 }
 
-/** BENCH_GEN_PROF=1: the generator's own profile of the phase (self-profile.js). */
-async function profileGenerator(label) {
-  if (process.env.BENCH_GEN_PROF !== "1" || !label) return async () => {};
-  return startSelfProfile(label);
+/**
+ * The measured window of a phase: the CPU account (cpu.js) and, when asked, the
+ * server's profile (BENCH_CPU_PROF=1, `profileDir`) and the generator's own
+ * (BENCH_GEN_PROF=1), all started after the warm-up and stopped together.
+ */
+async function startWindow(server, { proberPid, extraPids, label, profileDir }) {
+  const stopServerProfile =
+    profileDir && label && server.inspectPort
+      ? await startServerProfile(server, profileDir, label)
+      : undefined;
+  const stopSelfProfile =
+    process.env.BENCH_GEN_PROF === "1" && label ? await startSelfProfile(label) : undefined;
+  const cpu = await startCpuAccount({ serverPid: server.pid, proberPid, extraPids });
+  return async () => {
+    const used = await cpu.stop();
+    await stopSelfProfile?.();
+    const profile = await stopServerProfile?.();
+    return { used, profile };
+  };
 }
 
 /** CPU per completed sign-in (or verification), in ms, for the server and the generator. */
@@ -101,6 +117,7 @@ export async function loginPhase(
     product = vestibule,
     extraPids,
     label,
+    profileDir,
     perSecond = 0,
   },
 ) {
@@ -111,14 +128,12 @@ export async function loginPhase(
     await runLoad({ concurrency, seconds: warmupSeconds, book, attempt, perSecond });
   }
   const prober = healthzIntervalMs > 0 ? await startHealthz(server, healthzIntervalMs) : undefined;
-  const stopProfile = await profileGenerator(label);
-  const cpu = await startCpuAccount({ serverPid: server.pid, proberPid: prober?.pid, extraPids });
+  const stop = await startWindow(server, { proberPid: prober?.pid, extraPids, label, profileDir });
   const result = await runLoad({ concurrency, seconds, book, attempt, perSecond });
-  const used = await cpu.stop();
-  await stopProfile();
+  const { used, profile } = await stop();
   const healthz = await prober?.stop();
   await t.pool.close();
-  return { ...summary(result), healthz, cpu: perSignIn(used, result.ok.length) };
+  return { ...summary(result), healthz, cpu: perSignIn(used, result.ok.length), profile };
 }
 
 class EndlessBook extends StepBook {
@@ -171,7 +186,16 @@ export async function generatorPhase(
 export async function verifyPhase(
   server,
   users,
-  { concurrency, seconds, warmupSeconds = 0, product = vestibule, check, extraPids, label },
+  {
+    concurrency,
+    seconds,
+    warmupSeconds = 0,
+    product = vestibule,
+    check,
+    extraPids,
+    label,
+    profileDir,
+  },
 ) {
   const t = target(server, concurrency);
   if (check) await check(t, users.slice(0, 8));
@@ -194,13 +218,11 @@ export async function verifyPhase(
       done: () => left <= stopAt,
     });
   }
-  const stopProfile = await profileGenerator(label);
-  const cpu = await startCpuAccount({ serverPid: server.pid, extraPids });
+  const stop = await startWindow(server, { extraPids, label, profileDir });
   const result = await runLoad({ concurrency, seconds, book, attempt, done });
-  const used = await cpu.stop();
-  await stopProfile();
+  const { used, profile } = await stop();
   await t.pool.close();
-  return { ...summary(result), cpu: perSignIn(used, result.ok.length) };
+  return { ...summary(result), cpu: perSignIn(used, result.ok.length), profile };
 }
 
 /** Vestibule's pending sign-ins, written with the store's own createChallenge (seed.js). */
@@ -236,17 +258,21 @@ export async function checkVestibuleCsrf(t, sample) {
  * (6): many more concurrent sign-ins than the hash cap admits. Goodput is the full
  * sign-ins completed inside the window per second; the 503s are timed per request.
  */
-export async function overloadPhase(server, book, { concurrency, seconds, extraPids }) {
+export async function overloadPhase(
+  server,
+  book,
+  { concurrency, seconds, extraPids, label, profileDir },
+) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 200);
-  const cpu = await startCpuAccount({ serverPid: server.pid, extraPids });
+  const stop = await startWindow(server, { extraPids, label, profileDir });
   const result = await runLoad({
     concurrency,
     seconds,
     book,
     attempt: (user) => vestibule.fullSignIn(t, book, user),
   });
-  const used = await cpu.stop();
+  const { used, profile } = await stop();
   const samples = memory.stop();
   await t.pool.close();
   return {
@@ -259,6 +285,7 @@ export async function overloadPhase(server, book, { concurrency, seconds, extraP
     rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)),
     peakMiB: samples.at(-1).peakMiB,
     cpu: used,
+    profile,
   };
 }
 

@@ -38,6 +38,7 @@ export const PARTS = [
     "node: http/net/streams",
     /^node:(internal\/)?(http|_http|net|stream|streams|internal\/streams|buffer|events|timers|url|querystring|dns)/,
   ],
+  ["node: module loading, fs (startup mostly)", /^node:(internal\/)?(modules|fs)\b|^node:fs/],
   ["node: other", /^node:/],
 ];
 const OURS = "our src/ code";

@@ -181,11 +181,16 @@ export function buildRows(results) {
   }
   if (profiles && Object.keys(profiles).length) {
     extra.push(
-      "Server main thread by part (BENCH_CPU_PROF=1, bench/lib/profile-split.js; self time, native frames counted for their caller; the profiler itself slows the server, so the CPU rows of a profiled run read high):",
+      "Server main thread by part over each measured window (BENCH_CPU_PROF=1: inspector profile, split by bench/lib/profile-split.js; self time, native frames counted for their caller; argon2id runs on libuv's pool and is not in it; the profiler slows the server a little, so the CPU rows of a profiled run read high):",
       "",
     );
     for (const [label, split] of Object.entries(profiles)) {
-      extra.push(`${label} (${split.busyMs.toFixed(0)} ms busy):`, "", ...splitTable(split), "");
+      extra.push(
+        `${label} (${split.count} completed in the window; ${split.file}):`,
+        "",
+        ...splitTable(split, split.count),
+        "",
+      );
     }
   }
   return { rows, notes, extra };

@@ -28,10 +28,14 @@ export async function startServer({
   nodeFlags = [],
   script = "dist/main.js",
   healthPath = "/healthz",
+  inspect = false,
 }) {
   const port = await freePort();
   const base = { host: "127.0.0.1", port };
-  const child = spawn(process.execPath, [...nodeFlags, script], {
+  // inspect: the inspector on loopback, for profiles of one phase (server-profile.js).
+  const inspectPort = inspect ? await freePort() : undefined;
+  const flags = inspect ? [...nodeFlags, `--inspect=127.0.0.1:${inspectPort}`] : nodeFlags;
+  const child = spawn(process.execPath, [...flags, script], {
     cwd: root,
     env: {
       ...process.env,
@@ -73,6 +77,7 @@ export async function startServer({
   return {
     pid: child.pid,
     base,
+    inspectPort,
     memory: () => readMemory(child.pid),
     async stop() {
       if (exited) return;
