@@ -1,5 +1,5 @@
 import { ms, rate, verdict } from "./report.js";
-import { cpuPair, errorsOf } from "./rows.js";
+import { cpuPair, errorsOf, noise } from "./rows.js";
 
 export const PEER_TARGET = 6;
 
@@ -107,6 +107,19 @@ export function peerRows(results) {
     `Hashes are each product's default, not changed: Vestibule argon2id (OWASP minimum), better-auth scrypt through node:crypto with the parameters above. One scrypt verify costs ${(scrypt.cpuMsPerVerify / argon.cpuMsPerVerify).toFixed(1)} × the CPU of one argon2id verify here, so most of the full-sign-in ratio is the choice of hash; the verify-step ratio has no hash in it.`,
     `SQLite: Vestibule opens its file in WAL mode with synchronous=NORMAL (its default); better-auth gets \`new Database(file)\` as its documentation shows (rollback journal${process.env.BENCH_PEER_WAL === "1" ? "; this run: BENCH_PEER_WAL=1 put it in WAL mode" : ""}).`,
     "Pending sign-ins for the verify step are prepared untimed in both: Vestibule's with its store's createChallenge, better-auth's as its two-factor sign-in hook writes them (verification values and the signed two_factor cookie, bench/peer/server.js).",
+  );
+  const phases = [
+    ...login.flatMap((r) => [
+      [`Vestibule at ${r.concurrency}`, r.vestibule],
+      [`better-auth at ${r.concurrency}`, r.peer],
+    ]),
+    ["Vestibule's verify step", verify?.vestibule],
+    ["better-auth's verify step", verify?.peer],
+  ].filter(([, r]) => r);
+  notes.push(
+    `Other processes on the machine used on average ${phases
+      .map(([what, r]) => `${noise(r.cpu).toFixed(2)} cores during ${what}`)
+      .join(", ")} — the noise behind these figures.`,
   );
   const all = [...login.flatMap((r) => [r.vestibule, r.peer]), verify?.vestibule, verify?.peer];
   for (const r of all.filter(Boolean)) {

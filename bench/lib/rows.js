@@ -31,7 +31,7 @@ export const cpuPair = (cpu) =>
   }`;
 
 /** Other processes' share of the machine during a phase, in cores. */
-const noise = (cpu) => (cpu ? Math.max(0, cpu.othersMs / cpu.wallMs) : Number.NaN);
+export const noise = (cpu) => (cpu ? Math.max(0, cpu.othersMs / cpu.wallMs) : Number.NaN);
 
 /** The results of one run as table rows, notes, and the profile split (extra lines). */
 export function buildRows(results) {
