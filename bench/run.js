@@ -181,7 +181,12 @@ function splitProfiles() {
   ];
   for (const [label, r] of phases) {
     if (r?.profile) {
-      out[label] = { file: r.profile, count: r.count, ...splitProfileFile(r.profile) };
+      out[label] = {
+        file: r.profile,
+        count: r.count,
+        mainMs: r.cpu.serverMainMs,
+        ...splitProfileFile(r.profile),
+      };
     }
   }
   return out;

@@ -15,10 +15,13 @@ function clockTicks() {
   }
 }
 
-/** utime + stime of a process (all its threads) in ms, or NaN when it is gone. */
-export function processCpuMs(pid) {
+/**
+ * utime + stime of a process (all its threads) in ms, or of one thread (`tid`; the
+ * main thread's is the pid), or NaN when it is gone.
+ */
+export function processCpuMs(pid, tid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, "utf8");
     // Field 2 (comm) may hold spaces; the fields after its closing parenthesis are fixed.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
@@ -56,6 +59,7 @@ export async function startCpuAccount({ serverPid, proberPid, extraPids = async 
   const take = (pids) => ({
     at: performance.now(),
     server: processCpuMs(serverPid),
+    serverMain: processCpuMs(serverPid, serverPid),
     prober: proberPid ? processCpuMs(proberPid) : 0,
     generator: ownCpuMs(),
     machine: machineBusyMs(),
@@ -71,12 +75,14 @@ export async function startCpuAccount({ serverPid, proberPid, extraPids = async 
         if (Number.isFinite(ms)) extraMs += ms - (Number.isFinite(before) ? before : 0);
       }
       const serverMs = end.server - start.server;
+      const serverMainMs = end.serverMain - start.serverMain;
       const generatorMs = end.generator - start.generator;
       const proberMs = end.prober - start.prober;
       const machineMs = end.machine - start.machine;
       return {
         wallMs: end.at - start.at,
         serverMs,
+        serverMainMs,
         generatorMs,
         proberMs,
         extraMs,

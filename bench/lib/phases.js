@@ -71,6 +71,7 @@ function perSignIn(cpu, count) {
   return {
     ...cpu,
     serverMsPer: cpu.serverMs / count,
+    serverMainMsPer: cpu.serverMainMs / count,
     generatorMsPer: cpu.generatorMs / count,
     // % of one core per 100 sign-ins/s = ms of generator CPU per sign-in × 10.
     generatorPctPer100: (cpu.generatorMs / count) * 10,

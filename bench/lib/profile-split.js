@@ -103,15 +103,23 @@ export function splitProfileFile(file) {
   return splitProfile(JSON.parse(readFileSync(file, "utf8")));
 }
 
-/** Markdown lines: one row per part, share of the main thread's busy time. */
-export function splitTable(split) {
+/**
+ * Markdown lines: one row per part, its share of the main thread's busy time, and per
+ * sign-in when `count` (sign-ins in the profiled window) is given: the share of
+ * `cpuMs` (the main thread's CPU over the window, from /proc) when known — the profile
+ * samples wall time, which preemption on a busy machine inflates — else profile time.
+ */
+export function splitTable(split, count, cpuMs) {
+  const scale = Number.isFinite(cpuMs) ? cpuMs / split.busyMs : 1;
+  const per = (v) => (count ? ` ${(((v * scale) / count) * 1000).toFixed(0)} µs |` : "");
   return [
-    "| part | main-thread CPU | share |",
-    "| --- | --- | --- |",
+    `| part | profile time | share |${count ? " CPU per sign-in |" : ""}`,
+    `| --- | --- | --- |${count ? " --- |" : ""}`,
     ...split.parts.map(
-      (p) => `| ${p.part} | ${p.ms.toFixed(0)} ms | ${(p.share * 100).toFixed(1)} % |`,
+      (p) => `| ${p.part} | ${p.ms.toFixed(0)} ms | ${(p.share * 100).toFixed(1)} % |${per(p.ms)}`,
     ),
-    `| (idle, not counted) | ${split.idleMs.toFixed(0)} ms | |`,
+    `| all parts | ${split.busyMs.toFixed(0)} ms | 100 % |${per(split.busyMs)}`,
+    `| (idle, not counted) | ${split.idleMs.toFixed(0)} ms | |${count ? " |" : ""}`,
   ];
 }
 
