@@ -153,6 +153,16 @@ export function buildRows(results) {
   }
   if (scale) scaleRows(scale, rows);
 
+  if (argon?.runs?.length > 1 || login?.some((r) => argon && r.perSecond > argon.perSecond)) {
+    const [a, b] = argon.runs ?? [argon.perSecond, argon.perSecond];
+    const moved = Math.abs(a - b) / Math.max(a, b) > 0.15;
+    const above = login?.some((r) => r.perSecond > argon.perSecond);
+    if (moved || above) {
+      notes.push(
+        `The argon2id limit is not trustworthy in this run (${[a, b].map((v) => v.toFixed(1)).join(" vs ")} verifies/s${above ? "; a sign-in rate above it" : ""}): other work on the machine changed while it was measured, so row 1's ratios are indicative only.`,
+      );
+    }
+  }
   const all = [
     ...(login ?? []),
     results.generator?.paced,
