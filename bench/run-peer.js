@@ -13,18 +13,13 @@ import { freshDatabase } from "./lib/database.js";
 import { createPool, request } from "./lib/http.js";
 import { betterAuthFlows } from "./lib/peer-flows.js";
 import { peerRows } from "./lib/peer-rows.js";
-import {
-  checkVestibuleCsrf,
-  loginPhase,
-  PASSWORD,
-  prepareVestibuleChallenges,
-  verifyPhase,
-} from "./lib/phases.js";
+import { loginPhase, PASSWORD, verifyPhase } from "./lib/phases.js";
 import { commandLine, commit, machine, markdown } from "./lib/report.js";
 import { openSeeder } from "./lib/seed.js";
 import { startServer } from "./lib/server.js";
 import { loadSettings } from "./lib/settings.js";
 import { StepBook } from "./lib/steps.js";
+import { checkVestibuleCsrf, prepareVestibuleChallenges } from "./lib/vestibule-pending.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const peerDir = join(root, "bench", "peer");

@@ -6,16 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { combineArgon, measureArgon2 } from "./lib/argon.js";
 import { freshDatabase } from "./lib/database.js";
-import {
-  checkVestibuleCsrf,
-  generatorPhase,
-  loginPhase,
-  overloadPhase,
-  PASSWORD,
-  prepareVestibuleChallenges,
-  soakPhase,
-  verifyPhase,
-} from "./lib/phases.js";
+import { generatorPhase } from "./lib/generator-phase.js";
+import { loginPhase, overloadPhase, PASSWORD, soakPhase, verifyPhase } from "./lib/phases.js";
 import { splitProfileFile } from "./lib/profile-split.js";
 import { commandLine, commit, machine, markdown } from "./lib/report.js";
 import { buildRows } from "./lib/rows.js";
@@ -23,6 +15,7 @@ import { openSeeder } from "./lib/seed.js";
 import { startServer } from "./lib/server.js";
 import { loadSettings } from "./lib/settings.js";
 import { StepBook } from "./lib/steps.js";
+import { checkVestibuleCsrf, prepareVestibuleChallenges } from "./lib/vestibule-pending.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outDir = join(root, "bench", "out");

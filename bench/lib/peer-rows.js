@@ -1,7 +1,6 @@
 import { ms, rate, verdict } from "./report.js";
 import { cpuPair, errorsOf, noise } from "./rows.js";
-
-export const PEER_TARGET = 6;
+import { TARGETS } from "./targets.js";
 
 /** The rows of `npm run bench:peer`: each figure for both products, then the ratio. */
 export function peerRows(results) {
@@ -38,7 +37,7 @@ export function peerRows(results) {
       r.vestibule,
       r.peer,
       "sign-ins/s",
-      PEER_TARGET,
+      TARGETS.peerRatio,
     );
   }
   for (const r of login) {
