@@ -13,9 +13,9 @@ import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
-import { sendPage } from "./http.js";
+import { csrfValid, sendPage } from "./http.js";
 import { registerMetricsRoute } from "./metrics.js";
-import { errorPage } from "./pages.js";
+import { errorPage, formExpiredPage } from "./pages.js";
 import { logRequests } from "./request-log.js";
 
 export interface AppDeps extends FormPagesDeps, HealthDeps {
@@ -93,6 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler(async (request, reply) => {
     const ctx = pageContext(kit, request);
+    // A form post without its token is refused as such wherever it goes, so whether a
+    // path takes forms cannot be learnt from the answer (403 here as on a form route).
+    if (request.method === "POST" && !csrfValid(kit, request)) {
+      return sendPage(reply, formExpiredPage(ctx), 403);
+    }
     return sendPage(
       reply,
       errorPage(ctx, t(ctx.locale, "error.not_found.title"), t(ctx.locale, "error.not_found.text")),
