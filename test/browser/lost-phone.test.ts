@@ -91,9 +91,11 @@ describe.runIf(HAS_CHROMIUM)("lost phone: Force New Password, then the user star
     await supPage.getByRole("button", { name: "Search" }).click();
     await supPage.getByRole("link", { name: "carol", exact: true }).click();
     expect(await supPage.getByRole("heading", { level: 1 }).textContent()).toBe("User carol");
+    // Issue 12: the user's facts are a table, one row each.
     const appRow = supPage
-      .locator("dt", { hasText: "App set up" })
-      .locator("xpath=following-sibling::dd[1]");
+      .getByRole("table", { name: "Account" })
+      .getByRole("row", { name: /^App set up / })
+      .getByRole("cell");
     expect(await appRow.textContent()).toBe("Yes");
 
     // Force New Password asks first, naming Carol; nothing has happened yet.
