@@ -71,7 +71,7 @@ describe.runIf(HAS_CHROMIUM)("the audit log in a browser", () => {
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/\/audit\?/);
     expect(await rows().count()).toBe(1);
-    expect(await rows().first().innerText()).toContain("2030-01-02 09:00:00 UTC");
+    expect(await rows().first().textContent()).toContain("2030-01-02 09:00:00 UTC");
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -90,7 +90,9 @@ describe.runIf(HAS_CHROMIUM)("the audit log in a browser", () => {
   test("the user page: facts in a table, no violation", async () => {
     await page.goto(`${server.url}/users/${ninaId}`);
     const facts = page.getByRole("table", { name: "Account" });
-    await expect.poll(() => facts.getByRole("rowheader", { name: "Name", exact: true }).count()).toBe(1);
+    await expect
+      .poll(() => facts.getByRole("rowheader", { name: "Name", exact: true }).count())
+      .toBe(1);
     expect(await facts.getByRole("row", { name: "Email nina@example.org" }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
   });
