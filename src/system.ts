@@ -19,10 +19,16 @@ import { createDelivery, type Delivery, withNotifications } from "./delivery/wir
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
 import { createSendQuota } from "./limits/send-quota.js";
+import { endOidcAccount } from "./oidc/accounts.js";
+import type { OidcStorage } from "./oidc/adapter.js";
+import type { Oidc } from "./oidc/provider.js";
+import type { OidcParts } from "./oidc/seam.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
+import { OIDC_SIGNIN_PATH } from "./web/oidc-seam.js";
+import { layout } from "./web/pages.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -37,6 +43,8 @@ export interface Core extends FlowDeps {
   box: SecretBox;
   appName: string;
   factors: Factors;
+  /** A user's sign-ins ended (Sign out): the provider's sessions and tokens end too. */
+  onAccountEnded: (userId: string) => Promise<void>;
 }
 
 export interface System {
@@ -56,6 +64,11 @@ export interface System {
   delivery: Delivery;
   /** HMAC key of sent codes at rest (tests put a known code on a flow). */
   codeKey: Buffer;
+  /**
+   * The OpenID Connect provider, created (and oidc-provider imported) on first use: by
+   * main.ts at start, by the first request under /oidc otherwise. CLI commands never load it.
+   */
+  oidc(): Promise<OidcParts>;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -71,6 +84,12 @@ export interface SystemOverrides {
   wrapLimits?: (limits: Limits) => Limits;
   /** A hasher of the tests' own (the core tier's cheap argon2id). */
   hasher?: PasswordHasher;
+  /** The provider's storage decorated (races), Koa middleware of the tests', its faults seen. */
+  oidc?: {
+    wrapStorage?: (storage: OidcStorage) => OidcStorage;
+    beforeMount?: (oidc: Oidc) => void;
+    onServerError?: (err: Error) => void;
+  };
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -147,7 +166,13 @@ export async function createSystem(
     app: createAppFactor({ stores, box, clock, random, appName }),
   });
 
+  // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,
+  // so the CLI's Force New Password does it without loading the provider.
+  const onAccountEnded = async (userId: string): Promise<void> => {
+    await endOidcAccount(database.db, userId);
+  };
   const core: Core = {
+    onAccountEnded,
     stores,
     hasher,
     limits,
@@ -169,6 +194,7 @@ export async function createSystem(
     secure: config.secureCookies,
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName,
+    forwardCookieDomain: config.forwardAuth.cookieDomain,
   };
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
@@ -181,9 +207,16 @@ export async function createSystem(
     kit,
     mailer,
     mailerReachesUsers: delivery.smtpConfigured,
+    onAccountEnded,
     methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
+  let oidcParts: Promise<OidcParts> | undefined;
+  const oidc = (): Promise<OidcParts> => {
+    oidcParts ??= loadOidc(config, database, clock, random, log, overrides.oidc);
+    return oidcParts;
+  };
   return {
+    oidc,
     config,
     database,
     stores,
@@ -207,6 +240,13 @@ export async function createSystem(
         homeLinks: staff.homeLinks,
         outbox: delivery.outbox,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
+        publicUrl: config.publicUrl,
+        oidc: async () => (await oidc()).seam,
+        returnPolicy: {
+          cookieDomain: config.forwardAuth.cookieDomain,
+          publicHost: new URL(config.publicUrl).hostname,
+          allowHttpLoopback: !config.production,
+        },
         ...options,
       }),
     close: async () => {
@@ -214,4 +254,38 @@ export async function createSystem(
       await database.close();
     },
   };
+}
+
+/** The provider (src/oidc/seam.ts, imported here and only here) on Vestibule's database. */
+async function loadOidc(
+  config: Config,
+  database: OpenedDatabase,
+  clock: Clock,
+  random: Random,
+  log: (message: string) => void,
+  overrides: SystemOverrides["oidc"] = {},
+): Promise<OidcParts> {
+  const { createOidcParts } = await import("./oidc/seam.js");
+  return createOidcParts(
+    {
+      db: database.db,
+      publicUrl: config.publicUrl,
+      secretKeys: config.secretKeys,
+      sessionTtlMs: config.sessionTtlMs,
+      clock,
+      random,
+      findAccount: async (id) => {
+        const user = await database.stores.users.findById(id);
+        return user?.active ? user : undefined;
+      },
+      interactionPath: (uid) => `${OIDC_SIGNIN_PATH}${uid}`,
+      page: (title, body) =>
+        layout({ appName: config.appName, csrf: "", locale: "en" }, title, body).value,
+      onServerError:
+        overrides.onServerError ??
+        ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),
+      ...(overrides.wrapStorage ? { wrapStorage: overrides.wrapStorage } : {}),
+    },
+    overrides.beforeMount,
+  );
 }
