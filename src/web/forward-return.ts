@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { startPasswordFlow } from "../core/flow/flow.js";
 import { issueForwardToken, judgeForward } from "../core/forward-auth.js";
+import { getEnabledMethods } from "../core/policy.js";
 import { checkReturnAddress, type ReturnPolicy } from "../core/return-address.js";
 import { currentSession } from "../core/sessions.js";
 import type { Core } from "../system.js";
@@ -61,6 +62,20 @@ export async function loginWithReturn(
         page,
         t(page.locale, "forward.forbidden.title"),
         t(page.locale, "forward.forbidden.text", words),
+      ),
+      403,
+    );
+  }
+  // Signed in without a second factor while none is enabled: signing in again could not
+  // give one, so say why rather than show Login after every sign-in.
+  if (signedIn && (await getEnabledMethods(core.stores.settings)).length === 0) {
+    const page = pageContext(kit, request, signedIn.user);
+    return sendPage(
+      reply,
+      errorPage(
+        page,
+        t(page.locale, "forward.forbidden.title"),
+        t(page.locale, "forward.no_second_factor.text", { host }),
       ),
       403,
     );

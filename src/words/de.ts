@@ -358,4 +358,6 @@ export const de: WordTable = {
   "forward.forbidden.title": "Für Ihr Konto nicht freigegeben",
   "forward.forbidden.text":
     "Sie sind als {username} angemeldet, aber {host} ist für Ihr Konto nicht freigegeben.",
+  "forward.no_second_factor.text":
+    "{host} verlangt eine Anmeldung mit zweitem Faktor, und zweite Faktoren sind hier ausgeschaltet. Wenden Sie sich an Ihren Administrator.",
 };

@@ -338,4 +338,6 @@ export const en = {
   "forward.forbidden.title": "Not open to your account",
   "forward.forbidden.text":
     "You are signed in as {username}, but {host} is not open to your account.",
+  "forward.no_second_factor.text":
+    "{host} needs a sign-in with a second factor, and second factors are turned off here. Ask your administrator.",
 } as const satisfies Record<string, Word>;

@@ -376,4 +376,6 @@ export const fr: WordTable = {
   "forward.forbidden.title": "Non accessible à votre compte",
   "forward.forbidden.text":
     "Vous êtes connecté en tant que {username}, mais {host} n'est pas accessible à votre compte.",
+  "forward.no_second_factor.text":
+    "{host} exige une connexion avec un second facteur, et les seconds facteurs sont désactivés ici. Adressez-vous à votre administrateur.",
 };

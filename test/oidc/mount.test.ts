@@ -8,12 +8,7 @@ import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Oidc } from "../../src/oidc/provider.js";
 import { LOGIN_PATH, type OidcServer, PUBLIC_URL, startOidcServer } from "./support/oidc-server.js";
-import {
-  authorize,
-  REDIRECT_URI,
-  relyingParty,
-  signInPages,
-} from "./support/relying-party.js";
+import { authorize, REDIRECT_URI, relyingParty, signInPages } from "./support/relying-party.js";
 
 const HOSTILE = {
   host: "evil.example",

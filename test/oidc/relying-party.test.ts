@@ -173,10 +173,7 @@ describe("requests the provider refuses", () => {
       confidential,
       await authorize(confidential, server.browser(), { user }),
     );
-    const fromSpa = await exchange(
-      spa,
-      await authorize(spa, server.browser(), { user }),
-    );
+    const fromSpa = await exchange(spa, await authorize(spa, server.browser(), { user }));
     expect(await client.tokenIntrospection(spa.config, fromConfidential.access_token)).toEqual({
       active: false,
     });
