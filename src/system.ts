@@ -22,13 +22,14 @@ import { createSendQuota } from "./limits/send-quota.js";
 import { endOidcAccount } from "./oidc/accounts.js";
 import type { OidcStorage } from "./oidc/adapter.js";
 import type { Oidc } from "./oidc/provider.js";
-import type { OidcParts } from "./oidc/seam.js";
+import type { OidcHooks, OidcParts } from "./oidc/seam.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
 import { OIDC_SIGNIN_PATH } from "./web/oidc-seam.js";
 import { layout } from "./web/pages.js";
+import { providerSignOut } from "./web/provider-sign-out.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -212,7 +213,18 @@ export async function createSystem(
   });
   let oidcParts: Promise<OidcParts> | undefined;
   const oidc = (): Promise<OidcParts> => {
-    oidcParts ??= loadOidc(config, database, clock, random, log, overrides.oidc);
+    oidcParts ??= loadOidc(
+      config,
+      database,
+      clock,
+      random,
+      log,
+      {
+        ...(overrides.oidc?.beforeMount ? { beforeMount: overrides.oidc.beforeMount } : {}),
+        signedOut: providerSignOut(kit, core),
+      },
+      overrides.oidc,
+    );
     return oidcParts;
   };
   return {
@@ -263,6 +275,7 @@ async function loadOidc(
   clock: Clock,
   random: Random,
   log: (message: string) => void,
+  hooks: OidcHooks,
   overrides: SystemOverrides["oidc"] = {},
 ): Promise<OidcParts> {
   const { createOidcParts } = await import("./oidc/seam.js");
@@ -286,6 +299,6 @@ async function loadOidc(
         ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),
       ...(overrides.wrapStorage ? { wrapStorage: overrides.wrapStorage } : {}),
     },
-    overrides.beforeMount,
+    hooks,
   );
 }

@@ -17,13 +17,34 @@ export interface OidcParts {
   seam: OidcSeam;
 }
 
+export interface OidcHooks {
+  /** Tests add their own Koa middleware before Vestibule's. */
+  beforeMount?: (oidc: Oidc) => void;
+  /**
+   * The person chose Sign out on the logout confirmation: Vestibule's sign-in ends too.
+   * Gets the request's Cookie header and address; returns Set-Cookie values to add.
+   */
+  signedOut?: (cookieHeader: string | undefined, ip: string) => Promise<string[]>;
+}
+
 export async function createOidcParts(
   options: OidcOptions,
-  /** Tests add their own Koa middleware before Vestibule's. */
-  beforeMount?: (oidc: Oidc) => void,
+  hooks: OidcHooks = {},
 ): Promise<OidcParts> {
   const oidc = await createOidc(options);
-  beforeMount?.(oidc);
+  hooks.beforeMount?.(oidc);
+  const { signedOut } = hooks;
+  if (signedOut) {
+    oidc.provider.use(async (ctx, next) => {
+      await next();
+      // The confirmation's "Sign out" (logout=yes) succeeded; "Stay signed in" has no logout.
+      const confirmed = ctx.oidc?.route === "end_session_confirm" && ctx.status === 303;
+      if (!confirmed || !ctx.oidc.params?.logout) return;
+      for (const value of await signedOut(ctx.get("cookie") || undefined, ctx.ip)) {
+        ctx.append("set-cookie", value);
+      }
+    });
+  }
   const handle = providerHandler(oidc);
   return {
     oidc,

@@ -321,6 +321,8 @@ describe("signing out", () => {
     });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get("location")).toBe("https://app.example.test/signed-out?state=bye");
+    // Vestibule's own sign-in in this browser ended too: no application gets in on it.
+    expect((await browser.request("/")).headers.get("location")).toBe("/login");
     // The provider session is gone: a silent request cannot get a code.
     const silent = await authorize(rp, browser, undefined, { prompt: "none" });
     expect(silent.callback.searchParams.get("error")).toBe("login_required");

@@ -294,6 +294,25 @@ describe("one sign-out", () => {
     await endedEverywhere(browser, tokens);
   });
 
+  it("the provider's logout confirmation: Sign out ends Vestibule's sign-in too, Stay signed in does not", async () => {
+    for (const choice of ["yes", undefined]) {
+      const { browser, tokens } = await signedInAtApp();
+      const end = client.buildEndSessionUrl(rp.config, {
+        id_token_hint: tokens.id_token!,
+        post_logout_redirect_uri: "https://app.example.test/signed-out",
+      });
+      const html = await (await browser.request(end.href)).text();
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+      const confirmed = await post(browser, "/oidc/session/end/confirm", {
+        xsrf,
+        ...(choice ? { logout: choice } : {}),
+      });
+      expect(confirmed.status).toBe(303);
+      const home = await browser.request("/");
+      expect(home.status).toBe(choice ? 303 : 200);
+    }
+  });
+
   it("someone else's sign-in is untouched", async () => {
     const mine = await signedInAtApp();
     const theirs = await signedInAtApp();
