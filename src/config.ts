@@ -34,9 +34,9 @@ export interface Config {
   /** The current key first; older ones still open secrets sealed under them. */
   secretKeys: string[];
   trustProxy: string | false;
-  challengeTtlMs: number;
+  flowTtlMs: number;
   sessionTtlMs: number;
-  maxWrongCodesPerChallenge: number;
+  maxWrongCodesPerFlow: number;
   passwordRules: PasswordRules;
   limits: LimitRules;
   /** Wrong passwords, counted four ways (core/password-attempts.ts, docs/security.md). */
@@ -104,9 +104,9 @@ export function loadConfig(env: Env = process.env): Config {
     appName: appName(env),
     secretKeys: secretKeys(env, production, databaseUrl),
     trustProxy: trustProxy(env),
-    challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
+    flowTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
     sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 8 * 3600, 60, 30 * 86400) * 1000,
-    maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
+    maxWrongCodesPerFlow: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
     passwordRules: {
       ...DEFAULT_PASSWORD_RULES,
       minLength: int(env, "PASSWORD_MIN_LENGTH", DEFAULT_PASSWORD_RULES.minLength, 8, 64),

@@ -153,19 +153,19 @@ export async function createSystem(
   };
   const { mailer, sms } = delivery;
   const appName = config.appName;
-  const factors = registerFactors({
-    email: createEmailFactor(
+  const factors = registerFactors([
+    createEmailFactor(
       codeDeps,
       mailer &&
         ((to, code, minutes) =>
           mailer.send({ to, ...codeEmail("en", { appName, code, minutes }) })),
     ),
-    sms: createSmsFactor(
+    createSmsFactor(
       codeDeps,
       sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
-    app: createAppFactor({ stores, box, clock, random, appName }),
-  });
+    createAppFactor({ stores, box, clock, random, appName }),
+  ]);
 
   // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,
   // so the CLI's Force New Password does it without loading the provider.
@@ -184,9 +184,9 @@ export async function createSystem(
     appName,
     factors,
     rules: {
-      flowTtlMs: config.challengeTtlMs,
+      flowTtlMs: config.flowTtlMs,
       sessionTtlMs: config.sessionTtlMs,
-      maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
+      maxWrongCodesPerFlow: config.maxWrongCodesPerFlow,
       passwordRules: config.passwordRules,
     },
   };

@@ -1,3 +1,5 @@
+import type { Continuation, FlowPurpose } from "./ports/flows.js";
+
 // Why a user's request was refused. These are ordinary results, not exceptions; the
 // web layer maps each to a status and the words on the page (web/messages.ts).
 export type Reason =
@@ -20,7 +22,21 @@ export type Reason =
   | "send_throttled"
   | "send_failed";
 
-export type Refusal = { ok: false; reason: Reason; retryAfterMs?: number };
+export type Refusal = {
+  ok: false;
+  reason: Reason;
+  retryAfterMs?: number;
+  /**
+   * The refusal ended the person's flow (too many codes, a lock): what it was for and
+   * where it was going, so the web can send them back there rather than to Login alone.
+   */
+  ended?: EndedFlow;
+};
+
+export interface EndedFlow {
+  purpose: FlowPurpose;
+  continuation: Continuation;
+}
 
 export function refuse(reason: Reason, retryAfterMs?: number): Refusal {
   return retryAfterMs === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterMs };

@@ -3,13 +3,12 @@ import type { FastifyInstance } from "fastify";
 import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
-import { t } from "../words/catalogue.js";
 import type { Html } from "../words/html.js";
 import { pageContext } from "./context.js";
 import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
-import { errorPage, type PageContext } from "./pages.js";
+import { formExpiredPage, type PageContext } from "./pages.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -50,15 +49,7 @@ export function formPages(deps: FormPagesDeps) {
     forms.addHook("preHandler", async (request, reply) => {
       if (request.method !== "POST" || csrfValid(kit, request)) return;
       const ctx = pageContext(kit, request);
-      return sendPage(
-        reply,
-        errorPage(
-          ctx,
-          t(ctx.locale, "error.form_expired.title"),
-          t(ctx.locale, "error.form_expired.text"),
-        ),
-        403,
-      );
+      return sendPage(reply, formExpiredPage(ctx), 403);
     });
     registerLoginRoutes(forms, {
       kit,
@@ -75,18 +66,23 @@ export function formPages(deps: FormPagesDeps) {
 }
 
 /**
- * No script at all, styles and images from us only, forms posting only to us (and the
- * origins a sign-in ends at), never framed. Computed once for the usual case.
+ * No script at all, styles, fonts and images from us only, forms posting only to us (and
+ * the origin a sign-in ends at, continuation.ts), never framed, no plugins. Computed once
+ * for the usual case. The directives and their order are helmet's defaults merged with
+ * ours, as before the pages had a plugin.
  */
 export function pageCsp(secure: boolean, formTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    "script-src 'none'",
-    "style-src 'self'",
-    "img-src 'self' data:",
+    "base-uri 'none'",
+    "font-src 'self' https: data:",
     ["form-action 'self'", ...formTargets].join(" "),
     "frame-ancestors 'none'",
-    "base-uri 'none'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'none'",
+    "script-src-attr 'none'",
+    "style-src 'self'",
     // Over plain http (development) upgrading would break every form post.
     ...(secure ? ["upgrade-insecure-requests"] : []),
   ].join(";");

@@ -23,6 +23,7 @@ export interface AppFactorDeps {
 /** The authenticator app (TOTP, RFC 6238): set up with a key, judged by time step. */
 export interface AppFactor extends Factor {
   readonly id: "app";
+  readonly kind: "authenticator";
   /** Does this user have a confirmed authenticator? */
   confirmed(userId: string): Promise<boolean>;
   /**
@@ -40,6 +41,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
 
   return {
     id: "app",
+    kind: "authenticator",
     amr: "otp",
     confirmed,
     async available(ctx) {

@@ -13,10 +13,10 @@ import {
 } from "../../core/flow/flow.js";
 import { changePassword } from "../../core/flow/new-password.js";
 import { submitPassword } from "../../core/flow/password.js";
-import { confirmSetup, showSetupKey } from "../../core/flow/setup.js";
+import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
-import type { Continuation, FlowState } from "../../core/ports/flows.js";
-import { type Reason, type Refusal, refuse } from "../../core/reasons.js";
+import type { FlowState } from "../../core/ports/flows.js";
+import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
 import { newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
@@ -92,23 +92,26 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     );
 
   /**
-   * Back to Login with a notice. A flow that was going somewhere (an application's
-   * sign-in) leaves a new flow waiting for the password with the same continuation.
+   * A flow ended: back to Login with a notice. A sign-in that was going somewhere (an
+   * application's) leaves a new flow waiting for the password with the same continuation;
+   * a step-up that ended leaves its session as it was and goes back where it came from.
    */
   const restart = async (
     reply: FastifyReply,
     notice: keyof typeof NOTICES,
-    continuation: Continuation = HOME,
+    ended: EndedFlow = { purpose: "signin", continuation: HOME },
   ): Promise<FastifyReply> => {
+    const { purpose, continuation } = ended;
+    if (purpose === "step-up" && continuation.kind === "path") {
+      clearCookie(kit, reply, kit.names.signin);
+      const join = continuation.path.includes("?") ? "&" : "?";
+      return reply.redirect(`${continuation.path}${join}notice=${notice}`, 303);
+    }
     if (continuation.kind === "home") clearCookie(kit, reply, kit.names.signin);
-    else
-      setCookie(
-        kit,
-        reply,
-        kit.names.signin,
-        await startPasswordFlow(core, continuation),
-        ttlSeconds,
-      );
+    else {
+      const token = await startPasswordFlow(core, continuation);
+      setCookie(kit, reply, kit.names.signin, token, ttlSeconds);
+    }
     return reply.redirect(`/login?notice=${notice}`, 303);
   };
 
@@ -140,7 +143,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           await currentSession(core, request.cookies[kit.names.session]),
         );
       case "ended":
-        return restart(reply, "app_added", next.continuation);
+        return restart(reply, "app_added", { purpose: "signin", continuation: next.continuation });
       case "flow":
         setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
         if (next.state === "verify") {
@@ -156,9 +159,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    * out now. A failure travels to the page as a fixed key and a wait in seconds.
    */
   const enteredVerify = async (request: FastifyRequest, token: string): Promise<string> => {
-    const result = await sendFirstCode(core, token, request.ip);
+    const first = await sendFirstCode(core, token, request.ip);
+    const result = first?.result;
     if (!result || result.ok || !UNSENT.has(result.reason)) return "/login/verify";
-    if (result.reason === "send_failed") request.log.warn("code send failed");
+    if (result.reason === "send_failed")
+      request.log.warn({ method: first.method }, "code send failed");
     const wait =
       result.retryAfterMs === undefined
         ? ""
@@ -256,7 +261,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     if (show) {
       // Undefined: the flow ended or moved on between loading it and writing its key
       // (expiry, Force New Password, a code sent from another tab).
-      const key = await showSetupKey(core, loaded, request.ip);
+      const key = await core.factors.app.start(loaded, request.ip);
       if (!key.ok || key.kind !== "key") return undefined;
       const svg = await QRCode.toString(key.uri, {
         type: "svg",
@@ -288,7 +293,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   const setupDoneElsewhere = async (reply: FastifyReply, loaded: LoadedFlow): Promise<boolean> => {
     if (!(await core.factors.app.confirmed(loaded.user.id))) return false;
     await core.stores.flows.delete(loaded.flow.idHash);
-    await restart(reply, "app_added", loaded.flow.continuation);
+    await restart(reply, "app_added", loaded.flow);
     return true;
   };
 
@@ -344,7 +349,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     });
     if (result.ok) return follow(request, reply, result);
     const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ends) return restart(reply, ends, result.ended);
     if (result.reason === "wrong_step") return reply.redirect("/login", 303);
     const page = ctx(request);
     return refusePage(reply, result, () =>
@@ -359,7 +364,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, queryField(request, "show") === "1");
-    return page ? sendPage(reply, page) : restart(reply, "expired", loaded.flow.continuation);
+    return page ? sendPage(reply, page) : restart(reply, "expired", loaded.flow);
   });
 
   app.post("/login/setup", async (request, reply) => {
@@ -371,11 +376,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     );
     if (result.ok) return follow(request, reply, result);
     const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ends) return restart(reply, ends, result.ended);
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, true, text(ctx(request), result));
-    return page ? refusePage(reply, result, () => page) : restart(reply, "expired");
+    return page ? refusePage(reply, result, () => page) : restart(reply, "expired", loaded.flow);
   });
 
   app.get("/login/verify", async (request, reply) => {
@@ -389,7 +394,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const result = await verify(core, flowToken(request), code, request.ip);
     if (result.ok) return follow(request, reply, result);
     const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ends) return restart(reply, ends, result.ended);
     const loaded = await atStep(request, reply, "verify");
     if (!loaded) return reply;
     return refusePage(reply, result, () =>
@@ -412,8 +417,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       }
       return reply.redirect("/login/verify", 303);
     }
-    if (result.reason === "expired") return restart(reply, "expired");
-    if (result.reason === "second_factor_locked") return restart(reply, "locked");
+    if (result.reason === "expired") return restart(reply, "expired", loaded.flow);
+    if (result.reason === "second_factor_locked") return restart(reply, "locked", loaded.flow);
     if (result.reason === "wrong_step") {
       return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
     }
