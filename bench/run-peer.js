@@ -85,7 +85,7 @@ async function preparePeerChallenges(server, count) {
   const ids = [];
   let left = count;
   for (const u of users) {
-    u.challenges = [];
+    u.flows = [];
     const n = Math.min(2, left);
     for (let i = 0; i < n; i++) ids.push(u);
     left -= n;
@@ -98,7 +98,7 @@ async function preparePeerChallenges(server, count) {
     });
     if (r.status !== 200) throw new Error(`peer pending sign-ins failed: ${r.status} ${r.body}`);
     JSON.parse(r.body).cookies.forEach((cookie, i) => {
-      ids[i].challenges.push(cookie);
+      ids[i].flows.push(cookie);
     });
   } finally {
     await pool.close();

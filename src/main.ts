@@ -20,10 +20,18 @@ export async function serve(): Promise<void> {
     await system.close();
     throw new ConfigError(missing);
   }
+  // The OpenID Connect provider now rather than at its first request: its signing key is
+  // read (or created) and a configuration mistake stops the start.
+  const { oidc } = await system.oidc();
   const app = await system.buildApp();
-  // Expired sessions and flows are swept in the background (every instance).
+  // Expired sessions, flows and the provider's artefacts are swept in the background
+  // (every instance).
   const sweeper = startSweeper(
-    [system.stores.sessions, system.stores.flows],
+    [
+      system.stores.sessions,
+      system.stores.flows,
+      { deleteExpired: (now) => oidc.storage.sweepExpired(now) },
+    ],
     () => Date.now(),
     (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),
   );

@@ -25,10 +25,17 @@ import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { timeRedis } from "./metrics/redis.js";
 import { timeStores } from "./metrics/stores.js";
 import { observeAudit } from "./observe-audit.js";
+import { endOidcAccount } from "./oidc/accounts.js";
+import type { OidcStorage } from "./oidc/adapter.js";
+import type { Oidc } from "./oidc/provider.js";
+import type { OidcHooks, OidcParts } from "./oidc/seam.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
+import { OIDC_SIGNIN_PATH } from "./web/oidc-seam.js";
+import { layout } from "./web/pages.js";
+import { providerSignOut } from "./web/provider-sign-out.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -43,6 +50,8 @@ export interface Core extends FlowDeps {
   box: SecretBox;
   appName: string;
   factors: Factors;
+  /** A user's sign-ins ended (Sign out): the provider's sessions and tokens end too. */
+  onAccountEnded: (userId: string) => Promise<void>;
 }
 
 export interface System {
@@ -66,6 +75,11 @@ export interface System {
   logger: Logger;
   /** What /metrics serves (metrics/metrics.ts). */
   metrics: Metrics;
+  /**
+   * The OpenID Connect provider, created (and oidc-provider imported) on first use: by
+   * main.ts at start, by the first request under /oidc otherwise. CLI commands never load it.
+   */
+  oidc(): Promise<OidcParts>;
   /** `logStream` lets tests capture the log lines (every line of this system from then on). */
   buildApp(options?: { logStream?: LogSink }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -83,6 +97,12 @@ export interface SystemOverrides {
   hasher?: PasswordHasher;
   /** Where log lines go from the start (the CLI: stderr); stdout otherwise. */
   logStream?: LogSink;
+  /** The provider's storage decorated (races), Koa middleware of the tests', its faults seen. */
+  oidc?: {
+    wrapStorage?: (storage: OidcStorage) => OidcStorage;
+    beforeMount?: (oidc: Oidc) => void;
+    onServerError?: (err: Error) => void;
+  };
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -179,7 +199,13 @@ export async function createSystem(
     createAppFactor({ stores, box, clock, random, appName }),
   ]);
 
+  // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,
+  // so the CLI's Force New Password does it without loading the provider.
+  const onAccountEnded = async (userId: string): Promise<void> => {
+    await endOidcAccount(database.db, userId);
+  };
   const core: Core = {
+    onAccountEnded,
     stores,
     hasher,
     limits,
@@ -201,6 +227,7 @@ export async function createSystem(
     secure: config.secureCookies,
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName,
+    forwardCookieDomain: config.forwardAuth.cookieDomain,
   };
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
@@ -213,9 +240,27 @@ export async function createSystem(
     kit,
     mailer,
     mailerReachesUsers: delivery.smtpConfigured,
+    onAccountEnded,
     methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
+  let oidcParts: Promise<OidcParts> | undefined;
+  const oidc = (): Promise<OidcParts> => {
+    oidcParts ??= loadOidc(
+      config,
+      database,
+      clock,
+      random,
+      log,
+      {
+        ...(overrides.oidc?.beforeMount ? { beforeMount: overrides.oidc.beforeMount } : {}),
+        signedOut: providerSignOut(kit, core),
+      },
+      overrides.oidc,
+    );
+    return oidcParts;
+  };
   return {
+    oidc,
     config,
     database,
     stores,
@@ -244,6 +289,13 @@ export async function createSystem(
         homeLinks: staff.homeLinks,
         outbox: delivery.outbox,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
+        publicUrl: config.publicUrl,
+        oidc: async () => (await oidc()).seam,
+        returnPolicy: {
+          cookieDomain: config.forwardAuth.cookieDomain,
+          publicHost: new URL(config.publicUrl).hostname,
+          allowHttpLoopback: !config.production,
+        },
       });
     },
     close: async () => {
@@ -251,4 +303,39 @@ export async function createSystem(
       await database.close();
     },
   };
+}
+
+/** The provider (src/oidc/seam.ts, imported here and only here) on Vestibule's database. */
+async function loadOidc(
+  config: Config,
+  database: OpenedDatabase,
+  clock: Clock,
+  random: Random,
+  log: (message: string) => void,
+  hooks: OidcHooks,
+  overrides: SystemOverrides["oidc"] = {},
+): Promise<OidcParts> {
+  const { createOidcParts } = await import("./oidc/seam.js");
+  return createOidcParts(
+    {
+      db: database.db,
+      publicUrl: config.publicUrl,
+      secretKeys: config.secretKeys,
+      sessionTtlMs: config.sessionTtlMs,
+      clock,
+      random,
+      findAccount: async (id) => {
+        const user = await database.stores.users.findById(id);
+        return user?.active ? user : undefined;
+      },
+      interactionPath: (uid) => `${OIDC_SIGNIN_PATH}${uid}`,
+      page: (title, body) =>
+        layout({ appName: config.appName, csrf: "", locale: "en" }, title, body).value,
+      onServerError:
+        overrides.onServerError ??
+        ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),
+      ...(overrides.wrapStorage ? { wrapStorage: overrides.wrapStorage } : {}),
+    },
+    hooks,
+  );
 }

@@ -47,10 +47,10 @@ export async function fullLogin(target, book, user, password) {
 /** The TOTP step alone, for a pending sign-in prepared beforehand. */
 export async function verifyOnly(target, book, user) {
   const { pool, signinCookie } = target;
-  const challenge = user.challenges.pop();
+  const flow = user.flows.pop();
   const jar = new CookieJar();
-  jar.set(signinCookie, challenge.token);
-  const form = `_csrf=${challenge.csrf}&code=${book.code(user)}`;
+  jar.set(signinCookie, flow.token);
+  const form = `_csrf=${flow.csrf}&code=${book.code(user)}`;
   const t0 = performance.now();
   try {
     const r = await request(pool, "POST", "/login/verify", { jar, form, keepBody: true });

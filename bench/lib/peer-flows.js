@@ -45,7 +45,7 @@ export function betterAuthFlows(password) {
     async verifyOnly(t, book, user) {
       const { pool, origin } = t;
       const jar = new CookieJar();
-      const cookie = user.challenges.pop();
+      const cookie = user.flows.pop();
       const eq = cookie.indexOf("=");
       jar.set(cookie.slice(0, eq), cookie.slice(eq + 1));
       const json = `{"code":"${book.code(user)}"}`;

@@ -105,7 +105,7 @@ export function peerRows(results) {
     "A Vestibule sign-in is four requests (GET /login, POST /login, GET /login/verify, POST /login/verify: the pages are the server's), a better-auth sign-in two JSON requests (POST /api/auth/sign-in/email, POST /api/auth/two-factor/verify-totp: pages are the app's business).",
     `Hashes are each product's default, not changed: Vestibule argon2id (OWASP minimum), better-auth scrypt through node:crypto with the parameters above. One scrypt verify costs ${(scrypt.cpuMsPerVerify / argon.cpuMsPerVerify).toFixed(1)} × the CPU of one argon2id verify here, so most of the full-sign-in ratio is the choice of hash; the verify-step ratio has no hash in it.`,
     `SQLite: Vestibule opens its file in WAL mode with synchronous=NORMAL (its default); better-auth gets \`new Database(file)\` as its documentation shows (rollback journal${process.env.BENCH_PEER_WAL === "1" ? "; this run: BENCH_PEER_WAL=1 put it in WAL mode" : "; BENCH_PEER_WAL=1 puts it in WAL mode, which speeds up its SQLite statements markedly"}).`,
-    "Pending sign-ins for the verify step are prepared untimed in both: Vestibule's with its store's createChallenge, better-auth's as its two-factor sign-in hook writes them (verification values and the signed two_factor cookie, bench/peer/server.js).",
+    "Pending sign-ins for the verify step are prepared untimed in both: Vestibule's with its store's flows.create, better-auth's as its two-factor sign-in hook writes them (verification values and the signed two_factor cookie, bench/peer/server.js).",
   );
   const phases = [
     ...login.flatMap((r) => [

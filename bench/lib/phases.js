@@ -68,8 +68,8 @@ export async function verifyPhase(
 ) {
   const t = target(server, concurrency);
   if (check) await check(t, users.slice(0, 8));
-  let left = users.reduce((n, u) => n + u.challenges.length, 0);
-  const book = new StepBook(users.filter((u) => u.challenges.length));
+  let left = users.reduce((n, u) => n + u.flows.length, 0);
+  const book = new StepBook(users.filter((u) => u.flows.length));
   const attempt = (user) => {
     left--;
     return product.verifyOnly(t, book, user);

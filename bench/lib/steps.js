@@ -21,7 +21,7 @@ export class StepBook {
     const scan = Math.min(this.idle.length, 64);
     for (let i = 0; i < scan; i++) {
       const user = this.idle[i];
-      if (user.lastStep <= current && (user.challenges === undefined || user.challenges.length)) {
+      if (user.lastStep <= current && (user.flows === undefined || user.flows.length)) {
         this.idle.splice(i, 1);
         return user;
       }

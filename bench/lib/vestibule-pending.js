@@ -1,12 +1,12 @@
 import { CookieJar, csrfFrom, request } from "./http.js";
 import { PASSWORD } from "./phases.js";
 
-/** Vestibule's pending sign-ins, written with the store's own createChallenge (seed.js). */
+/** Vestibule's pending sign-ins, written with the store's own flows.create (seed.js). */
 export async function prepareVestibuleChallenges(seeder, count) {
   const users = await seeder.seedUsers("tv", Math.ceil(count / 2), PASSWORD);
   let left = count;
   for (const user of users) {
-    user.challenges = [];
+    user.flows = [];
     const n = Math.min(2, left);
     if (n > 0) await seeder.pendingSignIns(user, n);
     left -= n;
@@ -19,7 +19,7 @@ export async function prepareVestibuleChallenges(seeder, count) {
  * against the rendered form, and the run stops if the scheme has changed.
  */
 export async function checkVestibuleCsrf(t, sample) {
-  for (const c of sample.flatMap((u) => u.challenges.slice(0, 1))) {
+  for (const c of sample.flatMap((u) => u.flows.slice(0, 1))) {
     const jar = new CookieJar();
     jar.set(t.signinCookie, c.token);
     const r = await request(t.pool, "GET", "/login/verify", { jar, keepBody: true });

@@ -84,10 +84,22 @@ export const COMMANDS: readonly CommandHelp[] = [
     summary: "one step of the signing-key rotation (publish, promote, retire)",
   },
   { name: "oidc keys list", args: "", summary: "the signing keys and their states" },
+  {
+    name: "access set",
+    args: "HOST --roles user,supervisor,administrator",
+    summary: "who may pass to HOST through forward-auth (docs/integrate.md)",
+    options: [["--roles LIST", "a comma list of user, supervisor, administrator"]],
+  },
+  { name: "access list", args: "", summary: "the forward-auth rules as JSON lines" },
+  {
+    name: "access remove",
+    args: "HOST",
+    summary: "remove HOST's rule: any signed-in user with a second factor may pass",
+  },
   { name: "help", args: "[COMMAND]", summary: "this list, or one command's help" },
 ];
 
-const GROUPS = ["user", "methods", "client", "oidc", "oidc keys"];
+const GROUPS = ["user", "methods", "client", "oidc", "oidc keys", "access"];
 
 /** The command named by the leading words of argv (the longest match), if any. */
 export function findCommand(argv: readonly string[]): CommandHelp | undefined {

@@ -6,6 +6,7 @@ import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
 import { VERSION } from "../version.js";
+import { AccessUsage, runAccessCommand } from "./access.js";
 import { noArguments, parseOptions } from "./args.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
 import { findCommand, helpFor, overview } from "./commands.js";
@@ -33,7 +34,8 @@ export async function run(argv: string[]): Promise<void> {
     } else if (
       err instanceof UsageError ||
       err instanceof ConfigError ||
-      err instanceof InputRefused
+      err instanceof InputRefused ||
+      err instanceof AccessUsage
     ) {
       process.stderr.write(`vestibule: ${err.message}\n`);
       process.exitCode = 2;
@@ -125,6 +127,13 @@ async function dispatch(argv: string[]): Promise<number> {
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
       if (command === "audit") return audit(argv.slice(1));
       if (command === "client" || command === "oidc") return runOidcCommand(argv);
+      if (command === "access") {
+        return runAccessCommand(argv, (work) =>
+          withSystem((system) =>
+            work({ stores: system.stores, clock: system.core.clock, audit: system.audit }),
+          ),
+        );
+      }
       // A known command with something after it that it does not take (`serve --port 4000`).
       const known = findCommand(argv);
       if (known) refuseArguments(argv.slice(known.name.split(" ").length), known.name);

@@ -21,6 +21,8 @@ export const AUDIT_TYPES = [
   "user_added",
   "user_changed",
   "notice_send_failed",
+  // Issue 10: forward-auth rules per host
+  "access_rule_changed",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

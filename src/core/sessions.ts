@@ -12,6 +12,12 @@ export interface SessionDeps {
   random: Random;
   audit: Audit;
   rules: { sessionTtlMs: number };
+  /**
+   * A user's sign-in ended here (Sign out): what else holds a sign-in for them ends too
+   * (the OpenID Connect provider's sessions and refresh tokens). Passed in by system.ts so
+   * the core knows nothing of the provider.
+   */
+  onAccountEnded?: (userId: string) => Promise<void>;
 }
 
 /** A new session: its cookie token (never stored) and the row. */
@@ -79,15 +85,19 @@ export async function currentUser(
 
 /**
  * Sign out: the session and the flow behind this browser's cookies end on the server, so
- * a copied cookie (or a set-up key a flow holds) is worth nothing.
+ * a copied cookie (or a set-up key a flow holds) is worth nothing; so do the user's
+ * sign-ins at applications (`onAccountEnded`).
  */
 export async function signOut(
-  deps: Pick<SessionDeps, "stores" | "audit">,
+  deps: Pick<SessionDeps, "stores" | "audit" | "onAccountEnded">,
   tokens: { session?: string | undefined; flow?: string | undefined },
   user: User | undefined,
   ip: string,
 ): Promise<void> {
   if (tokens.session) await deps.stores.sessions.delete(hashToken(tokens.session));
   if (tokens.flow) await deps.stores.flows.delete(hashToken(tokens.flow));
-  if (user) await deps.audit({ type: "signout", userId: user.id, username: user.username, ip });
+  if (!user) return;
+  // One sign-out: every application's session through the provider ends with this one.
+  await deps.onAccountEnded?.(user.id);
+  await deps.audit({ type: "signout", userId: user.id, username: user.username, ip });
 }

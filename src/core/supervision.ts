@@ -25,6 +25,12 @@ export interface SupervisionDeps {
    * production), or undefined when they can. Optional: without it every list is accepted.
    */
   methodsProblem?: (methods: readonly Method[]) => string | undefined;
+  /**
+   * Force New Password or deactivation ended a user's sign-ins: what else holds one ends
+   * too (the OpenID Connect provider's sessions, grants and tokens). Passed in by
+   * system.ts so the core knows nothing of the provider.
+   */
+  onAccountEnded?: (userId: string) => Promise<void>;
 }
 
 /** The person acting: a signed-in account, or the operator at the server's CLI. */
@@ -71,6 +77,7 @@ export async function forceNewPassword(
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
   await deps.stores.users.forceNewPassword(target.id);
+  await deps.onAccountEnded?.(target.id);
   await deps.limits.secondFactor.reset(target.id);
   await deps.audit({
     type: "force_new_password",

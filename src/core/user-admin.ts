@@ -182,6 +182,7 @@ export async function setUserActive(
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
   await deps.stores.users.setActive(target.id, active);
+  if (!active) await deps.onAccountEnded?.(target.id);
   await deps.audit({
     type: "user_changed",
     userId: target.id,

@@ -9,9 +9,11 @@ import Fastify, {
 } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics/metrics.js";
+import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { forwardAuthEndpoints } from "./forward-auth.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
 import { csrfValid, sendPage } from "./http.js";
 import { registerMetricsRoute } from "./metrics.js";
@@ -25,6 +27,8 @@ export interface AppDeps extends FormPagesDeps, HealthDeps {
   metrics: Metrics;
   /** Who may read /metrics (METRICS_ALLOW). */
   metricsAllow: readonly string[];
+  /** PUBLIC_URL: the OpenID Connect issuer's origin and forward-auth's Login address. */
+  publicUrl: string;
 }
 
 const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
@@ -114,5 +118,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetricsRoute(app, deps.metrics, deps.metricsAllow);
 
   await app.register(formPages(deps));
+  // Protocol endpoints beside the form pages (issue 10): the OpenID Connect provider,
+  // loaded on its first request (system.ts), and forward-auth for reverse proxies.
+  await mountOidc(app, deps.publicUrl, (req, res, next) => {
+    deps.oidc().then((seam) => seam.handle(req, res, next), next);
+  });
+  await app.register(
+    forwardAuthEndpoints({
+      kit,
+      core: deps.core,
+      trustProxy: deps.trustProxy,
+      publicUrl: deps.publicUrl,
+      returnPolicy: deps.returnPolicy,
+    }),
+  );
   return app;
 }

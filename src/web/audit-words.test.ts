@@ -34,6 +34,12 @@ const DETAILS: Record<string, unknown>[] = [
   { active: true },
   { methods: { from: ["app"], to: ["app", "sms", "email"] }, via: "web" },
   { methods: { from: ["app"], to: [] }, via: "cli" },
+  {
+    host: "wiki.example.org",
+    roles: { from: null, to: ["supervisor", "administrator"] },
+    via: "web",
+  },
+  { host: "wiki.example.org", roles: { from: ["user"], to: null }, via: "cli" },
 ];
 
 const event = (e: Partial<StoredAuditEvent>): StoredAuditEvent => ({

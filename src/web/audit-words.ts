@@ -116,6 +116,21 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
         : undefined;
     case "active":
       return t(locale, value === true ? "audit.detail.reactivated" : "audit.detail.deactivated");
+    case "host":
+      return t(locale, "audit.detail.host", { host: raw(value) });
+    case "roles": {
+      // An access rule's roles before and after (null: no rule for the host).
+      const change = fromTo(value);
+      const roles = (list: unknown): string =>
+        list === null
+          ? t(locale, "audit.detail.no_rule")
+          : Array.isArray(list)
+            ? list.map((r) => roleWord(locale, r)).join(", ")
+            : raw(list);
+      return change
+        ? t(locale, "audit.detail.roles", { from: roles(change.from), to: roles(change.to) })
+        : undefined;
+    }
     case "methods": {
       const change = fromTo(value);
       return change

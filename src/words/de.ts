@@ -349,6 +349,17 @@ export const de: WordTable = {
   "email.forced.if_not":
     "Wenn Sie das nicht veranlasst haben, wenden Sie sich an Ihren Administrator.",
 
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "Diese Anmeldung ist abgelaufen",
+  "oidc.expired.text": "Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.",
+  "forward.refused.title": "Diese Adresse kann nicht geöffnet werden",
+  "forward.refused.text":
+    "Der Anmeldelink führt zu einer Adresse außerhalb dieser Organisation und wurde daher nicht geöffnet.",
+  "forward.forbidden.title": "Für Ihr Konto nicht freigegeben",
+  "forward.forbidden.text":
+    "Sie sind als {username} angemeldet, aber {host} ist für Ihr Konto nicht freigegeben.",
+  "forward.no_second_factor.text":
+    "{host} verlangt eine Anmeldung mit zweitem Faktor, und zweite Faktoren sind hier ausgeschaltet. Wenden Sie sich an Ihren Administrator.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Angemeldet",
   "audit.event.signin_failed": "Anmeldung fehlgeschlagen",
@@ -412,4 +423,8 @@ export const de: WordTable = {
   "audit.export_csv": "Diese Ereignisse als CSV herunterladen",
   "audit.column.type": "Ereignis-ID",
   "user.facts": "Konto",
+  "audit.event.access_rule_changed": "Forward-Auth-Regel geändert",
+  "audit.detail.host": "Host: {host}",
+  "audit.detail.roles": "Rollen: {from} → {to}",
+  "audit.detail.no_rule": "keine Regel (alle angemeldeten Benutzer)",
 };

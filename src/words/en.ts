@@ -329,6 +329,17 @@ export const en = {
     "At your next sign-in, enter your current password, choose a new one, and set up your authenticator app again.",
   "email.forced.if_not": "If you did not ask for this, contact your administrator.",
 
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "This sign-in has expired",
+  "oidc.expired.text": "Go back to the application and sign in again.",
+  "forward.refused.title": "This address cannot be opened",
+  "forward.refused.text":
+    "The sign-in link leads to an address outside this organisation, so it was not followed.",
+  "forward.forbidden.title": "Not open to your account",
+  "forward.forbidden.text":
+    "You are signed in as {username}, but {host} is not open to your account.",
+  "forward.no_second_factor.text":
+    "{host} needs a sign-in with a second factor, and second factors are turned off here. Ask your administrator.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Signed in",
   "audit.event.signin_failed": "Sign-in failed",
@@ -391,4 +402,8 @@ export const en = {
   "audit.export_csv": "Download these events as CSV",
   "audit.column.type": "Event id",
   "user.facts": "Account",
+  "audit.event.access_rule_changed": "Forward-auth rule changed",
+  "audit.detail.host": "Host: {host}",
+  "audit.detail.roles": "Roles: {from} → {to}",
+  "audit.detail.no_rule": "no rule (every signed-in user)",
 } as const satisfies Record<string, Word>;

@@ -367,6 +367,17 @@ export const fr: WordTable = {
     "À votre prochaine connexion, saisissez votre mot de passe actuel, choisissez-en un nouveau et configurez de nouveau votre application d'authentification.",
   "email.forced.if_not": "Si vous n'avez pas fait cette demande, contactez votre administrateur.",
 
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "Cette connexion a expiré",
+  "oidc.expired.text": "Retournez à l'application et connectez-vous de nouveau.",
+  "forward.refused.title": "Cette adresse ne peut pas être ouverte",
+  "forward.refused.text":
+    "Le lien de connexion mène à une adresse extérieure à cette organisation\u00a0; il n'a donc pas été suivi.",
+  "forward.forbidden.title": "Non accessible à votre compte",
+  "forward.forbidden.text":
+    "Vous êtes connecté en tant que {username}, mais {host} n'est pas accessible à votre compte.",
+  "forward.no_second_factor.text":
+    "{host} exige une connexion avec un second facteur, et les seconds facteurs sont désactivés ici. Adressez-vous à votre administrateur.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Connexion réussie",
   "audit.event.signin_failed": "Échec de connexion",
@@ -432,4 +443,8 @@ export const fr: WordTable = {
   "audit.export_csv": "Télécharger ces événements en CSV",
   "audit.column.type": "Identifiant de l'événement",
   "user.facts": "Compte",
+  "audit.event.access_rule_changed": "Règle forward-auth modifiée",
+  "audit.detail.host": "Hôte\u00a0: {host}",
+  "audit.detail.roles": "Rôles\u00a0: {from} → {to}",
+  "audit.detail.no_rule": "aucune règle (tout utilisateur connecté)",
 };

@@ -2,6 +2,7 @@
 // at the source; old rows looked up), events and details in words, filters by user, type
 // and time, a CSV export of exactly what is filtered; and the user page's facts table.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { setAccessRule } from "../../src/core/access-rules.js";
 import { AUDIT_TYPES } from "../../src/core/audit.js";
 import type { StoredAuditEvent } from "../../src/core/ports/audit.js";
 import type { User } from "../../src/core/ports/users.js";
@@ -141,6 +142,14 @@ beforeAll(async () => {
   // force_new_password, settings_changed (by the command line: no actor id)
   await forceNewPassword(core, root, users.omar.id, "192.0.2.10");
   await changeMethods(core, "cli", ["app", "sms", "email"], null);
+  // access_rule_changed (forward-auth rules; no user either)
+  const { stores, audit } = v.system;
+  await setAccessRule(
+    { stores, clock: v.clock, audit },
+    root,
+    { host: "wiki.example.org", roles: "supervisor" },
+    "192.0.2.10",
+  );
 });
 afterAll(async () => {
   await v?.close();
