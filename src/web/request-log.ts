@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Metrics } from "../metrics/metrics.js";
 
 declare module "fastify" {
@@ -12,6 +12,21 @@ declare module "fastify" {
 const PROBES = new Set(["/healthz", "/livez", "/readyz"]);
 
 /**
+ * The OpenID Connect provider is mounted through middie (oidc/mount.ts), not as Fastify
+ * routes: its requests are logged under the mount's pattern instead of no route.
+ */
+const MOUNTS = ["/oidc"];
+
+function routeOf(request: FastifyRequest): string | null {
+  const route = request.routeOptions.url;
+  if (route !== undefined) return route;
+  // middie strips the mount from request.url; originalUrl keeps it.
+  const path = request.originalUrl.split("?", 1)[0] ?? "";
+  const mount = MOUNTS.find((m) => path === m || path.startsWith(`${m}/`));
+  return mount === undefined ? null : `${mount}/*`;
+}
+
+/**
  * One JSON line per request, when the response has gone: method, the route's pattern
  * (`/users/:id`, never the URL with its ids and query), status, milliseconds and the
  * user id when a guard knew it. Fastify's own request lines are off (app.ts); nothing
@@ -20,7 +35,7 @@ const PROBES = new Set(["/healthz", "/livez", "/readyz"]);
 export function logRequests(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest("userId", null);
   app.addHook("onResponse", async (request, reply) => {
-    const route = request.routeOptions.url ?? null;
+    const route = routeOf(request);
     const status = reply.statusCode;
     if (status === 503) metrics.unavailable.inc({ route: route ?? "none" });
     const line = {

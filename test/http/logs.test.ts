@@ -65,6 +65,12 @@ describe("one line per request", () => {
       expect(requests()).toEqual([expect.objectContaining({ route: null, status: 404 })]);
       expect(raw.join("")).not.toContain("page-with-a-secret");
 
+      // The OpenID Connect provider (mounted, not routed): its mount's pattern.
+      raw.length = 0;
+      await v.app.inject({ method: "GET", url: "/oidc/.well-known/openid-configuration?x=1" });
+      expect(requests()).toEqual([expect.objectContaining({ route: "/oidc/*", status: 200 })]);
+      expect(raw.join("")).not.toContain("openid-configuration");
+
       // Before sign-in nobody is known.
       raw.length = 0;
       await v.browser().get("/login");
