@@ -34,6 +34,8 @@ export interface Config {
   trustProxy: string | false;
   challengeTtlMs: number;
   sessionTtlMs: number;
+  /** A session unused this long ends (sliding); issue 14. */
+  sessionIdleMs: number;
   maxWrongCodesPerChallenge: number;
   passwordRules: PasswordRules;
   limits: LimitRules;
@@ -92,7 +94,9 @@ export function loadConfig(env: Env = process.env): Config {
     secretKeys: secretKeys(env, production, databaseUrl),
     trustProxy: trustProxy(env),
     challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
-    sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 8 * 3600, 60, 30 * 86400) * 1000,
+    // NIST SP 800-63B AAL2: re-authenticate at least every 12 hours and after 30 minutes idle.
+    sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 12 * 3600, 60, 30 * 86400) * 1000,
+    sessionIdleMs: int(env, "SESSION_IDLE_SECONDS", 1800, 60, 30 * 86400) * 1000,
     maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
     passwordRules: {
       ...DEFAULT_PASSWORD_RULES,

@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { ConfigError, loadConfig } from "./config.js";
 import { getEnabledMethods } from "./core/policy.js";
+import { idleCutoff } from "./core/sessions.js";
 import { missingProvider } from "./delivery/config.js";
 import { startSweeper } from "./store/sweeper.js";
 import { createSystem } from "./system.js";
@@ -21,8 +22,13 @@ export async function serve(): Promise<void> {
   }
   const app = await system.buildApp();
   // Expired sessions and flows are swept in the background (every instance).
+  const { sessions } = system.stores;
   const sweeper = startSweeper(
-    [system.stores.sessions, system.stores.flows],
+    [
+      // Idle sessions go too (SESSION_IDLE_SECONDS), not only those past their lifetime.
+      { deleteExpired: (now) => sessions.deleteExpired(now, idleCutoff(system.core.rules, now)) },
+      system.stores.flows,
+    ],
     () => Date.now(),
     (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),
   );

@@ -9,6 +9,7 @@ import type { Stores } from "./core/ports/stores.js";
 import type { UserAdminDeps } from "./core/user-admin.js";
 import { forcedPasswordEmail } from "./delivery/force-notice.js";
 import { normalizePhone } from "./delivery/phone.js";
+import type { Core } from "./system.js";
 import type { WebKit } from "./web/http.js";
 import type { PageContext } from "./web/pages.js";
 import { staffLinks } from "./web/pages-admin.js";
@@ -25,6 +26,8 @@ export interface StaffParts {
 /** Wires supervision: the core deps, the staff routes and the home page's links. */
 export function createStaffParts(parts: {
   config: Config;
+  /** The flow core: staff actions ask for a fresh second factor (web/step-up.ts). */
+  core: Core;
   stores: Stores;
   limits: Limits;
   clock: Clock;
@@ -72,7 +75,7 @@ export function createStaffParts(parts: {
   };
   return {
     admin,
-    routes: staffRoutes({ kit, core: { stores, clock }, admin }),
+    routes: staffRoutes({ kit, core: parts.core, admin }),
     homeLinks: staffLinks,
   };
 }

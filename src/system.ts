@@ -160,6 +160,7 @@ export async function createSystem(
     rules: {
       flowTtlMs: config.challengeTtlMs,
       sessionTtlMs: config.sessionTtlMs,
+      sessionIdleMs: config.sessionIdleMs,
       maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
       passwordRules: config.passwordRules,
     },
@@ -173,6 +174,7 @@ export async function createSystem(
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
     config,
+    core,
     stores,
     limits,
     clock,

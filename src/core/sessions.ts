@@ -11,8 +11,22 @@ export interface SessionDeps {
   clock: Clock;
   random: Random;
   audit: Audit;
-  rules: { sessionTtlMs: number };
+  rules: SessionRules;
 }
+
+export interface SessionRules {
+  /** Absolute lifetime (SESSION_TTL_SECONDS): re-authenticate at least this often. */
+  sessionTtlMs: number;
+  /** Idle timeout (SESSION_IDLE_SECONDS): a session unused this long ends, sliding. */
+  sessionIdleMs: number;
+}
+
+/**
+ * A session's last use is written at most this often: a request within a minute of the
+ * last write reads only. So the idle timeout is kept to within a minute (on the short
+ * side: a session may end up to a minute before SESSION_IDLE_SECONDS after its last use).
+ */
+export const LAST_SEEN_EVERY_MS = 60_000;
 
 /** A new session: its cookie token (never stored) and the row. */
 export interface StartedSession {
@@ -41,6 +55,7 @@ export async function startSession(
     expiresAt: now + deps.rules.sessionTtlMs,
     authTime: now,
     amr: proof.amr,
+    lastSeenAt: now,
   });
   await deps.stores.users.recordSignIn(user.id, now);
   await deps.audit({
@@ -58,20 +73,40 @@ export interface SignedIn {
   user: User;
 }
 
-/** The session behind a cookie token and its user, while both are alive and active. */
+/**
+ * The session behind a cookie token and its user, while both are alive and active. NIST
+ * SP 800-63B §2.2.3 (AAL2): a session ends after 30 minutes without use and after 12 hours
+ * in any case. Enforced here, on the server: an idle session is deleted at its next use;
+ * a used one slides (its last use is recorded, at most once a minute).
+ */
 export async function currentSession(
-  deps: Pick<SessionDeps, "stores" | "clock">,
+  deps: Pick<SessionDeps, "stores" | "clock" | "rules">,
   sessionToken: string | undefined,
 ): Promise<SignedIn | undefined> {
   if (!sessionToken) return undefined;
-  const session = await deps.stores.sessions.find(hashToken(sessionToken), deps.clock.now());
+  const now = deps.clock.now();
+  const session = await deps.stores.sessions.find(hashToken(sessionToken), now);
   if (!session) return undefined;
+  if (now - session.lastSeenAt >= deps.rules.sessionIdleMs) {
+    await deps.stores.sessions.delete(session.idHash);
+    return undefined;
+  }
   const user = await deps.stores.users.findById(session.userId);
-  return user?.active ? { session, user } : undefined;
+  if (!user?.active) return undefined;
+  if (now - session.lastSeenAt >= LAST_SEEN_EVERY_MS) {
+    await deps.stores.sessions.touch(session.idHash, now);
+    return { session: { ...session, lastSeenAt: now }, user };
+  }
+  return { session, user };
+}
+
+/** Sessions older than this last use are idle: the cut-off for listings and the sweeper. */
+export function idleCutoff(rules: Pick<SessionRules, "sessionIdleMs">, now: number): number {
+  return now - rules.sessionIdleMs;
 }
 
 export async function currentUser(
-  deps: Pick<SessionDeps, "stores" | "clock">,
+  deps: Pick<SessionDeps, "stores" | "clock" | "rules">,
   sessionToken: string | undefined,
 ): Promise<User | undefined> {
   return (await currentSession(deps, sessionToken))?.user;

@@ -58,6 +58,8 @@ export interface SessionsTable {
   auth_time: number;
   /** The Amr values, comma-separated ("pwd,otp"). */
   amr: string;
+  /** Last request seen, written at most once a minute (the idle timeout). */
+  last_seen_at: number;
 }
 
 export interface AuditEventsTable {
@@ -111,6 +113,36 @@ export interface OidcKeysTable {
   promoted_at: number | null;
 }
 
+// Issue 14 (migration 0010).
+
+/** A notification queued with the change it tells about; sent after commit, retried. */
+export interface OutboxTable {
+  id: Generated<number>;
+  created_at: number;
+  kind: string;
+  user_id: string | null;
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
+}
+
+/** An authenticator that was removed: when added and confirmed, when removed, by whom. */
+export interface AuthenticatorHistoryTable {
+  id: Generated<number>;
+  user_id: string;
+  created_at: number;
+  confirmed_at: number | null;
+  removed_at: number;
+  removed_by: string | null;
+  reason: string;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -121,6 +153,8 @@ export interface Database {
   oidc_models: OidcModelsTable;
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
+  outbox: OutboxTable;
+  authenticator_history: AuthenticatorHistoryTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -22,6 +22,7 @@ export interface FlowRules {
   /** Life of a flow (at most 10 minutes). */
   flowTtlMs: number;
   sessionTtlMs: number;
+  sessionIdleMs: number;
   /** Wrong codes that end a flow. */
   maxWrongCodesPerFlow: number;
   passwordRules: PasswordRules;

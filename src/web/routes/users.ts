@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Clock } from "../../core/ports/runtime.js";
-import type { Stores } from "../../core/ports/stores.js";
 import type { User } from "../../core/ports/users.js";
+import { idleCutoff } from "../../core/sessions.js";
 import {
   forceNewPassword,
   isAdministrator,
@@ -15,6 +14,7 @@ import {
   setUserActive,
   type UserAdminDeps,
 } from "../../core/user-admin.js";
+import type { Core } from "../../system.js";
 import { t } from "../../words/catalogue.js";
 import { adminNoticeText } from "../admin-words.js";
 import { type GuardDeps, requireStaff } from "../guards.js";
@@ -31,7 +31,7 @@ import {
 import { actorNamesOf } from "./audit.js";
 
 export interface StaffRouteDeps extends GuardDeps {
-  core: { stores: Stores; clock: Clock };
+  core: Core;
   admin: UserAdminDeps;
 }
 
@@ -152,7 +152,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
       deps.core.stores.authenticators.get(target.id),
       isSecondFactorLocked(admin, target.id),
       deps.core.stores.audit.list({ userId: target.id, limit: 20 }),
-      deps.core.stores.sessions.listForUser(target.id, deps.core.clock.now()),
+      deps.core.stores.sessions.listForUser(
+        target.id,
+        deps.core.clock.now(),
+        idleCutoff(deps.core.rules, deps.core.clock.now()),
+      ),
     ]);
     const mayAct = mayActOn(ctx.user, target);
     return sendPage(
