@@ -7,7 +7,6 @@ import type { Limits } from "./core/ports/limits.js";
 import type { Clock } from "./core/ports/runtime.js";
 import type { Stores } from "./core/ports/stores.js";
 import type { UserAdminDeps } from "./core/user-admin.js";
-import { forcedPasswordEmail } from "./delivery/force-notice.js";
 import { normalizePhone } from "./delivery/phone.js";
 import type { Core } from "./system.js";
 import type { WebKit } from "./web/http.js";
@@ -56,22 +55,9 @@ export function createStaffParts(parts: {
     passwordRules: config.passwordRules,
     normalizePhone,
     ...(methodsProblem ? { methodsProblem } : {}),
-    ...(mailer
-      ? {
-          notifyForcedPassword: async (user) => {
-            if (!user.email) return false;
-            await mailer.send(
-              forcedPasswordEmail("en", {
-                to: user.email,
-                appName: config.appName,
-                username: user.username,
-                at: clock.now(),
-              }),
-            );
-            return reachesUsers;
-          },
-        }
-      : {}),
+    // Notices (Force New Password, a changed contact) go through the outbox
+    // (delivery/wire.ts); the page says "emailed" only when mail reaches people.
+    emailReachesUsers: reachesUsers && mailer !== undefined,
   };
   return {
     admin,

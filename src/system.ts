@@ -15,6 +15,7 @@ import type { Stores } from "./core/ports/stores.js";
 import { createSecretBox, deriveKey, keyId, type SecretBox } from "./core/secrets.js";
 import { missingProvider } from "./delivery/config.js";
 import { codeEmail, codeSms } from "./delivery/messages.js";
+import { createNoticeSender, type NoticeSender } from "./delivery/notices.js";
 import { createDelivery, type Delivery, withNotifications } from "./delivery/wire.js";
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
@@ -56,6 +57,8 @@ export interface System {
   delivery: Delivery;
   /** HMAC key of sent codes at rest (tests put a known code on a flow). */
   codeKey: Buffer;
+  /** Sends the notifications queued in the outbox (drain() sends what is due now). */
+  notices: NoticeSender;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -85,10 +88,13 @@ export async function createSystem(
     queryTimeoutMs: config.databaseQueryTimeoutMs,
   });
   await migrate(database);
-  const stores = overrides.wrapStores?.(database.stores) ?? database.stores;
   const log = (message: string): void => {
     if (config.logLevel !== "silent") process.stderr.write(`vestibule: ${message}\n`);
   };
+  // Notifications queued by a committed transaction go out at once (in the background);
+  // the sender is made below, once the delivery providers are.
+  let afterCommit = (): void => {};
+  const stores = withCommitHook(database.stores, overrides.wrapStores, () => afterCommit());
   const limitStore: LimitStore = overrides.limitBackend
     ? {
         backend: overrides.limitBackend,
@@ -99,20 +105,35 @@ export async function createSystem(
       }
     : openLimitStore(config, database, log);
   await limitStore.ready();
-  const baseLimits = createLimits(config.limits, limitStore.backend);
+  const baseLimits = createLimits(
+    { password: config.passwordLimits, secondFactor: config.secondFactorLock },
+    limitStore.backend,
+  );
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
   const hasher = overrides.hasher ?? (await createPasswordHasher(config.hasher));
   const delivery = createDelivery(config.delivery, clock);
-  const audit = delivery.mailer
-    ? withNotifications(createAudit(stores.audit, clock), {
-        users: stores.users,
-        mailer: delivery.mailer,
-        appName: config.appName,
-        lockMinutes: Math.ceil(config.limits.secondFactor.blockSeconds / 60),
-        clock,
-        onError: log,
-      })
-    : createAudit(stores.audit, clock);
+  const plainAudit = createAudit(stores.audit, clock);
+  const audit =
+    delivery.mailer || delivery.sms
+      ? withNotifications(plainAudit, {
+          stores,
+          channels: { email: Boolean(delivery.mailer), sms: Boolean(delivery.sms) },
+          appName: config.appName,
+          clock,
+        })
+      : plainAudit;
+  // The outbox's sender: what was queued (also by an instance that died, or the CLI) is
+  // sent now and retried until it goes (delivery/notices.ts).
+  const notices = createNoticeSender({
+    outbox: stores.outbox,
+    mailer: delivery.mailer,
+    sms: delivery.sms,
+    clock,
+    audit: plainAudit,
+    onError: log,
+  });
+  afterCommit = () => notices.nudge();
+  notices.start();
   const boxKeys = config.secretKeys.map((secret) => {
     const key = deriveKey(secret, "totp-secret-box");
     return { id: keyId(key), key };
@@ -144,11 +165,13 @@ export async function createSystem(
       codeDeps,
       sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
-    app: createAppFactor({ stores, box, clock, random, appName }),
+    app: createAppFactor({ stores, box, clock, random, appName, audit }),
   });
 
   const core: Core = {
     stores,
+    // Its own key (deriveKey's purpose), from every SECRET_KEY: rotation forgets no browser.
+    deviceKeys: config.secretKeys.map((secret) => deriveKey(secret, "device-cookie")),
     hasher,
     limits,
     clock,
@@ -163,6 +186,8 @@ export async function createSystem(
       sessionIdleMs: config.sessionIdleMs,
       maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
       passwordRules: config.passwordRules,
+      // Only where email can be sent (the development outbox counts, outside production).
+      proveEmailBeforeNewPassword: config.forcedChangeEmailCode && mailer !== undefined,
     },
   };
   const kit: WebKit = {
@@ -211,9 +236,34 @@ export async function createSystem(
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         ...options,
       }),
+    notices,
     close: async () => {
+      await notices.stop();
       await limitStore.close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * The stores as the system uses them: the tests' wrapper (fault injection) on the root
+ * slices and on every transaction's, and `afterCommit` once a transaction of ours commits
+ * (its queued notifications can go now).
+ */
+function withCommitHook(
+  base: Stores,
+  wrap: ((stores: Stores) => Stores) | undefined,
+  afterCommit: () => void,
+): Stores {
+  const wrapped = wrap?.(base) ?? base;
+  return {
+    ...wrapped,
+    atomically: async (work) => {
+      const result = await base.atomically((tx) =>
+        work(tx === base ? wrapped : withCommitHook(tx, wrap, () => {})),
+      );
+      afterCommit();
+      return result;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditStore } from "./ports/audit.js";
 import type { Clock } from "./ports/runtime.js";
+import type { Stores } from "./ports/stores.js";
 
 /** Every kind of audit event, written once: the type and the audit page's filter use it. */
 export const AUDIT_TYPES = [
@@ -20,13 +21,28 @@ export const AUDIT_TYPES = [
   "user_added",
   "user_changed",
   "notice_send_failed",
+  // Issue 14
+  "second_factor_unlocked",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
-export type Audit = (event: Omit<AuditEvent, "at" | "type"> & { type: AuditType }) => Promise<void>;
+export type AuditInput = Omit<AuditEvent, "at" | "type"> & { type: AuditType };
+
+/**
+ * The slices of the transaction a change runs in (Stores.atomically): its audit event,
+ * and the notifications the event queues (delivery/wire.ts), commit with the change or
+ * not at all (issue 14: nothing lost in a crash).
+ */
+export type AuditScope = Pick<Stores, "audit" | "outbox" | "users">;
+
+/**
+ * Records an event. `tx`: the transaction of the change it records; without it, the
+ * event (and its notifications) are written on their own.
+ */
+export type Audit = (event: AuditInput, tx?: AuditScope) => Promise<void>;
 
 /** Audit events carry who/whom/what; callers must never put a code, password or secret in detail. */
 export function createAudit(store: AuditStore, clock: Clock): Audit {
-  return (event) => store.append({ ...event, at: clock.now() });
+  return (event, tx) => (tx?.audit ?? store).append({ ...event, at: clock.now() });
 }

@@ -1,3 +1,5 @@
+import type { Weakness } from "./password-strength.js";
+
 // Why a user's request was refused. These are ordinary results, not exceptions; the
 // web layer maps each to a status and the words on the page (web/messages.ts).
 export type Reason =
@@ -10,17 +12,27 @@ export type Reason =
   | "invalid_code"
   | "too_many_codes"
   | "second_factor_locked"
+  | "second_factor_locked_for_good"
   | "password_mismatch"
   | "password_too_short"
   | "password_too_long"
   | "password_is_username"
   | "password_is_old"
   | "password_common"
+  | "password_weak"
   | "method_unavailable"
   | "send_throttled"
   | "send_failed";
 
-export type Refusal = { ok: false; reason: Reason; retryAfterMs?: number };
+export type Refusal = {
+  ok: false;
+  reason: Reason;
+  retryAfterMs?: number;
+  /** password_weak: what makes it guessable. */
+  weakness?: Weakness;
+  /** password_too_short: the minimum that applied (12, or 15 without a second factor). */
+  minLength?: number;
+};
 
 export function refuse(reason: Reason, retryAfterMs?: number): Refusal {
   return retryAfterMs === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterMs };

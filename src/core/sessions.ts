@@ -1,4 +1,5 @@
 import type { Audit } from "./audit.js";
+import { issueDeviceCookie } from "./device-cookie.js";
 import type { Continuation } from "./ports/flows.js";
 import type { Clock, Random } from "./ports/runtime.js";
 import type { Amr, Session } from "./ports/sessions.js";
@@ -12,6 +13,11 @@ export interface SessionDeps {
   random: Random;
   audit: Audit;
   rules: SessionRules;
+  /**
+   * Keys of the device cookie (deriveKey(SECRET_KEY, "device-cookie")), the current one
+   * first: a browser that signs in gets one (core/device-cookie.ts).
+   */
+  deviceKeys: readonly Buffer[];
 }
 
 export interface SessionRules {
@@ -34,6 +40,11 @@ export interface StartedSession {
   kind: "session";
   token: string;
   continuation: Continuation;
+  /**
+   * A fresh device cookie for this browser (OWASP "device cookies"): its password
+   * attempts for this user are counted apart from everyone else's from now on.
+   */
+  deviceCookie: string;
 }
 
 /**
@@ -65,7 +76,15 @@ export async function startSession(
     ip,
     detail: proof.method ? { method: proof.method } : {},
   });
-  return { ok: true, kind: "session", token, continuation: proof.continuation };
+  const deviceKey = deps.deviceKeys[0];
+  if (!deviceKey) throw new Error("startSession: no device cookie key");
+  return {
+    ok: true,
+    kind: "session",
+    token,
+    continuation: proof.continuation,
+    deviceCookie: issueDeviceCookie(deviceKey, user.username, now, deps.random),
+  };
 }
 
 export interface SignedIn {

@@ -284,7 +284,7 @@ describe("forceNewPassword", () => {
       });
       await store.flows.create(challenge(u.id, `c-${u.id}`));
     }
-    await store.users.forceNewPassword(victim.id);
+    await store.users.forceNewPassword(victim.id, { at: NOW, byId: null });
 
     expect(await store.authenticators.get(victim.id)).toBeUndefined();
     expect((await store.users.findById(victim.id))?.mustChangePassword).toBe(true);

@@ -29,7 +29,23 @@ export function formPages(deps: FormPagesDeps) {
   const { kit } = deps;
   const csp = pageCsp(kit.secure);
   return async (forms: FastifyInstance): Promise<void> => {
+    // The form pages read urlencoded forms and nothing else: a JSON or text body (the
+    // parsers the root instance has) is 415 before anything reads it (issue 14).
+    forms.removeAllContentTypeParsers();
     await forms.register(formbody);
+    forms.addHook("onRequest", async (request, reply) => {
+      if (request.method !== "POST" || isFormPost(request.headers["content-type"])) return;
+      const ctx = pageContext(kit, request);
+      return sendPage(
+        reply,
+        errorPage(
+          ctx,
+          t(ctx.locale, "error.unsupported_type.title"),
+          t(ctx.locale, "error.unsupported_type.text"),
+        ),
+        415,
+      );
+    });
     forms.addHook("onSend", async (_request, reply, payload) => {
       reply.header("content-security-policy", csp);
       return payload;
@@ -56,6 +72,12 @@ export function formPages(deps: FormPagesDeps) {
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };
+}
+
+/** application/x-www-form-urlencoded, with or without parameters (a charset). */
+export function isFormPost(contentType: string | undefined): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded";
 }
 
 /**

@@ -7,6 +7,8 @@ export interface CookieNames {
   session: string;
   signin: string;
   pre: string;
+  /** OWASP's device cookie: this browser signed in before (core/device-cookie.ts). */
+  device: string;
 }
 
 /** Over https the __Host- prefix pins cookies to this host, path / and Secure. */
@@ -16,6 +18,7 @@ export function cookieNames(secure: boolean): CookieNames {
     session: `${prefix}vst_session`,
     signin: `${prefix}vst_signin`,
     pre: `${prefix}vst_pre`,
+    device: `${prefix}vst_device`,
   };
 }
 
@@ -72,8 +75,18 @@ export function csrfValid(kit: WebKit, request: FastifyRequest): boolean {
   return binding !== undefined && sent !== "" && safeEqual(sent, hmacHex(kit.csrfKey, binding));
 }
 
-/** A string field from a urlencoded form; anything else (arrays, missing) is "". */
-export function formField(request: FastifyRequest, name: string, maxLength = 4096): string {
+/**
+ * A string field from a urlencoded form; anything else (arrays, missing) is "". How long a
+ * value may be is the core's rule (a password's 128 characters, a display name's 100), so
+ * an over-long value reaches it and is refused as too long; the body limit (app.ts) bounds
+ * what arrives. Only a field whose over-long value can mean nothing (a 6-digit code, a
+ * method's name) passes `maxLength`: beyond it the value is "".
+ */
+export function formField(
+  request: FastifyRequest,
+  name: string,
+  maxLength = Number.POSITIVE_INFINITY,
+): string {
   const body = request.body;
   if (!body || typeof body !== "object") return "";
   const value = (body as Record<string, unknown>)[name];

@@ -29,6 +29,7 @@ ${METHODS.map(
 )}
 </fieldset>
 <p class="hint">${t(locale, "settings.methods_strength")}</p>
+<p class="hint">${t(locale, "settings.email_not_nist")}</p>
 <p class="hint">${t(locale, "settings.methods_turning_off")}</p>
 <button type="submit">${t(locale, "common.save")}</button>
 </form>

@@ -291,7 +291,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       await store.flows.create(shown);
       await store.flows.setSetupKey(shown.idHash, "box-shown");
 
-      await other.users.forceNewPassword(user.id);
+      await other.users.forceNewPassword(user.id, { at: NOW, byId: null });
       expect(await store.flows.getSetupKey(shown.idHash)).toBeUndefined();
       expect(
         await store.authenticators.confirm({

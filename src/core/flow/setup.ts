@@ -26,7 +26,7 @@ export async function confirmSetup(
 ): Promise<Next | Refusal> {
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
-  const { flow, user } = loaded;
+  const { flow } = loaded;
   if (flow.state !== "setup_app") return refuse("wrong_step");
   const app = deps.factors.app;
   return attempt(
@@ -36,14 +36,12 @@ export async function confirmSetup(
       text: code,
       wellFormed: app.accepts(code),
       prepare: async () => {
-        const judge = await app.prepareEnrolment(loaded);
+        const judge = await app.prepareEnrolment(loaded, ip);
         return typeof judge === "function" ? { judges: [judge], faults: [] } : judge;
       },
       ip,
     },
-    async () => {
-      await deps.audit({ type: "authenticator_added", userId: user.id, actorId: user.id, ip });
-      return { ok: true, kind: "ended", continuation: flow.continuation };
-    },
+    // authenticator_added was written with the authenticator (factors/app.ts).
+    async () => ({ ok: true, kind: "ended", continuation: flow.continuation }),
   );
 }

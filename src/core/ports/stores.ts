@@ -1,6 +1,7 @@
 import type { AuditStore } from "./audit.js";
 import type { AuthenticatorStore } from "./authenticators.js";
 import type { FlowStore } from "./flows.js";
+import type { OutboxStore } from "./outbox.js";
 import type { SessionStore } from "./sessions.js";
 import type { SettingsStore } from "./settings.js";
 import type { UserStore } from "./users.js";
@@ -16,4 +17,12 @@ export interface Stores {
   sessions: SessionStore;
   settings: SettingsStore;
   audit: AuditStore;
+  /** Notifications queued with the change they tell about (issue 14). */
+  outbox: OutboxStore;
+  /**
+   * Runs `work` in one database transaction: every slice of `tx` writes in it; it commits
+   * when `work` resolves and rolls back when it throws. Inside, use only `tx` (the other
+   * slices would wait for the transaction's connection). Called on a `tx`, it joins it.
+   */
+  atomically<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
 }

@@ -39,7 +39,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: StaffRouteDeps):
 /** Who acted, by username rather than by id. */
 export async function actorNamesOf(
   users: Pick<UserStore, "findById">,
-  events: StoredAuditEvent[],
+  events: readonly Pick<StoredAuditEvent, "actorId">[],
 ): Promise<Map<string, string>> {
   const ids = [...new Set(events.map((e) => e.actorId).filter((id) => id !== null))];
   const actors = await Promise.all(ids.map((id) => users.findById(id)));

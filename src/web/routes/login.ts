@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
+import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
 import type { Started } from "../../core/factors/factor.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "../../core/flow/flow.js";
 import { changePassword } from "../../core/flow/new-password.js";
 import { submitPassword } from "../../core/flow/password.js";
+import { proveEmail, sendEmailProof } from "../../core/flow/prove-email.js";
 import { confirmSetup, showSetupKey } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
 import type { Continuation, FlowState } from "../../core/ports/flows.js";
@@ -26,7 +28,7 @@ import { type Html, html, raw } from "../../words/html.js";
 import { pageContext } from "../context.js";
 import { requireUser } from "../guards.js";
 import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
-import { type NOTICES, noticeText, REASONS, reasonText } from "../messages.js";
+import { type NOTICES, noticeText, REASONS, reasonText, refusalText } from "../messages.js";
 import {
   changePasswordPage,
   homePage,
@@ -36,6 +38,7 @@ import {
   verifyPage,
 } from "../pages.js";
 import { codePanel, noCodeMethod } from "../pages-codes.js";
+import { proveEmailPage } from "../pages-security.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -52,6 +55,7 @@ export interface LoginRouteDeps {
 
 const STEP_PATHS: Record<FlowState, string> = {
   password: "/login",
+  prove_email: "/login/prove-email",
   change_password: "/login/new-password",
   setup_app: "/login/setup",
   verify: "/login/verify",
@@ -62,10 +66,19 @@ const ENDS_FLOW: Partial<Record<Reason, keyof typeof NOTICES>> = {
   expired: "expired",
   too_many_codes: "too_many_codes",
   second_factor_locked: "locked",
+  second_factor_locked_for_good: "locked_for_good",
 };
 
+/** A browser's device cookie lives this long; each sign-in issues a fresh one. */
+const DEVICE_COOKIE_SECONDS = Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000);
+
 /** Why the first code did not go out, as carried to the verification page (fixed keys). */
-const UNSENT = new Set<Reason>(["send_failed", "send_throttled", "second_factor_locked"]);
+const UNSENT = new Set<Reason>([
+  "send_failed",
+  "send_throttled",
+  "second_factor_locked",
+  "second_factor_locked_for_good",
+]);
 const MAX_WAIT_SECONDS = 86_400;
 
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
@@ -75,12 +88,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     request.cookies[kit.names.signin];
   const ttlSeconds = Math.floor(core.rules.flowTtlMs / 1000);
   const text = (page: PageContext, refusal: Refusal): string =>
-    reasonText(
-      page.locale,
-      refusal.reason,
-      refusal.retryAfterMs,
-      core.rules.passwordRules.minLength,
-    );
+    refusalText(page.locale, refusal, core.rules.passwordRules.minLength);
 
   /** Where a finished flow sends the browser. */
   const destination = (continuation: Continuation): string =>
@@ -94,6 +102,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     reply: FastifyReply,
     notice: keyof typeof NOTICES,
     continuation: Continuation = HOME,
+    waitMs?: number,
   ): Promise<FastifyReply> => {
     if (continuation.kind === "home") clearCookie(kit, reply, kit.names.signin);
     else
@@ -104,7 +113,21 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         await startPasswordFlow(core, continuation),
         ttlSeconds,
       );
-    return reply.redirect(`/login?notice=${notice}`, 303);
+    // A lock's length travels as whole seconds (bounded when read back), never as text.
+    const wait =
+      waitMs === undefined ? "" : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(waitMs / 1000))}`;
+    return reply.redirect(`/login?notice=${notice}${wait}`, 303);
+  };
+
+  /** A refusal that ends the flow: back to Login, saying for how long a lock lasts. */
+  const ended = (reply: FastifyReply, refusal: Refusal, continuation?: Continuation) => {
+    const notice = ENDS_FLOW[refusal.reason] ?? "expired";
+    return restart(
+      reply,
+      notice,
+      continuation,
+      notice === "locked" ? refusal.retryAfterMs : undefined,
+    );
   };
 
   /** Sends the browser where a step result leads, with the cookie rotated. */
@@ -117,6 +140,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       case "session":
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
+        setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
         return reply.redirect(destination(next.continuation), 303);
       case "done":
         clearCookie(kit, reply, kit.names.signin);
@@ -127,6 +151,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
         if (next.state === "verify") {
           return reply.redirect(await enteredVerify(request, next.token), 303);
+        }
+        if (next.state === "prove_email") {
+          // The code goes out from the POST that entered the step, never from a GET.
+          const sent = await sendEmailProof(core, next.token, request.ip);
+          return reply.redirect(unsentAddress(request, STEP_PATHS.prove_email, sent), 303);
         }
         return reply.redirect(STEP_PATHS[next.state], 303);
     }
@@ -139,13 +168,22 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    */
   const enteredVerify = async (request: FastifyRequest, token: string): Promise<string> => {
     const result = await sendFirstCode(core, token, request.ip);
-    if (!result || result.ok || !UNSENT.has(result.reason)) return "/login/verify";
+    return unsentAddress(request, "/login/verify", result);
+  };
+
+  /** The step's address, with why its code did not go out (a fixed key and a wait). */
+  const unsentAddress = (
+    request: FastifyRequest,
+    path: string,
+    result: Started | Refusal | undefined,
+  ): string => {
+    if (!result || result.ok || !UNSENT.has(result.reason)) return path;
     if (result.reason === "send_failed") request.log.warn("code send failed");
     const wait =
       result.retryAfterMs === undefined
         ? ""
         : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(result.retryAfterMs / 1000))}`;
-    return `/login/verify?unsent=${result.reason}${wait}`;
+    return `${path}?unsent=${result.reason}${wait}`;
   };
 
   /** Loads the flow for a step page, or redirects to where the person belongs. */
@@ -214,18 +252,25 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     loaded: LoadedFlow,
     page: PageContext,
   ): string | undefined => {
-    if (request.method !== "GET" || loaded.flow.state !== "verify") return undefined;
+    const { state } = loaded.flow;
+    if (request.method !== "GET" || (state !== "verify" && state !== "prove_email")) {
+      return undefined;
+    }
     const reason = queryField(request, "unsent");
     if (!UNSENT.has(reason as Reason)) return undefined;
-    const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
-      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
-      : undefined;
+    const seconds = waitOf(request);
     return reasonText(
       page.locale,
       reason as Reason,
       seconds === undefined ? undefined : seconds * 1000,
     );
   };
+
+  /** A wait in seconds from the query string: digits only, at most a day. */
+  const waitOf = (request: FastifyRequest): number | undefined =>
+    /^\d{1,5}$/.test(queryField(request, "wait"))
+      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
+      : undefined;
 
   const renderSetup = async (
     request: FastifyRequest,
@@ -268,10 +313,24 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    * set up and must not show the key, so it ends like the other did.
    */
   const setupDoneElsewhere = async (reply: FastifyReply, loaded: LoadedFlow): Promise<boolean> => {
-    if (!(await core.factors.app.confirmed(loaded.user.id))) return false;
+    const bound = await core.stores.authenticators.get(loaded.user.id);
+    if (!bound?.confirmedAt) return false;
+    const shown = await core.stores.flows.getSetupKey(loaded.flow.idHash);
     await core.stores.flows.delete(loaded.flow.idHash);
-    await restart(reply, "app_added", loaded.flow.continuation);
+    // This flow showed a key of its own and another sign-in's key was bound (ten tabs
+    // saved at once: one wins): the person may have added ours to their app, so they are
+    // told it was not saved, not that their app was added.
+    const replaced = shown !== undefined && shown !== bound.secretBox;
+    await restart(reply, replaced ? "key_replaced" : "app_added", loaded.flow.continuation);
     return true;
+  };
+
+  /** The minimum a new password needs here: 15 without a second factor (issue 14). */
+  const minLengthFor = (loaded: LoadedFlow): number => {
+    const rules = core.rules.passwordRules;
+    return loaded.methods.length > 0
+      ? rules.minLength
+      : Math.max(rules.minLength, rules.singleFactorMinLength);
   };
 
   app.get("/login", async (request, reply) => {
@@ -282,7 +341,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       setCookie(kit, reply, kit.names.pre, pre);
     }
     const page = ctx(request);
-    const notice = noticeText(page.locale, queryField(request, "notice"));
+    const notice = noticeText(page.locale, queryField(request, "notice"), waitOf(request));
     return sendPage(reply, loginPage(page, { notice }));
   });
 
@@ -291,9 +350,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const token = flowToken(request);
     const result = await submitPassword(core, {
       username,
-      password: formField(request, "password", 1024),
+      password: formField(request, "password"),
       ip: request.ip,
       current: token === undefined ? undefined : await findFlow(core, token),
+      deviceCookie: request.cookies[kit.names.device],
     });
     if (!result.ok) {
       const page = ctx(request);
@@ -304,30 +364,65 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return follow(request, reply, result);
   });
 
-  app.get("/login/new-password", async (request, reply) => {
-    if (!(await atStep(request, reply, "change_password"))) return reply;
-    return sendPage(
-      reply,
-      changePasswordPage(ctx(request), { minLength: core.rules.passwordRules.minLength }),
+  const renderProveEmail = (request: FastifyRequest, loaded: LoadedFlow, error?: string) => {
+    const page = ctx(request);
+    return proveEmailPage(page, {
+      destination: loaded.user.email ? maskEmail(loaded.user.email) : "",
+      error: error ?? unsentError(request, loaded, page),
+    });
+  };
+
+  app.get("/login/prove-email", async (request, reply) => {
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    return sendPage(reply, renderProveEmail(request, loaded));
+  });
+
+  app.post("/login/prove-email", async (request, reply) => {
+    const code = formField(request, "code", 64).trim();
+    const result = await proveEmail(core, flowToken(request), code, request.ip);
+    if (result.ok) return follow(request, reply, result);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    return refusePage(reply, result, () =>
+      renderProveEmail(request, loaded, text(ctx(request), result)),
     );
+  });
+
+  /** Send a new code for the email proof. */
+  app.post("/login/prove-email/send", async (request, reply) => {
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    const result = await sendEmailProof(core, flowToken(request), request.ip);
+    if (!result || result.ok) return reply.redirect(STEP_PATHS.prove_email, 303);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
+    if (result.reason === "send_failed") request.log.warn("code send failed");
+    return refusePage(reply, result, () =>
+      renderProveEmail(request, loaded, text(ctx(request), result)),
+    );
+  });
+
+  app.get("/login/new-password", async (request, reply) => {
+    const loaded = await atStep(request, reply, "change_password");
+    if (!loaded) return reply;
+    return sendPage(reply, changePasswordPage(ctx(request), { minLength: minLengthFor(loaded) }));
   });
 
   app.post("/login/new-password", async (request, reply) => {
     const result = await changePassword(core, flowToken(request), {
-      newPassword: formField(request, "newPassword", 4096),
-      confirmPassword: formField(request, "confirmPassword", 4096),
+      newPassword: formField(request, "newPassword"),
+      confirmPassword: formField(request, "confirmPassword"),
       ip: request.ip,
     });
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     if (result.reason === "wrong_step") return reply.redirect("/login", 303);
     const page = ctx(request);
+    const loaded = await loadFlow(core, flowToken(request));
+    const minLength = loaded ? minLengthFor(loaded) : core.rules.passwordRules.minLength;
     return refusePage(reply, result, () =>
-      changePasswordPage(page, {
-        minLength: core.rules.passwordRules.minLength,
-        error: text(page, result),
-      }),
+      changePasswordPage(page, { minLength, error: refusalText(page.locale, result, minLength) }),
     );
   });
 
@@ -346,8 +441,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       request.ip,
     );
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, true, text(ctx(request), result));
@@ -364,8 +458,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const code = formField(request, "code", 64).trim();
     const result = await verify(core, flowToken(request), code, request.ip);
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "verify");
     if (!loaded) return reply;
     return refusePage(reply, result, () =>
@@ -389,7 +482,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       return reply.redirect("/login/verify", 303);
     }
     if (result.reason === "expired") return restart(reply, "expired");
-    if (result.reason === "second_factor_locked") return restart(reply, "locked");
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     if (result.reason === "wrong_step") {
       return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
     }
