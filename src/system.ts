@@ -248,7 +248,8 @@ export async function createSystem(
 /**
  * The stores as the system uses them: the tests' wrapper (fault injection) on the root
  * slices and on every transaction's, and `afterCommit` once a transaction of ours commits
- * (its queued notifications can go now).
+ * (its queued notifications can go now). A wrapper's `atomically` runs the transaction, so
+ * a test can make the process "die" right after a commit.
  */
 function withCommitHook(
   base: Stores,
@@ -259,7 +260,7 @@ function withCommitHook(
   return {
     ...wrapped,
     atomically: async (work) => {
-      const result = await base.atomically((tx) =>
+      const result = await wrapped.atomically((tx) =>
         work(tx === base ? wrapped : withCommitHook(tx, wrap, () => {})),
       );
       afterCommit();
