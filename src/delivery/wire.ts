@@ -162,10 +162,11 @@ function contactChangeMessages(
   const input = { appName: deps.appName, username: user.username, at: deps.at };
   const emailChange = change("email");
   const phoneChange = change("phone");
+  // The same message once per address (an unchanged address is both old and new).
   const emailed = new Set<string>();
   const mail = (to: string | null, content: EmailContent) => {
-    if (!to || emailed.has(to)) return;
-    emailed.add(to);
+    if (!to || emailed.has(`${to}\n${content.subject}`)) return;
+    emailed.add(`${to}\n${content.subject}`);
     messages.push({ ...deps.base, channel: "email", to, ...content });
   };
   if (emailChange) {
