@@ -31,11 +31,11 @@ export interface Config {
   /** The current key first; older ones still open secrets sealed under them. */
   secretKeys: string[];
   trustProxy: string | false;
-  challengeTtlMs: number;
+  flowTtlMs: number;
   sessionTtlMs: number;
   /** A session unused this long ends (sliding); issue 14. */
   sessionIdleMs: number;
-  maxWrongCodesPerChallenge: number;
+  maxWrongCodesPerFlow: number;
   passwordRules: PasswordRules;
   /** Wrong passwords, counted four ways (core/password-attempts.ts, docs/security.md). */
   passwordLimits: PasswordLimitRules;
@@ -96,11 +96,11 @@ export function loadConfig(env: Env = process.env): Config {
     appName: appName(env),
     secretKeys: secretKeys(env, production, databaseUrl),
     trustProxy: trustProxy(env),
-    challengeTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
+    flowTtlMs: int(env, "CHALLENGE_TTL_SECONDS", 600, 60, 600) * 1000,
     // NIST SP 800-63B AAL2: re-authenticate at least every 12 hours and after 30 minutes idle.
     sessionTtlMs: int(env, "SESSION_TTL_SECONDS", 12 * 3600, 60, 30 * 86400) * 1000,
     sessionIdleMs: int(env, "SESSION_IDLE_SECONDS", 1800, 60, 30 * 86400) * 1000,
-    maxWrongCodesPerChallenge: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
+    maxWrongCodesPerFlow: int(env, "MAX_WRONG_CODES_PER_SIGNIN", 5, 1, 20),
     passwordRules: {
       ...DEFAULT_PASSWORD_RULES,
       minLength: int(env, "PASSWORD_MIN_LENGTH", DEFAULT_PASSWORD_RULES.minLength, 8, 64),

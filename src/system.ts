@@ -154,19 +154,19 @@ export async function createSystem(
   };
   const { mailer, sms } = delivery;
   const appName = config.appName;
-  const factors = registerFactors({
-    email: createEmailFactor(
+  const factors = registerFactors([
+    createEmailFactor(
       codeDeps,
       mailer &&
         ((to, code, minutes) =>
           mailer.send({ to, ...codeEmail("en", { appName, code, minutes }) })),
     ),
-    sms: createSmsFactor(
+    createSmsFactor(
       codeDeps,
       sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
-    app: createAppFactor({ stores, box, clock, random, appName, audit }),
-  });
+    createAppFactor({ stores, box, clock, random, appName, audit }),
+  ]);
 
   const core: Core = {
     stores,
@@ -181,10 +181,10 @@ export async function createSystem(
     appName,
     factors,
     rules: {
-      flowTtlMs: config.challengeTtlMs,
+      flowTtlMs: config.flowTtlMs,
       sessionTtlMs: config.sessionTtlMs,
       sessionIdleMs: config.sessionIdleMs,
-      maxWrongCodesPerFlow: config.maxWrongCodesPerChallenge,
+      maxWrongCodesPerFlow: config.maxWrongCodesPerFlow,
       passwordRules: config.passwordRules,
       // Only where email can be sent (the development outbox counts, outside production).
       proveEmailBeforeNewPassword: config.forcedChangeEmailCode && mailer !== undefined,

@@ -13,6 +13,7 @@ export async function freshDatabase(outDir, pgUrl, label) {
     return {
       url: `sqlite:${file}`,
       kind: "SQLite",
+      backendPids: async () => [],
       drop: async () => {
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
       },
@@ -27,6 +28,20 @@ export async function freshDatabase(outDir, pgUrl, label) {
   return {
     url: url.toString(),
     kind: "PostgreSQL",
+    /** The server processes serving this database (their CPU is the sign-in's too). */
+    async backendPids() {
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      try {
+        const r = await client.query(
+          "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+          [name],
+        );
+        return r.rows.map((row) => row.pid);
+      } finally {
+        await client.end();
+      }
+    },
     drop: async () => {
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();

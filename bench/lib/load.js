@@ -2,17 +2,26 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { StepBook } from "./steps.js";
 
 /**
- * `concurrency` workers, each looping: borrow a user with a usable TOTP step, run
+ * `concurrency` workers (sign-ins in flight at most), each looping: borrow a user with a usable TOTP step, run
  * `attempt`, give the user back. Stops after `seconds` or when `done()` says so.
  * A worker that finds no usable user waits for the next time step ("starved": the
  * generator ran short of users, not a server error).
  */
-export async function runLoad({ concurrency, seconds, book, attempt, done = () => false }) {
+export async function runLoad({
+  concurrency,
+  seconds,
+  book,
+  attempt,
+  done = () => false,
+  perSecond = 0,
+}) {
   const result = {
     ok: [],
     okInWindow: 0,
     busy: [],
     busyStep: [],
+    busyRetryAfter: 0,
+    busyAt: new Map(),
     codeRefused: 0,
     errors: 0,
     errorSamples: new Map(),
@@ -21,8 +30,17 @@ export async function runLoad({ concurrency, seconds, book, attempt, done = () =
   };
   const start = performance.now();
   const end = start + seconds * 1000;
+  // perSecond > 0: sign-ins start on a fixed schedule (paced), not as fast as they can.
+  const interval = perSecond > 0 ? 1000 / perSecond : 0;
+  let nextStart = start;
   const worker = async () => {
     while (performance.now() < end && !done()) {
+      if (interval) {
+        const wait = nextStart - performance.now();
+        nextStart += interval;
+        if (wait > 0) await sleep(wait);
+        if (performance.now() >= end) break;
+      }
       const user = book.take();
       if (!user) {
         if (book.idle.length === 0 && done()) return;
@@ -50,6 +68,8 @@ function record(result, outcome) {
     case "busy":
       result.busy.push(outcome.ms);
       result.busyStep.push(outcome.stepMs);
+      if (outcome.retryAfter) result.busyRetryAfter++;
+      result.busyAt.set(outcome.at, (result.busyAt.get(outcome.at) ?? 0) + 1);
       break;
     case "code_refused":
       result.codeRefused++;

@@ -1,146 +1,135 @@
-import { once } from "node:events";
-import { Worker } from "node:worker_threads";
-import { cookieNames } from "../../dist/web/http.js";
 import { fullLogin, verifyOnly } from "./flows.js";
-import { createAgent, csrfFrom, request } from "./http.js";
 import { percentile, runLoad } from "./load.js";
 import { sampleMemory } from "./server.js";
 import { StepBook } from "./steps.js";
+import { perSignIn, startHealthz, startWindow, summary, target } from "./window.js";
 
 export const PASSWORD = "bench: correct horse battery staple";
 
-function target(server, sockets) {
-  return {
-    base: server.base,
-    agent: createAgent(sockets),
-    signinCookie: cookieNames(false).signin,
-  };
-}
+/** Vestibule's sign-in, as the phases drive it; bench/lib/peer-flows.js has the peer's. */
+export const vestibule = {
+  name: "Vestibule",
+  fullSignIn: (t, book, user) => fullLogin(t, book, user, PASSWORD),
+  verifyOnly: (t, book, user) => verifyOnly(t, book, user),
+};
 
-export function summary(result) {
-  return {
-    count: result.ok.length,
-    perSecond: result.okInWindow / result.seconds,
-    p50: percentile(result.ok, 50),
-    p99: percentile(result.ok, 99),
-    errors: result.errors,
-    busy: result.busy.length,
-    codeRefused: result.codeRefused,
-    starved: result.starved,
-    errorSamples: [...result.errorSamples].slice(0, 5),
-    seconds: result.seconds,
-  };
-}
-
-function startHealthz(server, intervalMs) {
-  const worker = new Worker(new URL("./healthz-worker.js", import.meta.url), {
-    workerData: { base: server.base, intervalMs },
-  });
-  return async () => {
-    worker.postMessage("stop");
-    const [data] = await once(worker, "message");
-    await worker.terminate();
-    return {
-      samples: data.samples.length,
-      failures: data.failures,
-      p50: percentile(data.samples, 50),
-      p99: percentile(data.samples, 99),
-      max: Math.max(...data.samples),
-    };
-  };
-}
-
-/** (1) + (4): full sign-ins at one concurrency, with /healthz probed alongside. */
-export async function loginPhase(server, book, { concurrency, seconds, healthzIntervalMs }) {
-  const t = target(server, concurrency);
-  const stopHealthz = startHealthz(server, healthzIntervalMs);
-  const result = await runLoad({
+/**
+ * (1, 3, 5): full sign-ins at one concurrency, with /healthz probed alongside and the
+ * CPU of the server, the generator and the machine accounted over the phase.
+ */
+export async function loginPhase(
+  server,
+  book,
+  {
     concurrency,
     seconds,
-    book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
-  });
-  const healthz = await stopHealthz();
-  t.agent.destroy();
-  return { ...summary(result), healthz };
+    warmupSeconds = 0,
+    healthzIntervalMs,
+    product = vestibule,
+    extraPids,
+    label,
+    profileDir,
+    perSecond = 0,
+  },
+) {
+  const t = target(server, concurrency);
+  const attempt = (user) => product.fullSignIn(t, book, user);
+  // Warm-up, not counted: both sides' JIT, the connections, SQLite's page cache.
+  if (warmupSeconds > 0) {
+    await runLoad({ concurrency, seconds: warmupSeconds, book, attempt, perSecond });
+  }
+  const prober = healthzIntervalMs > 0 ? await startHealthz(server, healthzIntervalMs) : undefined;
+  const stop = await startWindow(server, { proberPid: prober?.pid, extraPids, label, profileDir });
+  const result = await runLoad({ concurrency, seconds, book, attempt, perSecond });
+  const { used, profile } = await stop();
+  const healthz = await prober?.stop();
+  await t.pool.close();
+  return { ...summary(result), healthz, cpu: perSignIn(used, result.ok.length), profile };
 }
 
 /**
- * (3): the TOTP step alone. Pending sign-ins are prepared first (not timed), two per
- * user (the steps now and now+1), then only POST /login/verify is timed.
+ * (4): the TOTP step alone. Pending sign-ins are prepared first (not timed), two per
+ * user (the steps now and now+1), by `prepare(users)`; then only the verify request
+ * is timed. `check` compares a sample of them with what the server renders.
  */
-export async function totpPhase(server, seeder, { signIns, concurrency, seconds }) {
-  const users = await seeder.seedUsers("tv", Math.ceil(signIns / 2), PASSWORD);
-  let left = 0;
-  for (const user of users) {
-    user.challenges = [];
-    const n = Math.min(2, signIns - left);
-    if (n > 0) await seeder.pendingSignIns(user, n);
-    left += n;
-  }
-  const t = target(server, concurrency);
-  await checkCsrf(t, users.slice(0, 8));
-  const book = new StepBook(users.filter((u) => u.challenges.length));
-  const result = await runLoad({
+export async function verifyPhase(
+  server,
+  users,
+  {
     concurrency,
     seconds,
-    book,
-    attempt: (user) => {
-      left--;
-      return verifyOnly(t, book, user);
-    },
-    done: () => left <= 0,
-  });
-  t.agent.destroy();
-  return { ...summary(result), prepared: signIns };
+    warmupSeconds = 0,
+    product = vestibule,
+    check,
+    extraPids,
+    label,
+    profileDir,
+  },
+) {
+  const t = target(server, concurrency);
+  if (check) await check(t, users.slice(0, 8));
+  let left = users.reduce((n, u) => n + u.flows.length, 0);
+  const book = new StepBook(users.filter((u) => u.flows.length));
+  const attempt = (user) => {
+    left--;
+    return product.verifyOnly(t, book, user);
+  };
+  const done = () => left <= 0;
+  // Warm-up on a tenth of the prepared sign-ins at most, not counted.
+  const spare = left - Math.ceil(left * 0.9);
+  if (warmupSeconds > 0) {
+    const stopAt = left - spare;
+    await runLoad({
+      concurrency,
+      seconds: warmupSeconds,
+      book,
+      attempt,
+      done: () => left <= stopAt,
+    });
+  }
+  const stop = await startWindow(server, { extraPids, label, profileDir });
+  const result = await runLoad({ concurrency, seconds, book, attempt, done });
+  const { used, profile } = await stop();
+  await t.pool.close();
+  return { ...summary(result), cpu: perSignIn(used, result.ok.length), profile };
 }
 
 /**
- * The prepared CSRF tokens are computed as web/http.ts does; a few are checked
- * against the rendered form, and if the scheme has changed, all are scraped.
+ * (6): many more concurrent sign-ins than the hash cap admits. Goodput is the full
+ * sign-ins completed inside the window per second; the 503s are timed per request.
  */
-async function checkCsrf(t, sample) {
-  const jarFor = (token) => ({
-    cookies: new Map([[t.signinCookie, token]]),
-    header: () => `${t.signinCookie}=${token}`,
-    take() {},
-  });
-  const scrape = async (c) => {
-    const r = await request(t.base, t.agent, "GET", "/login/verify", { jar: jarFor(c.token) });
-    if (r.status !== 200) throw new Error(`prepared sign-in not at the verify step: ${r.status}`);
-    return csrfFrom(r.body);
-  };
-  const challenges = sample.flatMap((u) => u.challenges.slice(0, 1));
-  for (const c of challenges) {
-    const scraped = await scrape(c);
-    if (scraped !== c.csrf) {
-      throw new Error("CSRF scheme differs from web/http.ts: update bench/lib/seed.js");
-    }
-  }
-}
-
-/** (5): many more concurrent sign-ins than the hash cap admits. */
-export async function overloadPhase(server, book, { concurrency, seconds }) {
+export async function overloadPhase(
+  server,
+  book,
+  { concurrency, seconds, extraPids, label, profileDir },
+) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 200);
+  const stop = await startWindow(server, { extraPids, label, profileDir });
   const result = await runLoad({
     concurrency,
     seconds,
     book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
+    attempt: (user) => vestibule.fullSignIn(t, book, user),
   });
+  const { used, profile } = await stop();
   const samples = memory.stop();
-  t.agent.destroy();
+  await t.pool.close();
   return {
     ...summary(result),
+    okInWindow: result.okInWindow,
     busyP50: percentile(result.busyStep, 50),
     busyP99: percentile(result.busyStep, 99),
+    busyRetryAfter: result.busyRetryAfter,
+    busyAt: [...result.busyAt],
     rssMaxMiB: Math.max(...samples.map((s) => s.rssMiB)),
     peakMiB: samples.at(-1).peakMiB,
+    cpu: used,
+    profile,
   };
 }
 
-/** (5, soak): steady sign-ins; RSS after the first 10 % (warm-up) vs at the end. */
+/** (6, soak): steady sign-ins; RSS after the first 10 % (warm-up) vs at the end. */
 export async function soakPhase(server, book, { seconds, concurrency = 16 }) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 1000);
@@ -148,10 +137,10 @@ export async function soakPhase(server, book, { seconds, concurrency = 16 }) {
     concurrency,
     seconds,
     book,
-    attempt: (user) => fullLogin(t, book, user, PASSWORD),
+    attempt: (user) => vestibule.fullSignIn(t, book, user),
   });
   const samples = memory.stop();
-  t.agent.destroy();
+  await t.pool.close();
   const warm = samples[Math.max(1, Math.floor(samples.length / 10))] ?? samples[0];
   const last = samples.at(-1);
   return {

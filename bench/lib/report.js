@@ -22,8 +22,26 @@ export function commit(root) {
   }
 }
 
-/** rows: { row, what, result, p50, p99, errors, target, verdict } */
-export function markdown({ title, facts, rows, notes }) {
+/** The command as typed, with the BENCH_ variables set (a database URL is elided). */
+export function commandLine(script) {
+  return [
+    ...Object.entries(process.env)
+      .filter(([k]) => k.startsWith("BENCH_") && k !== "BENCH_DATABASE_URL")
+      .map(([k, v]) => `${k}=${v}`),
+    process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL=…" : "",
+    script,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+export const pct = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
+
+/**
+ * rows: { row, what, result, p50, p99, errors, target, verdict }; extra: more Markdown
+ * lines after the notes (the profile split).
+ */
+export function markdown({ title, facts, rows, notes, extra = [] }) {
   const head = ["#", "Measurement", "Result", "p50", "p99", "Errors", "Target", "Met?"];
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [
@@ -47,6 +65,7 @@ export function markdown({ title, facts, rows, notes }) {
     ),
     "",
     ...(notes.length ? ["Notes:", "", ...notes.map((n) => `- ${n}`), ""] : []),
+    ...extra,
   ].join("\n");
 }
 

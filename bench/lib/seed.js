@@ -29,7 +29,7 @@ export async function openSeeder(databaseUrl, secretKey) {
   const boxKey = deriveKey(secretKey, "totp-secret-box");
   const box = createSecretBox([{ id: keyId(boxKey), key: boxKey }], random);
   const csrfKey = deriveKey(secretKey, "csrf");
-  await setEnabledMethods(opened.store, ["app"]);
+  await setEnabledMethods(opened.stores.settings, ["app"]);
   let passwordHash;
 
   return {
@@ -125,23 +125,26 @@ export async function openSeeder(databaseUrl, secretKey) {
     },
 
     /**
-     * Pending sign-ins at the verification screen, as the password step leaves them
-     * (signin.ts enterNextStep → createChallenge), without spending an argon2 hash on
-     * each: the cookie token, and the CSRF token bound to it (web/http.ts).
+     * Flows at the verification screen, as the password step leaves them (core/flow/flow.ts
+     * enterNextStep → flows.create), without spending an argon2 hash on each: the cookie
+     * token, and the CSRF token bound to it (web/http.ts).
      */
     async pendingSignIns(user, count, ttlMs = 600_000) {
       const now = Date.now();
       for (let i = 0; i < count; i++) {
         const token = newToken(random);
-        await opened.store.createChallenge({
+        await opened.stores.flows.create({
           idHash: hashToken(token),
           userId: user.id,
+          purpose: "signin",
           state: "verify",
+          continuation: { kind: "home" },
+          sessionIdHash: null,
           createdAt: now,
           expiresAt: now + ttlMs,
           failedCodes: 0,
         });
-        user.challenges.push({ token, csrf: hmacHex(csrfKey, `c:${token}`) });
+        user.flows.push({ token, csrf: hmacHex(csrfKey, `c:${token}`) });
       }
     },
 
@@ -153,7 +156,7 @@ export async function openSeeder(databaseUrl, secretKey) {
       return Number(row.n);
     },
 
-    close: () => opened.store.close(),
+    close: () => opened.close(),
   };
 }
 

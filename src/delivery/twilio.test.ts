@@ -71,11 +71,7 @@ describe("createTwilioSender", () => {
       timeoutMs: 300,
     });
     twilio.hangNext();
-    const started = Date.now();
     const error = await rejected(sender.send("+61412345678", body));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(2000);
     expect(error.message).toBe("Twilio did not answer within 300 ms");
     expect(error.definite).toBe(false);
   });

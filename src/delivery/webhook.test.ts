@@ -43,9 +43,7 @@ describe("createWebhookSender", () => {
     expect(unavailable.definite).toBe(false);
 
     receiver.hangNext();
-    const started = Date.now();
     const error = await rejected(sender.send("+61412345678", body));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(error.message).toContain("did not answer within 300 ms");
     expect(error.definite).toBe(false);
   });

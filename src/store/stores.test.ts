@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { flowRow } from "../../test/support/flows.js";
 import type { Flow } from "../core/ports/flows.js";
 import type { Stores } from "../core/ports/stores.js";
 import type { User } from "../core/ports/users.js";
@@ -30,19 +31,8 @@ async function user(username = `u${randomUUID().slice(0, 8)}`): Promise<User> {
   return created;
 }
 
-function challenge(userId: string, idHash: string = randomUUID(), over: Partial<Flow> = {}): Flow {
-  return {
-    idHash,
-    userId,
-    state: "verify",
-    createdAt: NOW,
-    expiresAt: NOW + 600_000,
-    purpose: "signin",
-    continuation: { kind: "home" },
-    sessionIdHash: null,
-    failedCodes: 0,
-    ...over,
-  };
+function flow(userId: string, idHash: string = randomUUID(), over: Partial<Flow> = {}): Flow {
+  return flowRow(userId, { idHash, ...over }, NOW);
 }
 
 describe("users", () => {
@@ -73,17 +63,17 @@ describe("users", () => {
 
 /** A pending sign-in at the set-up step holding `box`; confirms it with `step`. */
 async function enrol(u: User, step: number, box = "box"): Promise<boolean> {
-  const c = challenge(u.id, randomUUID(), { state: "setup_app" });
+  const c = flow(u.id, randomUUID(), { state: "setup_app" });
   await store.flows.create(c);
   await store.flows.setSetupKey(c.idHash, box);
   return store.authenticators.confirm({ flowIdHash: c.idHash, secretBox: box, step, now: NOW });
 }
 
 describe("authenticator: single-use statements", () => {
-  it("setChallengeSecret keeps the first box of a sign-in; each sign-in has its own", async () => {
+  it("setSetupKey keeps the first box of a sign-in; each sign-in has its own", async () => {
     const u = await user();
-    const c1 = challenge(u.id, "c1", { state: "setup_app" });
-    const c2 = challenge(u.id, "c2", { state: "setup_app" });
+    const c1 = flow(u.id, "c1", { state: "setup_app" });
+    const c2 = flow(u.id, "c2", { state: "setup_app" });
     await store.flows.create(c1);
     await store.flows.create(c2);
     expect(await store.flows.setSetupKey("c1", "box-1")).toBe("box-1");
@@ -94,9 +84,9 @@ describe("authenticator: single-use statements", () => {
     expect(await store.authenticators.get(u.id)).toBeUndefined();
   });
 
-  it("confirmAuthenticator succeeds once, from the challenge's key, and records the step", async () => {
+  it("authenticators.confirm succeeds once, from the flow's key, and records the step", async () => {
     const u = await user();
-    const c = challenge(u.id, "c", { state: "setup_app" });
+    const c = flow(u.id, "c", { state: "setup_app" });
     await store.flows.create(c);
     const confirm = (secretBox: string, step: number) =>
       store.authenticators.confirm({ flowIdHash: "c", secretBox, step, now: NOW });
@@ -114,7 +104,7 @@ describe("authenticator: single-use statements", () => {
 
   it("of 20 concurrent confirmations exactly one wins", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c", { state: "setup_app" }));
+    await store.flows.create(flow(u.id, "c", { state: "setup_app" }));
     await store.flows.setSetupKey("c", "box");
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
@@ -142,7 +132,7 @@ describe("authenticator: single-use statements", () => {
 
   it("useTotpStep refuses a user with only a set-up key", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c", { state: "setup_app" }));
+    await store.flows.create(flow(u.id, "c", { state: "setup_app" }));
     await store.flows.setSetupKey("c", "box");
     expect(await store.authenticators.useStep(u.id, 5)).toBe(false);
     expect(await store.authenticators.useStep(randomUUID(), 5)).toBe(false);
@@ -180,18 +170,18 @@ describe("authenticator: single-use statements", () => {
   });
 });
 
-describe("challenges", () => {
-  it("findChallenge ignores an expired one", async () => {
+describe("flows", () => {
+  it("find ignores an expired one", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c1"));
+    await store.flows.create(flow(u.id, "c1"));
     expect(await store.flows.find("c1", NOW)).toMatchObject({ userId: u.id, state: "verify" });
     expect(await store.flows.find("c1", NOW + 600_000)).toBeUndefined();
     expect(await store.flows.find("nope", NOW)).toBeUndefined();
   });
 
-  it("takeChallenge succeeds once, and only in the named state", async () => {
+  it("take succeeds once, and only in the named state", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c1"));
+    await store.flows.create(flow(u.id, "c1"));
     expect(await store.flows.take("c1", "setup_app")).toBeUndefined();
     expect(await store.flows.take("c1", "verify")).toMatchObject({ idHash: "c1" });
     expect(await store.flows.take("c1", "verify")).toBeUndefined();
@@ -200,16 +190,16 @@ describe("challenges", () => {
 
   it("of 20 concurrent takes exactly one wins", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c1"));
+    await store.flows.create(flow(u.id, "c1"));
     const taken = await Promise.all(
       Array.from({ length: 20 }, () => store.flows.take("c1", "verify")),
     );
     expect(taken.filter(Boolean)).toHaveLength(1);
   });
 
-  it("advanceChallenge is a compare-and-swap on id and state, and renames the row", async () => {
+  it("advance is a compare-and-swap on id and state, and renames the row", async () => {
     const u = await user();
-    await store.flows.create(challenge(u.id, "c1", { state: "change_password" }));
+    await store.flows.create(flow(u.id, "c1", { state: "change_password" }));
     expect(await store.flows.advance("c1", "setup_app", "verify", "c2")).toBe(false);
     expect(await store.flows.advance("c1", "change_password", "setup_app", "c2")).toBe(true);
     expect(await store.flows.find("c1", NOW)).toBeUndefined();
@@ -258,8 +248,8 @@ describe("sessions", () => {
       authTime: NOW,
       amr: ["pwd"],
     });
-    await store.flows.create(challenge(u.id, "cold", { expiresAt: NOW + 1 }));
-    await store.flows.create(challenge(u.id, "cnew", { expiresAt: NOW + HOUR }));
+    await store.flows.create(flow(u.id, "cold", { expiresAt: NOW + 1 }));
+    await store.flows.create(flow(u.id, "cnew", { expiresAt: NOW + HOUR }));
     expect(
       (await store.sessions.deleteExpired(NOW + 10)) + (await store.flows.deleteExpired(NOW + 10)),
     ).toBe(2);
@@ -282,7 +272,7 @@ describe("forceNewPassword", () => {
         authTime: NOW,
         amr: ["pwd"],
       });
-      await store.flows.create(challenge(u.id, `c-${u.id}`));
+      await store.flows.create(flow(u.id, `c-${u.id}`));
     }
     await store.users.forceNewPassword(victim.id, { at: NOW, byId: null });
 

@@ -9,8 +9,8 @@ import Fastify, {
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
-import { sendPage } from "./http.js";
-import { errorPage } from "./pages.js";
+import { csrfValid, sendPage } from "./http.js";
+import { errorPage, formExpiredPage } from "./pages.js";
 
 export interface AppDeps extends FormPagesDeps {
   /** Resolves when the database answers. */
@@ -102,6 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler(async (request, reply) => {
     const ctx = pageContext(kit, request);
+    // A form post without its token is refused as such wherever it goes, so whether a
+    // path takes forms cannot be learnt from the answer (403 here as on a form route).
+    if (request.method === "POST" && !csrfValid(kit, request)) {
+      return sendPage(reply, formExpiredPage(ctx), 403);
+    }
     return sendPage(
       reply,
       errorPage(ctx, t(ctx.locale, "error.not_found.title"), t(ctx.locale, "error.not_found.text")),

@@ -3,10 +3,9 @@ import type { Session } from "../core/ports/sessions.js";
 import type { User } from "../core/ports/users.js";
 import { currentSession, type SessionDeps } from "../core/sessions.js";
 import { isAdministrator, isSupervisor } from "../core/supervision.js";
-import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
-import { errorPage, type PageContext } from "./pages.js";
+import { formExpiredPage, type PageContext } from "./pages.js";
 import { forbiddenPage } from "./pages-admin.js";
 
 export type StaffRole = "supervisor" | "administrator";
@@ -40,15 +39,7 @@ export async function requireUser(
   // The forms plugin checks CSRF on every POST already; checked again so these routes
   // never rely on hook order.
   if (request.method !== "GET" && request.method !== "HEAD" && !csrfValid(kit, request)) {
-    await sendPage(
-      reply,
-      errorPage(
-        ctx,
-        t(ctx.locale, "error.form_expired.title"),
-        t(ctx.locale, "error.form_expired.text"),
-      ),
-      403,
-    );
+    await sendPage(reply, formExpiredPage(ctx), 403);
     return undefined;
   }
   return ctx;

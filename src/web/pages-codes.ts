@@ -1,6 +1,7 @@
 import type { CodeMethod } from "../core/factors/codes.js";
 import type { OutboxMessage } from "../delivery/outbox.js";
 import { t } from "../words/catalogue.js";
+import { formatDateTime } from "../words/format.js";
 import { type Html, html, tHtml } from "../words/html.js";
 import { csrfField, layout, type PageContext } from "./pages.js";
 
@@ -69,7 +70,7 @@ ${messages.length === 0 ? html`<p>${t(locale, "outbox.empty")}</p>` : ""}
 ${messages.map(
   (m) => html`<article class="outbox">
 <h2>${t(locale, m.channel === "email" ? "outbox.email_to" : "outbox.sms_to", { to: m.to })}</h2>
-<p class="hint">${new Date(m.at).toISOString()}${m.subject ? html` · ${m.subject}` : ""}</p>
+<p class="hint">${formatDateTime(locale, m.at, { seconds: true })}${m.subject ? html` · ${m.subject}` : ""}</p>
 <pre>${m.body}</pre>
 </article>`,
 )}

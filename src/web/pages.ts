@@ -111,7 +111,7 @@ ${messages(undefined, opts.error)}
 <p>${t(locale, "setup.intro", { app: ctx.appName, username: opts.username })}</p>
 ${
   opts.qr
-    ? html`<div class="qr" aria-label="${t(locale, "setup.qr_label")}">${opts.qr.svg}</div>
+    ? html`<div class="qr" role="img" aria-label="${t(locale, "setup.qr_label")}">${opts.qr.svg}</div>
 <p>${t(locale, "setup.manual_key")}</p>
 <p><code class="key" id="manual-key">${opts.qr.grouped}</code></p>`
     : html`<form method="get" action="/login/setup"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
@@ -163,5 +163,14 @@ export function errorPage(ctx: PageContext, title: string, text: string): Html {
     ctx,
     title,
     html`<h1>${title}</h1><p>${text}</p><p><a href="/">${t(ctx.locale, "nav.start_page")}</a></p>`,
+  );
+}
+
+/** A POST whose CSRF token does not match (an old page, another browser's form). */
+export function formExpiredPage(ctx: PageContext): Html {
+  return errorPage(
+    ctx,
+    t(ctx.locale, "error.form_expired.title"),
+    t(ctx.locale, "error.form_expired.text"),
   );
 }

@@ -17,6 +17,7 @@ import {
   type SendRules,
 } from "../../src/limits/send-quota.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
+import { flowRow } from "../support/flows.js";
 import {
   createTestDatabase,
   probeServices,
@@ -42,19 +43,9 @@ function codeQueriesContract(name: string, get: () => { store: Stores; other: St
         randomUUID(),
         NOW,
       );
-      const idHash = randomUUID();
-      await store.flows.create({
-        idHash,
-        userId: user!.id,
-        state: "verify",
-        createdAt: NOW,
-        expiresAt: NOW + 600_000,
-        purpose: "signin",
-        continuation: { kind: "home" },
-        sessionIdHash: null,
-        failedCodes: 0,
-      });
-      return idHash;
+      const row = flowRow(user!.id, {}, NOW);
+      await store.flows.create(row);
+      return row.idHash;
     };
     const code = (hmac: string, expiresAt = NOW + 600_000) =>
       ({ hmac, method: "email", sentAt: NOW, expiresAt }) as const;

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stores } from "../../src/core/ports/stores.js";
 import { migrate, type OpenedDatabase, openDatabase } from "../../src/store/open.js";
 import type { Database } from "../../src/store/schema.js";
+import { flowRow } from "../support/flows.js";
 import {
   createTestDatabase,
   probeServices,
@@ -41,18 +42,9 @@ async function pendingSetup(store: Stores): Promise<Pending> {
     NOW,
   );
   if (!user) throw new Error("createUser refused a fresh username");
-  const idHash = randomUUID();
-  await store.flows.create({
-    idHash,
-    userId: user.id,
-    state: "setup_app",
-    createdAt: NOW,
-    expiresAt: NOW + 600_000,
-    purpose: "signin",
-    continuation: { kind: "home" },
-    sessionIdHash: null,
-    failedCodes: 0,
-  });
+  const row = flowRow(user.id, { state: "setup_app" }, NOW);
+  await store.flows.create(row);
+  const { idHash } = row;
   expect(await store.flows.setSetupKey(idHash, BOX)).toBe(BOX);
   return { userId: user.id, idHash };
 }
@@ -90,17 +82,7 @@ function sequentialOutcomes(get: () => { store: Stores; other: Stores }) {
     const { store, other } = get();
     const p = await pendingSetup(store);
     const second = randomUUID();
-    await store.flows.create({
-      idHash: second,
-      userId: p.userId,
-      state: "setup_app",
-      createdAt: NOW,
-      expiresAt: NOW + 600_000,
-      purpose: "signin",
-      continuation: { kind: "home" },
-      sessionIdHash: null,
-      failedCodes: 0,
-    });
+    await store.flows.create(flowRow(p.userId, { idHash: second, state: "setup_app" }, NOW));
     await store.flows.setSetupKey(second, "box-two");
     expect(await save(store, p)).toBe(true);
     expect(await save(other, { userId: p.userId, idHash: second }, "box-two")).toBe(false);

@@ -7,6 +7,7 @@ import type { Amr } from "../../src/core/ports/sessions.js";
 import type { Stores } from "../../src/core/ports/stores.js";
 import type { NewUser } from "../../src/core/ports/users.js";
 import { storeConfirmedAuthenticator } from "../support/authenticator.js";
+import { flowRow } from "../support/flows.js";
 
 export interface StoreUnderTest {
   store: Stores;
@@ -38,18 +39,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       if (!user) throw new Error("createUser refused a fresh username");
       return user;
     };
-    const challenge = (userId: string, over: Partial<Flow> = {}): Flow => ({
-      idHash: randomUUID(),
-      userId,
-      state: "verify",
-      createdAt: NOW,
-      expiresAt: NOW + 600_000,
-      purpose: "signin",
-      continuation: { kind: "home" },
-      sessionIdHash: null,
-      failedCodes: 0,
-      ...over,
-    });
+    const flow = (userId: string, over: Partial<Flow> = {}): Flow => flowRow(userId, over, NOW);
 
     test("ping answers", async () => {
       await expect(get().ping()).resolves.toBeUndefined();
@@ -124,9 +114,9 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
     test("set-up key per pending sign-in; confirmed once, from that key; each TOTP step used once", async () => {
       const { store, other } = get();
       const user = await addUser("totp");
-      const one = challenge(user.id, { state: "setup_app" });
-      const two = challenge(user.id, { state: "setup_app" });
-      const verifying = challenge(user.id);
+      const one = flow(user.id, { state: "setup_app" });
+      const two = flow(user.id, { state: "setup_app" });
+      const verifying = flow(user.id);
       for (const c of [one, two, verifying]) await store.flows.create(c);
       // A key per pending sign-in, kept once set: racing first views agree on one.
       expect(await store.flows.getSetupKey(one.idHash)).toBeUndefined();
@@ -182,7 +172,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
     test("challenges: find unexpired, advance once, count wrong codes, take once", async () => {
       const { store, other } = get();
       const user = await addUser("ch");
-      const c = challenge(user.id, { state: "change_password" });
+      const c = flow(user.id, { state: "change_password" });
       await store.flows.create(c);
       expect(await other.flows.find(c.idHash, NOW)).toEqual(c);
       expect(await store.flows.find(c.idHash, c.expiresAt)).toBeUndefined();
@@ -214,7 +204,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       expect(won[0]).toMatchObject({ userId: user.id, failedCodes: 6 });
       expect(await store.flows.find(id, NOW)).toBeUndefined();
 
-      const d = challenge(user.id);
+      const d = flow(user.id);
       await store.flows.create(d);
       await other.flows.delete(d.idHash);
       expect(await store.flows.find(d.idHash, NOW)).toBeUndefined();
@@ -223,7 +213,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
     test("code attempts are reserved atomically: of 30 racing on two instances, `max` get one", async () => {
       const { store, other } = get();
       const user = await addUser("attempts");
-      const c = challenge(user.id);
+      const c = flow(user.id);
       await store.flows.create(c);
       const reserved = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
@@ -236,7 +226,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       await other.flows.refundAttempt(c.idHash);
       expect(await store.flows.reserveAttempt(c.idHash, 5)).toBe(5);
       expect(await store.flows.reserveAttempt(c.idHash, 5)).toBeUndefined();
-      const d = challenge(user.id);
+      const d = flow(user.id);
       await store.flows.create(d);
       await store.flows.refundAttempt(d.idHash);
       expect((await store.flows.find(d.idHash, NOW))?.failedCodes).toBe(0);
@@ -285,10 +275,10 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
         amr: ["pwd" as const],
       }));
       for (const s of sessions) await store.sessions.create(s);
-      const pending = challenge(user.id);
+      const pending = flow(user.id);
       await store.flows.create(pending);
       // A pending sign-in at set-up, whose key was shown: it goes too.
-      const shown = challenge(user.id, { state: "setup_app" });
+      const shown = flow(user.id, { state: "setup_app" });
       await store.flows.create(shown);
       await store.flows.setSetupKey(shown.idHash, "box-shown");
 
@@ -358,7 +348,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
           authTime: NOW,
           amr: ["pwd"],
         });
-        await store.flows.create(challenge(user.id, { createdAt: T, expiresAt: T + i }));
+        await store.flows.create(flow(user.id, { createdAt: T, expiresAt: T + i }));
       }
       const live = {
         idHash: randomUUID(),
@@ -470,12 +460,12 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
     test("a Save inside a transaction: a lost race leaves its flow, the transaction usable", async () => {
       const { store } = get();
       const user = await addUser("savetx");
-      const flow = (box: string) => ({
-        ...challenge(user.id, { state: "setup_app" }),
+      const withBox = (box: string) => ({
+        ...flow(user.id, { state: "setup_app" }),
         setupBox: box,
       });
-      const one = flow("box-one");
-      const two = flow("box-two");
+      const one = withBox("box-one");
+      const two = withBox("box-two");
       for (const f of [one, two]) {
         await store.flows.create(f);
         await store.flows.setSetupKey(f.idHash, f.setupBox);

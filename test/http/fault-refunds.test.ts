@@ -187,3 +187,28 @@ describe("Save on the set-up screen: faults after the attempt is reserved", () =
     });
   }
 });
+
+describe("a store fault while the factors get ready (before the attempt) charges nothing", () => {
+  for (const point of ["flows.getCode", "authenticators.get"]) {
+    it(`${point} failing answers with the fault; no attempt counted; the right answer then signs in`, async () => {
+      const { v, faults } = await faultyVestibule({ methods: ["app", "email"], env: ENV });
+      t = v;
+      const user = await t.addUser("eva", { email: "eva@example.test" });
+      const secret = await t.enrolApp(user);
+      const b = await toStep(t, "eva", "/login/verify");
+      await b.post("/login/code", { method: "email" });
+      const mail = t.system.delivery.outbox?.list()[0];
+      const code = /verification code is (\d{6})/.exec(mail?.body ?? "")?.[1] ?? "";
+      expect(code).toMatch(/^\d{6}$/);
+      const token = b.jar.get("vst_signin");
+      // The answer the failing factor would have matched: the emailed code, or the app's.
+      const answer = point === "flows.getCode" ? code : t.totp(secret);
+      faults.armed.add(point);
+      await expect(verify(t.system.core, token, answer, IP)).rejects.toThrow(point);
+      faults.armed.clear();
+      expect(await failedCodes(t, token)).toBe(0);
+      expect(await accountAllowed(t, user.id)).toBe(true);
+      expect(await verify(t.system.core, token, answer, IP)).toMatchObject({ kind: "session" });
+    });
+  }
+});

@@ -270,6 +270,27 @@ describe("CSRF", () => {
   });
 });
 
+describe("form posts to paths that take none", () => {
+  it("are refused as an expired form (403), whatever the body, like posts to form routes", async () => {
+    for (const url of ["/nowhere", "/healthz", "/assets/app.css"]) {
+      for (const [type, payload] of [
+        ["application/x-www-form-urlencoded", "a=1"],
+        ["application/json", '{"a":1}'],
+        ["text/xml", "<a/>"],
+      ] as const) {
+        const res = await t.app.inject({
+          method: "POST",
+          url,
+          payload,
+          headers: { "content-type": type },
+        });
+        expect(res.statusCode, `${url} ${type}`).toBe(403);
+        expect(res.body).toContain("This form has expired");
+      }
+    }
+  });
+});
+
 describe("headers", () => {
   it("CSP allows no inline script; the usual headers are there", async () => {
     for (const url of ["/login", "/nope", "/healthz"]) {
@@ -280,6 +301,10 @@ describe("headers", () => {
       expect(csp).not.toContain("unsafe-eval");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("default-src 'none'");
+      // The whole policy, as it has been since issue 2 (helmet's defaults with ours).
+      expect(csp).toBe(
+        "default-src 'none';base-uri 'none';font-src 'self' https: data:;form-action 'self';frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'none';script-src-attr 'none';style-src 'self'",
+      );
       expect(res.headers["x-content-type-options"]).toBe("nosniff");
       expect(res.headers["referrer-policy"]).toBe("no-referrer");
     }

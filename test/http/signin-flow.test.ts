@@ -1,6 +1,7 @@
 // Issue 2, the journey over HTTP (Fastify inject): Login → set-up (Show QR code, Save)
 // → Login again with a notice → verification (Confirm) → home → Sign out.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPasswordFlow, startStepUp } from "../../src/core/flow/flow.js";
 import { hashToken } from "../../src/core/secrets.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
@@ -367,5 +368,67 @@ describe("the whole flow", () => {
       confirmPassword: "quiet meadow copper kettle",
     });
     expect(location(changed)).toBe("/login/setup");
+  });
+});
+
+describe("a flow that ends keeps where it was going", () => {
+  it("too many wrong codes at set-up: a new flow waits for the password with the same continuation", async () => {
+    const v = await startVestibule({ methods: ["app"] });
+    try {
+      await v.addUser("uma");
+      const continuation = { kind: "path", path: "/settings" } as const;
+      const b = v.browser();
+      b.jar.set("vst_signin", await startPasswordFlow(v.system.core, continuation));
+      await b.get("/login");
+      const res = await b.post("/login", { username: "uma", password: DEFAULT_PASSWORD });
+      expect(location(res)).toBe("/login/setup");
+      const key = manualKeyOf((await b.get("/login/setup?show=1")).body)!;
+      const wrong = generateTotp(key, v.clock.now()) === "000000" ? "000001" : "000000";
+      let last = await b.post("/login/setup", { code: wrong });
+      for (let i = 1; i < 5 && last.statusCode !== 303; i++) {
+        await b.get("/login/setup?show=1");
+        last = await b.post("/login/setup", { code: wrong });
+      }
+      expect(location(last)).toBe("/login?notice=too_many_codes");
+      const token = b.jar.get("vst_signin");
+      expect(token).toBeDefined();
+      const waiting = await v.system.stores.flows.find(hashToken(token!), v.clock.now());
+      expect(waiting).toMatchObject({ state: "password", userId: null, continuation });
+    } finally {
+      await v.close();
+    }
+  });
+
+  it("a step-up that fails goes back to its page with the notice; the session stays", async () => {
+    const v = await startVestibule({ methods: ["app"] });
+    try {
+      const vic = await v.addUser("vic");
+      const secret = await v.enrolApp(vic);
+      const b = await v.signIn("vic", secret);
+      const session = await v.system.stores.sessions.find(
+        hashToken(b.jar.get("vst_session")!),
+        v.clock.now(),
+      );
+      b.jar.set(
+        "vst_signin",
+        await startStepUp(
+          v.system.core,
+          { sessionIdHash: session!.idHash, userId: vic.id },
+          { kind: "path", path: "/" },
+        ),
+      );
+      const wrong = v.totp(secret) === "000000" ? "000001" : "000000";
+      expect((await b.get("/login/verify")).statusCode).toBe(200);
+      let last = await b.post("/login/verify", { code: wrong });
+      for (let i = 1; i < 5 && last.statusCode !== 303; i++) {
+        await b.get("/login/verify");
+        last = await b.post("/login/verify", { code: wrong });
+      }
+      expect(location(last)).toBe("/?notice=too_many_codes");
+      expect(b.jar.has("vst_signin")).toBe(false);
+      expect((await b.get("/")).statusCode).toBe(200);
+    } finally {
+      await v.close();
+    }
   });
 });

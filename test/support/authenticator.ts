@@ -3,6 +3,7 @@
 // user with the used step. (There is no other way to write one.)
 import { randomUUID } from "node:crypto";
 import type { Stores } from "../../src/core/ports/stores.js";
+import { flowRow } from "./flows.js";
 
 export async function storeConfirmedAuthenticator(
   stores: Pick<Stores, "flows" | "authenticators">,
@@ -12,17 +13,7 @@ export async function storeConfirmedAuthenticator(
   now: number,
 ): Promise<boolean> {
   const idHash = `enrol-${randomUUID()}`;
-  await stores.flows.create({
-    idHash,
-    userId,
-    purpose: "signin",
-    state: "setup_app",
-    continuation: { kind: "home" },
-    sessionIdHash: null,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    failedCodes: 0,
-  });
+  await stores.flows.create(flowRow(userId, { idHash, state: "setup_app" }, now));
   await stores.flows.setSetupKey(idHash, secretBox);
   const confirmed = await stores.authenticators.confirm({
     flowIdHash: idHash,

@@ -26,7 +26,12 @@ export interface TestBrowser {
  * off for the whole browser, to prove the pages work without it.
  */
 export async function launchBrowser(
-  options: { javaScriptEnabled?: boolean } = {},
+  options: {
+    javaScriptEnabled?: boolean;
+    viewport?: { width: number; height: number };
+    /** The browser's language (its Accept-Language). */
+    locale?: string;
+  } = {},
 ): Promise<TestBrowser> {
   const profileDir = mkdtempSync(join(tmpdir(), "vestibule-chromium-"));
   let context: BrowserContext;
@@ -35,8 +40,8 @@ export async function launchBrowser(
       executablePath: CHROMIUM_PATH,
       headless: true,
       javaScriptEnabled: options.javaScriptEnabled ?? true,
-      viewport: { width: 900, height: 1000 },
-      locale: "en-GB",
+      viewport: options.viewport ?? { width: 900, height: 1000 },
+      locale: options.locale ?? "en-GB",
       args: [
         "--headless",
         "--no-sandbox",

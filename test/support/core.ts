@@ -3,6 +3,8 @@
 // so a core test runs in milliseconds without HTTP. Messages go to the development outbox.
 import { createHash, randomUUID } from "node:crypto";
 import { loadConfig } from "../../src/config.js";
+import { type LoadedFlow, loadFlow } from "../../src/core/flow/flow.js";
+import { submitPassword } from "../../src/core/flow/password.js";
 import { createPasswordHasher } from "../../src/core/password.js";
 import { setEnabledMethods } from "../../src/core/policy.js";
 import type { Method, Random, Role } from "../../src/core/ports/runtime.js";
@@ -45,6 +47,8 @@ export interface CoreFixture {
   /** A confirmed authenticator; returns its base32 secret. */
   enrolApp(user: User): Promise<string>;
   totp(secret: string, offsetSteps?: number): string;
+  /** The password step, as Login does it: the flow it leads to. */
+  passwordStep(username: string): Promise<LoadedFlow>;
   /** The last message the development outbox holds for `to`. */
   lastMessage(to: string): string | undefined;
   close(): Promise<void>;
@@ -97,6 +101,16 @@ export async function coreFixture(
       return secret;
     },
     totp: (secret, offsetSteps = 0) => generateTotp(secret, clock.now() + offsetSteps * 30_000),
+    async passwordStep(username) {
+      const next = await submitPassword(system.core, {
+        username,
+        password: DEFAULT_PASSWORD,
+        ip: "192.0.2.1",
+      });
+      const loaded = next.ok && next.kind === "flow" && (await loadFlow(system.core, next.token));
+      if (!loaded) throw new Error(`the password step of ${username} led to no flow`);
+      return loaded;
+    },
     lastMessage: (to) => system.delivery.outbox?.list().find((m) => m.to === to)?.body,
     close: () => system.close(),
   };

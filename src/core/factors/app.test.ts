@@ -2,9 +2,7 @@
 // which it opens its key (before any attempt is taken).
 import { afterEach, describe, expect, it } from "vitest";
 import { type CoreFixture, coreFixture } from "../../../test/support/core.js";
-import { DEFAULT_PASSWORD } from "../../../test/support/harness.js";
-import { type LoadedFlow, loadFlow } from "../flow/flow.js";
-import { submitPassword } from "../flow/password.js";
+import type { LoadedFlow } from "../flow/flow.js";
 import { totpSecretAad } from "../secrets.js";
 import { generateTotp } from "../totp.js";
 
@@ -14,11 +12,7 @@ afterEach(async () => {
   await f?.close();
 });
 
-async function flowOf(username: string): Promise<LoadedFlow> {
-  const next = await submitPassword(f.core, { username, password: DEFAULT_PASSWORD, ip: IP });
-  if (!next.ok || next.kind !== "flow") throw new Error("expected a flow");
-  return (await loadFlow(f.core, next.token))!;
-}
+const flowOf = (username: string): Promise<LoadedFlow> => f.passwordStep(username);
 
 describe("app factor", () => {
   it("is available only when enabled and confirmed", async () => {

@@ -26,6 +26,7 @@ export interface AppFactorDeps {
 /** The authenticator app (TOTP, RFC 6238): set up with a key, judged by time step. */
 export interface AppFactor extends Factor {
   readonly id: "app";
+  readonly kind: "authenticator";
   /** Does this user have a confirmed authenticator? */
   confirmed(userId: string): Promise<boolean>;
   /**
@@ -43,6 +44,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
 
   return {
     id: "app",
+    kind: "authenticator",
     amr: "otp",
     confirmed,
     async available(ctx) {

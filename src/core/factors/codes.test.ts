@@ -2,9 +2,7 @@
 // verdicts and its single use.
 import { afterEach, describe, expect, it } from "vitest";
 import { type CoreFixture, coreFixture } from "../../../test/support/core.js";
-import { DEFAULT_PASSWORD } from "../../../test/support/harness.js";
-import { type LoadedFlow, loadFlow } from "../flow/flow.js";
-import { submitPassword } from "../flow/password.js";
+import type { LoadedFlow } from "../flow/flow.js";
 
 const IP = "192.0.2.10";
 let f: CoreFixture;
@@ -12,11 +10,7 @@ afterEach(async () => {
   await f?.close();
 });
 
-async function flowOf(username: string): Promise<LoadedFlow> {
-  const next = await submitPassword(f.core, { username, password: DEFAULT_PASSWORD, ip: IP });
-  if (!next.ok || next.kind !== "flow") throw new Error("expected a flow");
-  return (await loadFlow(f.core, next.token))!;
-}
+const flowOf = (username: string): Promise<LoadedFlow> => f.passwordStep(username);
 
 const codeIn = (text: string | undefined) => /(\d{6})/.exec(text ?? "")?.[1];
 

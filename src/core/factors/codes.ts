@@ -33,6 +33,7 @@ export interface CodeFactorDeps {
 
 export interface CodeFactor extends Factor {
   readonly id: CodeMethod;
+  readonly kind: "code";
   /** Where a code would go for this user, if the method is enabled, has a provider and a contact. */
   destination(ctx: FactorContext): string | undefined;
   /** How long until this user may ask for another code by this method (0: now). */
@@ -65,6 +66,7 @@ export function createCodeFactor(
 
   return {
     id: method,
+    kind: "code",
     amr: method,
     destination,
     resendWaitMs: (userId) => deps.quota.userWaitMs(userId, method),
@@ -80,6 +82,7 @@ export function createCodeFactor(
       return async (code) => {
         // Constant-time compare of the MACs, then one conditional UPDATE: used once.
         if (!safeEqual(codeHmac(ctx.user, code), stored.hmac)) return { kind: "wrong" };
+        codesRead.delete(ctx.flow);
         if (await stores.flows.useCode(ctx.flow.idHash, stored.hmac, clock.now())) {
           return { kind: "matched", factor: method, amr: method };
         }
@@ -118,6 +121,7 @@ export function createCodeFactor(
       const now = clock.now();
       const code = String(deps.random.int(CODE_SPACE)).padStart(6, "0");
       const hmac = codeHmac(user, code);
+      codesRead.delete(flow);
       const stored = await stores.flows.setCode(flow.idHash, {
         hmac,
         method,
@@ -174,11 +178,23 @@ export function createCodeFactor(
   };
 }
 
-/** The code on this flow, if one was sent and is still valid. */
+/**
+ * The code on this flow, if one was sent and is still valid. Read once per loaded flow:
+ * the email and SMS factors both ask when an answer is judged (one statement, not two).
+ */
 export async function liveCode(
   deps: Pick<CodeFactorDeps, "stores" | "clock">,
   ctx: Pick<FactorContext, "flow">,
 ): Promise<FlowCode | undefined> {
-  const code = await deps.stores.flows.getCode(ctx.flow.idHash);
+  let read = codesRead.get(ctx.flow);
+  if (!read) {
+    read = deps.stores.flows.getCode(ctx.flow.idHash);
+    codesRead.set(ctx.flow, read);
+    // A failed read is not kept: the next asker reads again.
+    read.catch(() => codesRead.delete(ctx.flow));
+  }
+  const code = await read;
   return code && code.expiresAt > deps.clock.now() ? code : undefined;
 }
+
+const codesRead = new WeakMap<object, Promise<FlowCode | undefined>>();

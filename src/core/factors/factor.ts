@@ -8,7 +8,14 @@ import type { Refusal } from "../reasons.js";
 // use it now, how it starts (send a code, show a set-up key), and how it judges an answer.
 // The throttle rules are not here: core/flow/attempts.ts applies them to every factor alike.
 
-export type FactorId = "app" | "email" | "sms";
+/** A factor's name: "app", "email", "sms", … (the methods an administrator enables). */
+export type FactorId = string;
+
+/**
+ * How a person answers with it, so pages draw it without knowing the factor: an
+ * authenticator they set up once, a code sent to them, a list of one-time codes they keep.
+ */
+export type FactorKind = "authenticator" | "code" | "lookup";
 
 /** What a factor is asked about: a user's flow, under the enabled methods. */
 export interface FactorContext {
@@ -43,6 +50,7 @@ export type Started =
 
 export interface Factor {
   readonly id: FactorId;
+  readonly kind: FactorKind;
   readonly amr: Amr;
   /** May this user use the factor on the verification screen now (settings, provider, enrolment)? */
   available(ctx: FactorContext): Promise<boolean>;

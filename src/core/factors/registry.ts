@@ -1,28 +1,24 @@
 import type { AppFactor } from "./app.js";
 import type { CodeFactor } from "./codes.js";
-import type { Factor, FactorId } from "./factor.js";
+import type { Factor } from "./factor.js";
 
 /**
- * The second factors of this installation, in the order an answer is judged and offered:
- * a code sent on this flow first, then the authenticator app. A new factor is one module
- * and one entry here.
+ * The second factors of this installation, in the order an answer is judged and offered
+ * (a code sent on this flow first, then the authenticator app). Pages find what to draw
+ * by kind; the flow asks the authenticator whether it is set up.
  */
 export interface Factors {
   all: readonly Factor[];
+  /** The authenticator app: its set-up is a step of the sign-in (DESIGN §2). */
   app: AppFactor;
   /** Factors that send a code (email first, docs/codes.md). */
   codes: readonly CodeFactor[];
 }
 
-export function registerFactors(parts: {
-  email: CodeFactor;
-  sms: CodeFactor;
-  app: AppFactor;
-}): Factors {
-  const codes = [parts.email, parts.sms];
-  return { all: [...codes, parts.app], app: parts.app, codes };
-}
-
-export function findFactor(factors: Factors, id: string): Factor | undefined {
-  return factors.all.find((f) => f.id === (id as FactorId));
+/** A new factor is one module and one entry in the list given here (src/system.ts). */
+export function registerFactors(list: readonly Factor[]): Factors {
+  const app = list.find((f): f is AppFactor => f.kind === "authenticator");
+  if (!app) throw new Error("registerFactors: the authenticator app factor is required");
+  const codes = list.filter((f): f is CodeFactor => f.kind === "code");
+  return { all: list, app, codes };
 }

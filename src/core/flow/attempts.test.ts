@@ -117,7 +117,11 @@ describe("attempt", () => {
       expect(await failedCodes(flow)).toBe(i);
     }
     const fifth = await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
-    expect(fifth).toEqual({ ok: false, reason: "too_many_codes" });
+    expect(fifth).toEqual({
+      ok: false,
+      reason: "too_many_codes",
+      ended: { purpose: "step-up", continuation: { kind: "home" } },
+    });
     expect(await failedCodes(flow)).toBeUndefined();
   });
 
@@ -127,7 +131,12 @@ describe("attempt", () => {
     const flow = await flowOf(user);
     await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
     const second = await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
-    expect(second).toEqual({ ok: false, reason: "second_factor_locked", retryAfterMs: 900_000 });
+    expect(second).toEqual({
+      ok: false,
+      reason: "second_factor_locked",
+      retryAfterMs: 900_000,
+      ended: { purpose: "step-up", continuation: { kind: "home" } },
+    });
     expect(await failedCodes(flow)).toBeUndefined();
     expect(await accountAllowed(user)).toBe(false);
   });
@@ -200,5 +209,44 @@ describe("attempt", () => {
     );
     expect(judged).toBe(5);
     expect(results.filter((r) => !r.ok && r.reason === "too_many_codes")).toHaveLength(1);
+  });
+});
+
+describe("attempt, the unavailable verdict", () => {
+  it("an answer nothing was left to check against is given back; with a wrong one it counts", async () => {
+    f = await coreFixture({ env: { LIMIT_SECOND_FACTOR: "1/86400/900" } });
+    const user = await f.addUser("kai");
+    const flow = await flowOf(user);
+    const gone = await attempt(
+      f.core,
+      { flow, user },
+      answer([judging({ kind: "unavailable" })]),
+      ok,
+    );
+    expect(gone).toEqual({ ok: false, reason: "invalid_code" });
+    expect(await failedCodes(flow)).toBe(0);
+    expect(await accountAllowed(user)).toBe(true);
+    const mixed = await attempt(
+      f.core,
+      { flow, user },
+      answer([judging({ kind: "unavailable" }), judging({ kind: "wrong" })]),
+      ok,
+    );
+    expect(mixed).toMatchObject({ ok: false, reason: "second_factor_locked" });
+  });
+
+  it("a match whose flow ended meanwhile stays counted and resets nothing", async () => {
+    f = await coreFixture({ env: { LIMIT_SECOND_FACTOR: "3/86400/900" } });
+    const user = await f.addUser("lou");
+    const flow = await flowOf(user);
+    await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
+    const expired = await attempt(f.core, { flow, user }, answer([judging(matched)]), async () => ({
+      ok: false as const,
+      reason: "expired" as const,
+    }));
+    expect(expired).toEqual({ ok: false, reason: "expired" });
+    // Two attempts taken, none reset: the third takes the last point.
+    const third = await f.core.limits.secondFactor.consume(user.id);
+    expect(third.allowed && third.blockedForMs).toBeGreaterThan(0);
   });
 });

@@ -81,8 +81,11 @@ export async function attempt<T extends { ok: true }>(
   try {
     verdict = await judge(prepared.judges, answer.text);
     if (verdict.kind === "matched") {
-      await deps.limits.secondFactor.reset(user.id);
-      return await onMatched(verdict);
+      // The flow is finished first (taken once, the session made): a flow that ended
+      // meanwhile answers "expired" and leaves the attempt counted, as a wrong one would.
+      const done = await onMatched(verdict);
+      if (done.ok) await deps.limits.secondFactor.reset(user.id);
+      return done;
     }
   } catch (err) {
     await bestEffort(() => deps.stores.flows.refundAttempt(flow.idHash));
@@ -90,6 +93,11 @@ export async function attempt<T extends { ok: true }>(
     throw err;
   }
   if (verdict.kind === "used") return used(deps, loaded, reserved, answer.ip, verdict.detail);
+  if (verdict.kind === "unavailable") {
+    // Nothing was left to check it against (a code expired between getting ready and
+    // judging): not a guess.
+    return used(deps, loaded, reserved, answer.ip, { unavailable: true });
+  }
   // A wrong answer WAS checked by the factors that could judge it: it counts, even when
   // another factor could not get ready (refunding it gave unlimited guesses at an emailed
   // code); the fault is recorded on the audit event for the operator.
@@ -100,13 +108,19 @@ export async function attempt<T extends { ok: true }>(
   });
 }
 
-/** Each judge in order until one matches or knows the answer was used already. */
+/**
+ * Each judge in order until one matches or knows the answer was used already. The answer
+ * is wrong when a judge found it wrong; "unavailable" when every judge had nothing left to
+ * check it against; wrong too when there was no judge at all (nothing to check: a guess).
+ */
 async function judge(judges: Judge[], text: string): Promise<Verdict> {
+  let wrong = judges.length === 0;
   for (const j of judges) {
     const verdict = await j(text);
     if (verdict.kind === "matched" || verdict.kind === "used") return verdict;
+    if (verdict.kind === "wrong") wrong = true;
   }
-  return { kind: "wrong" };
+  return wrong ? { kind: "wrong" } : { kind: "unavailable" };
 }
 
 /**
@@ -186,6 +200,7 @@ async function wrong(
     ip,
     detail: { ...detail, failed },
   });
+  const ended = { purpose: flow.purpose, continuation: flow.continuation };
   const { startedBlock, blockedForMs, reachedCap } = reserved.account;
   if (startedBlock !== undefined) {
     await deps.stores.flows.delete(flow.idHash);
@@ -198,13 +213,13 @@ async function wrong(
         : { block: startedBlock, minutes: Math.ceil((blockedForMs ?? 0) / 60_000) },
     });
     return reachedCap
-      ? refuse("second_factor_locked_for_good")
-      : refuse("second_factor_locked", blockedForMs);
+      ? { ...refuse("second_factor_locked_for_good"), ended }
+      : { ...refuse("second_factor_locked", blockedForMs), ended };
   }
   if (failed >= deps.rules.maxWrongCodesPerFlow) {
     await deps.stores.flows.delete(flow.idHash);
     await deps.audit({ type: "challenge_ended", userId: user.id, ip, detail: { failed } });
-    return refuse("too_many_codes");
+    return { ...refuse("too_many_codes"), ended };
   }
   return refuse("invalid_code");
 }

@@ -2,6 +2,7 @@
 // clock, a seeded random source and a cheap argon2id (test/support/core.ts).
 import { afterEach, describe, expect, it } from "vitest";
 import { type CoreFixture, coreFixture } from "../../../test/support/core.js";
+import { flowRow } from "../../../test/support/flows.js";
 import { DEFAULT_PASSWORD } from "../../../test/support/harness.js";
 import type { Continuation } from "../ports/flows.js";
 import { hashToken } from "../secrets.js";
@@ -174,5 +175,50 @@ describe("step-up: a second factor again, inside a session", () => {
       ok: false,
       reason: "expired",
     });
+  });
+});
+
+describe("every purpose ends its own way", () => {
+  it("an enrolment flow at verification never mints a session", async () => {
+    f = await coreFixture({ methods: ["app"] });
+    const lee = await f.addUser("lee");
+    const secret = await f.enrolApp(lee);
+    const row = flowRow(
+      lee.id,
+      {
+        purpose: "enrol",
+        continuation: { kind: "path", path: "/account" },
+        sessionIdHash: hashToken("some-session"),
+      },
+      f.clock.now(),
+    );
+    const token = "enrol-token";
+    await f.core.stores.flows.create({ ...row, idHash: hashToken(token) });
+    expect(await verify(f.core, token, f.totp(secret), IP)).toEqual({
+      ok: false,
+      reason: "wrong_step",
+    });
+  });
+});
+
+describe("isLocalPath", () => {
+  it("takes our own paths and refuses what a browser reads as another host", async () => {
+    const { isLocalPath } = await import("./flow.js");
+    for (const ok of ["/", "/account", "/account?notice=x", "/a/b"])
+      expect(isLocalPath(ok)).toBe(true);
+    for (const bad of [
+      "//evil.com",
+      "/\\evil.com",
+      "/\\/evil.com",
+      "https://evil.com",
+      "evil.com",
+      "",
+      "/a\\b",
+      "/a\nb",
+      "/a\u0000",
+      "javascript:alert(1)",
+    ]) {
+      expect(isLocalPath(bad), JSON.stringify(bad)).toBe(false);
+    }
   });
 });

@@ -167,6 +167,9 @@ export async function startStepUp(
   signedIn: { sessionIdHash: string; userId: string },
   continuation: Continuation,
 ): Promise<string> {
+  if (continuation.kind === "path" && !isLocalPath(continuation.path)) {
+    throw new Error(`a step-up returns to a path of ours, not "${continuation.path}"`);
+  }
   const token = newToken(deps.random);
   await createFlow(deps, token, {
     userId: signedIn.userId,
@@ -198,4 +201,12 @@ async function createFlow(
     expiresAt: now + deps.rules.flowTtlMs,
     failedCodes: 0,
   });
+}
+
+/**
+ * A path on this site, safe to redirect to: one leading "/", not "//" or "/\\" (which
+ * browsers read as another host), no control characters, no backslash anywhere.
+ */
+export function isLocalPath(path: string): boolean {
+  return /^\/(?![/\\])/.test(path) && !/[\\\p{Cc}]/u.test(path);
 }

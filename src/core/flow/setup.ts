@@ -1,17 +1,7 @@
-import type { Started } from "../factors/factor.js";
 import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
 import { attempt } from "./attempts.js";
-import { type FlowDeps, type LoadedFlow, loadFlow, type Next } from "./flow.js";
-
-/** The set-up screen's key (Show QR code); the same key on every view of this flow. */
-export async function showSetupKey(
-  deps: FlowDeps,
-  loaded: LoadedFlow,
-  ip: string,
-): Promise<Started | Refusal> {
-  return deps.factors.app.start(loaded, ip);
-}
+import { type FlowDeps, loadFlow, type Next } from "./flow.js";
 
 /**
  * Save on the set-up screen. A valid code confirms the authenticator (and uses its time
@@ -27,7 +17,8 @@ export async function confirmSetup(
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
   const { flow } = loaded;
-  if (flow.state !== "setup_app") return refuse("wrong_step");
+  // A sign-in's set-up; an enrolment from the account page confirms elsewhere.
+  if (flow.state !== "setup_app" || flow.purpose !== "signin") return refuse("wrong_step");
   const app = deps.factors.app;
   return attempt(
     deps,

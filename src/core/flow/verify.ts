@@ -1,6 +1,7 @@
 import type { Factor, FactorContext, Matched, Started } from "../factors/factor.js";
 import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
+import { UnreadableSecret } from "../secrets.js";
 import { startSession } from "../sessions.js";
 import { type Answer, attempt, type Prepared } from "./attempts.js";
 import { type FlowDeps, type LoadedFlow, loadFlow, type Next } from "./flow.js";
@@ -29,7 +30,11 @@ export async function verify(
   return attempt(deps, loaded, input, (matched) => finish(deps, loaded, matched, ip));
 }
 
-/** Each factor's judge, made before the attempt; a factor that fails to get ready is noted. */
+/**
+ * Each factor's judge, made before the attempt. A factor whose key does not open here is
+ * noted (the others may still judge the answer); any other failure — the store away — is
+ * thrown now, before anything is counted.
+ */
 export async function prepareAll(
   factors: readonly Factor[],
   ctx: FactorContext,
@@ -40,6 +45,7 @@ export async function prepareAll(
       const judge = await factor.prepare(ctx);
       if (judge) prepared.judges.push(judge);
     } catch (error) {
+      if (!(error instanceof UnreadableSecret)) throw error;
       prepared.faults.push({ factor: factor.id, error });
     }
   }
@@ -58,21 +64,27 @@ async function finish(
 ): Promise<Next | Refusal> {
   const taken = await deps.stores.flows.take(loaded.flow.idHash, "verify");
   if (!taken) return refuse("expired");
-  if (taken.purpose === "step-up") {
-    const proved =
-      taken.sessionIdHash !== null &&
-      (await deps.stores.sessions.reprove(taken.sessionIdHash, deps.clock.now(), [
-        "pwd",
-        matched.amr,
-      ]));
-    if (!proved) return refuse("expired");
-    return { ok: true, kind: "done", continuation: taken.continuation };
+  switch (taken.purpose) {
+    case "signin":
+      return startSession(deps, loaded.user, ip, {
+        amr: ["pwd", matched.amr],
+        method: matched.factor,
+        continuation: taken.continuation,
+      });
+    case "step-up": {
+      const proved =
+        taken.sessionIdHash !== null &&
+        (await deps.stores.sessions.reprove(taken.sessionIdHash, deps.clock.now(), [
+          "pwd",
+          matched.amr,
+        ]));
+      if (!proved) return refuse("expired");
+      return { ok: true, kind: "done", continuation: taken.continuation };
+    }
+    // An enrolment confirms a new factor on the set-up screen; it never signs anyone in.
+    case "enrol":
+      return refuse("wrong_step");
   }
-  return startSession(deps, loaded.user, ip, {
-    amr: ["pwd", matched.amr],
-    method: matched.factor,
-    continuation: taken.continuation,
-  });
 }
 
 /**
@@ -85,10 +97,10 @@ export async function sendFirstCode(
   deps: FlowDeps,
   token: string | undefined,
   ip: string,
-): Promise<Started | Refusal | undefined> {
+): Promise<{ method: string; result: Started | Refusal } | undefined> {
   const loaded = await loadFlow(deps, token);
   if (loaded?.flow.state !== "verify" || loaded.methods.includes("app")) return undefined;
   const first = deps.factors.codes.find((f) => f.destination(loaded) !== undefined);
   if (!first || (await deps.stores.flows.getCode(loaded.flow.idHash))) return undefined;
-  return first.start(loaded, ip);
+  return { method: first.id, result: await first.start(loaded, ip) };
 }

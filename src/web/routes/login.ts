@@ -15,10 +15,10 @@ import {
 import { changePassword } from "../../core/flow/new-password.js";
 import { submitPassword } from "../../core/flow/password.js";
 import { proveEmail, sendEmailProof } from "../../core/flow/prove-email.js";
-import { confirmSetup, showSetupKey } from "../../core/flow/setup.js";
+import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
 import type { Continuation, FlowState } from "../../core/ports/flows.js";
-import { type Reason, type Refusal, refuse } from "../../core/reasons.js";
+import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
 import { newToken } from "../../core/secrets.js";
 import { currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
@@ -95,39 +95,38 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     continuation.kind === "path" ? continuation.path : "/";
 
   /**
-   * Back to Login with a notice. A flow that was going somewhere (an application's
-   * sign-in) leaves a new flow waiting for the password with the same continuation.
+   * A flow ended: back to Login with a notice. A sign-in that was going somewhere (an
+   * application's) leaves a new flow waiting for the password with the same continuation;
+   * a step-up that ended leaves its session as it was and goes back where it came from.
    */
   const restart = async (
     reply: FastifyReply,
     notice: keyof typeof NOTICES,
-    continuation: Continuation = HOME,
+    ended: EndedFlow = { purpose: "signin", continuation: HOME },
     waitMs?: number,
   ): Promise<FastifyReply> => {
+    const { purpose, continuation } = ended;
+    if (purpose === "step-up" && continuation.kind === "path") {
+      clearCookie(kit, reply, kit.names.signin);
+      const join = continuation.path.includes("?") ? "&" : "?";
+      return reply.redirect(`${continuation.path}${join}notice=${notice}`, 303);
+    }
     if (continuation.kind === "home") clearCookie(kit, reply, kit.names.signin);
-    else
-      setCookie(
-        kit,
-        reply,
-        kit.names.signin,
-        await startPasswordFlow(core, continuation),
-        ttlSeconds,
-      );
+    else {
+      const token = await startPasswordFlow(core, continuation);
+      setCookie(kit, reply, kit.names.signin, token, ttlSeconds);
+    }
     // A lock's length travels as whole seconds (bounded when read back), never as text.
     const wait =
       waitMs === undefined ? "" : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(waitMs / 1000))}`;
     return reply.redirect(`/login?notice=${notice}${wait}`, 303);
   };
 
-  /** A refusal that ends the flow: back to Login, saying for how long a lock lasts. */
-  const ended = (reply: FastifyReply, refusal: Refusal, continuation?: Continuation) => {
+  /** A refusal that ends the flow: back with its notice, saying for how long a lock lasts. */
+  const ended = (reply: FastifyReply, refusal: Refusal, flow?: EndedFlow) => {
     const notice = ENDS_FLOW[refusal.reason] ?? "expired";
-    return restart(
-      reply,
-      notice,
-      continuation,
-      notice === "locked" ? refusal.retryAfterMs : undefined,
-    );
+    const waitMs = notice === "locked" ? refusal.retryAfterMs : undefined;
+    return restart(reply, notice, refusal.ended ?? flow, waitMs);
   };
 
   /** Sends the browser where a step result leads, with the cookie rotated. */
@@ -146,7 +145,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         clearCookie(kit, reply, kit.names.signin);
         return reply.redirect(destination(next.continuation), 303);
       case "ended":
-        return restart(reply, "app_added", next.continuation);
+        return restart(reply, "app_added", { purpose: "signin", continuation: next.continuation });
       case "flow":
         setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
         if (next.state === "verify") {
@@ -167,8 +166,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    * out now. A failure travels to the page as a fixed key and a wait in seconds.
    */
   const enteredVerify = async (request: FastifyRequest, token: string): Promise<string> => {
-    const result = await sendFirstCode(core, token, request.ip);
-    return unsentAddress(request, "/login/verify", result);
+    const first = await sendFirstCode(core, token, request.ip);
+    return unsentAddress(request, "/login/verify", first?.result, first?.method);
   };
 
   /** The step's address, with why its code did not go out (a fixed key and a wait). */
@@ -176,9 +175,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     request: FastifyRequest,
     path: string,
     result: Started | Refusal | undefined,
+    method = "email",
   ): string => {
     if (!result || result.ok || !UNSENT.has(result.reason)) return path;
-    if (result.reason === "send_failed") request.log.warn("code send failed");
+    if (result.reason === "send_failed") request.log.warn({ method }, "code send failed");
     const wait =
       result.retryAfterMs === undefined
         ? ""
@@ -283,7 +283,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     if (show) {
       // Undefined: the flow ended or moved on between loading it and writing its key
       // (expiry, Force New Password, a code sent from another tab).
-      const key = await showSetupKey(core, loaded, request.ip);
+      const key = await core.factors.app.start(loaded, request.ip);
       if (!key.ok || key.kind !== "key") return undefined;
       const svg = await QRCode.toString(key.uri, {
         type: "svg",
@@ -321,7 +321,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     // saved at once: one wins): the person may have added ours to their app, so they are
     // told it was not saved, not that their app was added.
     const replaced = shown !== undefined && shown !== bound.secretBox;
-    await restart(reply, replaced ? "key_replaced" : "app_added", loaded.flow.continuation);
+    await restart(reply, replaced ? "key_replaced" : "app_added", loaded.flow);
     return true;
   };
 
@@ -430,7 +430,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, queryField(request, "show") === "1");
-    return page ? sendPage(reply, page) : restart(reply, "expired", loaded.flow.continuation);
+    return page ? sendPage(reply, page) : restart(reply, "expired", loaded.flow);
   });
 
   app.post("/login/setup", async (request, reply) => {
@@ -445,7 +445,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, true, text(ctx(request), result));
-    return page ? refusePage(reply, result, () => page) : restart(reply, "expired");
+    return page ? refusePage(reply, result, () => page) : restart(reply, "expired", loaded.flow);
   });
 
   app.get("/login/verify", async (request, reply) => {
@@ -481,8 +481,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       }
       return reply.redirect("/login/verify", 303);
     }
-    if (result.reason === "expired") return restart(reply, "expired");
-    if (ENDS_FLOW[result.reason]) return ended(reply, result);
+    if (result.reason === "expired") return restart(reply, "expired", loaded.flow);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result, loaded.flow);
     if (result.reason === "wrong_step") {
       return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
     }

@@ -1,0 +1,67 @@
+import { mib, ms, rate, verdict } from "./report.js";
+import { TARGETS } from "./targets.js";
+
+// Rows 6 and 7: overload (503s, goodput, memory) and the 1,000 vs 1,000,000 users run.
+
+export function overloadRows(results, rows) {
+  const { overload, login } = results;
+  const at = overload.busyAt.map(([what, n]) => `${n} at ${what}`).join(", ");
+  const retryAfter =
+    overload.busy === 0
+      ? "–"
+      : overload.busyRetryAfter === overload.busy
+        ? "all with Retry-After"
+        : `${overload.busyRetryAfter} of ${overload.busy} with Retry-After`;
+  rows.push({
+    row: "6",
+    what: `Overload: ${results.settings.overloadConcurrency} concurrent sign-ins, ${overload.seconds.toFixed(0)} s — answered 503 (busy), latency of the request that got it`,
+    result: `${overload.busy} × 503 (${at || "none"}); ${retryAfter}`,
+    p50: ms(overload.busyP50),
+    p99: ms(overload.busyP99),
+    errors: `${overload.errors}${overload.codeRefused ? `, ${overload.codeRefused} codes refused` : ""}`,
+    target: "503s fast, no errors",
+    verdict: verdict(overload.errors === 0 && overload.busy > 0),
+  });
+  const base = login?.find((r) => r.concurrency === 16) ?? login?.[0];
+  const ratio = base ? overload.perSecond / base.perSecond : Number.NaN;
+  rows.push({
+    row: "6",
+    what: `Overload goodput: full sign-ins completed inside the ${overload.seconds.toFixed(0)} s window (${overload.okInWindow}; ${overload.count} in all)${base ? `, vs concurrency ${base.concurrency} (${rate(base.perSecond, "/s")})` : ""}`,
+    result: `${rate(overload.perSecond, "sign-ins/s")}${base ? ` = ${ratio.toFixed(2)} ×` : ""}`,
+    p50: ms(overload.p50),
+    p99: ms(overload.p99),
+    target: `≥ ${TARGETS.goodputRatio.toFixed(2)} ×`,
+    verdict: base ? verdict(ratio >= TARGETS.goodputRatio) : "",
+  });
+  rows.push({
+    row: "6",
+    what: "Server RSS: idle → max during overload (peak VmHWM)",
+    result: `${mib(results.rssIdle?.rssMiB)} → ${mib(overload.rssMaxMiB)} (${mib(overload.peakMiB)})`,
+    target: "bounded",
+  });
+}
+
+export function scaleRows(scale, rows) {
+  for (const [label, r] of [
+    ["1,000 users", scale.small],
+    [`${scale.users.toLocaleString("en")} users`, scale.large],
+  ]) {
+    rows.push({
+      row: "7",
+      what: `Full sign-in with ${label}, concurrency 16`,
+      result: rate(r.perSecond, "sign-ins/s"),
+      p50: ms(r.p50),
+      p99: ms(r.p99),
+      errors: errorsOf(r),
+      target: "p99 flat",
+    });
+  }
+  const ratio = scale.large.p99 / scale.small.p99;
+  rows.push({
+    row: "7",
+    what: `p99 ratio, ${scale.users.toLocaleString("en")} ÷ 1,000 users (bulk insert took ${scale.insertSeconds.toFixed(0)} s)`,
+    result: ratio.toFixed(2),
+    target: `≤ ${TARGETS.scaleP99Ratio} (flat)`,
+    verdict: verdict(ratio <= TARGETS.scaleP99Ratio),
+  });
+}
