@@ -32,11 +32,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Debian's Chromium driving the real server (test/support/chromium.ts).
+        // Debian's Chromium driving the real server (test/support/chromium.ts), and
+        // Debian's nginx in front of it (test/support/nginx.ts).
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          globalSetup: ["test/support/chromium.ts"],
+          globalSetup: ["test/support/chromium.ts", "test/support/nginx.ts"],
         },
       },
     ],

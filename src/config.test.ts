@@ -132,3 +132,37 @@ describe("loadConfig", () => {
     ).toThrow(/LIMIT_SECOND_FACTOR_REMEMBER/);
   });
 });
+
+describe("FORWARD_AUTH_COOKIE_DOMAIN (issue 10)", () => {
+  const env = { SECRET_KEY: KEY, PUBLIC_URL: "https://signin.example.org" };
+
+  it("is the domain without its dot; unset means a host-only cookie", () => {
+    expect(loadConfig(env).forwardAuth.cookieDomain).toBeUndefined();
+    const config = loadConfig({ ...env, FORWARD_AUTH_COOKIE_DOMAIN: ".Example.org" });
+    expect(config.forwardAuth.cookieDomain).toBe("example.org");
+    expect(
+      loadConfig({ ...env, FORWARD_AUTH_COOKIE_DOMAIN: "signin.example.org" }).forwardAuth
+        .cookieDomain,
+    ).toBe("signin.example.org");
+  });
+
+  it.each([
+    ["a single label", ".org"],
+    ["a URL", "https://example.org"],
+    ["an IP address", "192.0.2.10"],
+    ["a wildcard", "*.example.org"],
+  ])("refuses %s, naming the variable", (_what, value) => {
+    expect(() => loadConfig({ ...env, FORWARD_AUTH_COOKIE_DOMAIN: value })).toThrow(
+      /FORWARD_AUTH_COOKIE_DOMAIN must be a domain name/,
+    );
+  });
+
+  it("must contain PUBLIC_URL's host, which sets the cookie", () => {
+    expect(() => loadConfig({ ...env, FORWARD_AUTH_COOKIE_DOMAIN: ".example.com" })).toThrow(
+      /FORWARD_AUTH_COOKIE_DOMAIN must contain PUBLIC_URL's host "signin.example.org"/,
+    );
+    expect(() => loadConfig({ ...env, FORWARD_AUTH_COOKIE_DOMAIN: "gnin.example.org" })).toThrow(
+      ConfigError,
+    );
+  });
+});

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname } from "node:path";
 import { ConfigError, type Env, int, numberList } from "./config-env.js";
+import { normalizeHost } from "./core/forward-auth.js";
 import { DEFAULT_PASSWORD_RULES, type PasswordRules } from "./core/password-policy.js";
+import { withinDomain } from "./core/return-address.js";
 import { type DeliveryConfig, loadDeliveryConfig } from "./delivery/config.js";
 import {
   DEFAULT_ESCALATION,
@@ -56,6 +58,17 @@ export interface Config {
    * address (issue 14). On by default when SMTP_URL is set.
    */
   forcedChangeEmailCode: boolean;
+  /** Issue 10: forward-auth for reverse proxies (docs/integrate.md). */
+  forwardAuth: ForwardAuthConfig;
+}
+
+export interface ForwardAuthConfig {
+  /**
+   * FORWARD_AUTH_COOKIE_DOMAIN without its leading dot (e.g. "example.org"): the forward-auth
+   * cookie's Domain, and the hosts `rd` may lead to. Undefined: a host-only cookie, and
+   * `rd` only to PUBLIC_URL's host (a trial on one machine).
+   */
+  cookieDomain: string | undefined;
 }
 
 export { ConfigError };
@@ -122,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info"),
     ...securityConfig(env, loadDeliveryConfig(env, production)),
+    forwardAuth: { cookieDomain: forwardCookieDomain(env, parsedUrl.hostname) },
   };
 }
 
@@ -140,6 +154,28 @@ function securityConfig(
     );
   }
   return { delivery, forcedChangeEmailCode: raw ? raw === "on" : delivery.smtp !== undefined };
+}
+
+/**
+ * FORWARD_AUTH_COOKIE_DOMAIN (issue 10): a domain of two labels or more that contains
+ * PUBLIC_URL's host, since Vestibule sets the cookie and a browser refuses a Domain that
+ * does not cover the host setting it.
+ */
+function forwardCookieDomain(env: Env, publicHost: string): string | undefined {
+  const raw = env.FORWARD_AUTH_COOKIE_DOMAIN?.trim();
+  if (!raw) return undefined;
+  const domain = normalizeHost(raw.replace(/^\./, ""));
+  if (domain === undefined || !domain.includes(".") || /^[\d.]+$/.test(domain)) {
+    throw new ConfigError(
+      `FORWARD_AUTH_COOKIE_DOMAIN must be a domain name such as .example.org (got "${raw}")`,
+    );
+  }
+  if (!withinDomain(publicHost, domain)) {
+    throw new ConfigError(
+      `FORWARD_AUTH_COOKIE_DOMAIN must contain PUBLIC_URL's host "${publicHost}" (got "${raw}"): Vestibule sets the cookie`,
+    );
+  }
+  return domain;
 }
 
 /** localhost, 127.0.0.0/8 and [::1]: a trial or benchmark on one machine, never exposed. */

@@ -20,14 +20,19 @@ export async function serve(): Promise<void> {
     await system.close();
     throw new ConfigError(missing);
   }
+  // The OpenID Connect provider now rather than at its first request: its signing key is
+  // read (or created) and a configuration mistake stops the start.
+  const { oidc } = await system.oidc();
   const app = await system.buildApp();
-  // Expired sessions and flows are swept in the background (every instance).
+  // Expired sessions, flows and the provider's artefacts are swept in the background
+  // (every instance). Idle sessions go too (SESSION_IDLE_SECONDS), not only those past
+  // their lifetime.
   const { sessions } = system.stores;
   const sweeper = startSweeper(
     [
-      // Idle sessions go too (SESSION_IDLE_SECONDS), not only those past their lifetime.
       { deleteExpired: (now) => sessions.deleteExpired(now, idleCutoff(system.core.rules, now)) },
       system.stores.flows,
+      { deleteExpired: (now) => oidc.storage.sweepExpired(now) },
     ],
     () => Date.now(),
     (err) => app.log.warn({ err: { message: (err as Error).message } }, "sweep failed"),

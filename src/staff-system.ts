@@ -43,6 +43,8 @@ export function createStaffParts(parts: {
   mailerReachesUsers?: boolean;
   /** Refuses methods that cannot work here (no SMS provider in production, …). */
   methodsProblem?: UserAdminDeps["methodsProblem"];
+  /** Force New Password and deactivation end the provider's sessions too (system.ts). */
+  onAccountEnded?: UserAdminDeps["onAccountEnded"];
 }): StaffParts {
   const { config, stores, limits, clock, audit, hasher, kit, mailer, methodsProblem } = parts;
   const reachesUsers = parts.mailerReachesUsers === true;
@@ -55,6 +57,7 @@ export function createStaffParts(parts: {
     passwordRules: config.passwordRules,
     normalizePhone,
     ...(methodsProblem ? { methodsProblem } : {}),
+    ...(parts.onAccountEnded ? { onAccountEnded: parts.onAccountEnded } : {}),
     // Notices (Force New Password, a changed contact) go through the outbox
     // (delivery/wire.ts); the page says "emailed" only when mail reaches people.
     emailReachesUsers: reachesUsers && mailer !== undefined,

@@ -20,10 +20,17 @@ import { createDelivery, type Delivery, withNotifications } from "./delivery/wir
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
 import { createSendQuota } from "./limits/send-quota.js";
+import { endOidcAccount } from "./oidc/accounts.js";
+import type { OidcStorage } from "./oidc/adapter.js";
+import type { Oidc } from "./oidc/provider.js";
+import type { OidcHooks, OidcParts } from "./oidc/seam.js";
 import { createStaffParts, type StaffParts } from "./staff-system.js";
 import { migrate, type OpenedDatabase, openDatabase } from "./store/open.js";
 import { buildApp } from "./web/app.js";
 import { cookieNames, type WebKit } from "./web/http.js";
+import { OIDC_SIGNIN_PATH } from "./web/oidc-seam.js";
+import { layout } from "./web/pages.js";
+import { providerSignOut } from "./web/provider-sign-out.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -38,6 +45,8 @@ export interface Core extends FlowDeps {
   box: SecretBox;
   appName: string;
   factors: Factors;
+  /** A user's sign-ins ended (Sign out): the provider's sessions and tokens end too. */
+  onAccountEnded: (userId: string) => Promise<void>;
 }
 
 export interface System {
@@ -59,6 +68,11 @@ export interface System {
   codeKey: Buffer;
   /** Sends the notifications queued in the outbox (drain() sends what is due now). */
   notices: NoticeSender;
+  /**
+   * The OpenID Connect provider, created (and oidc-provider imported) on first use: by
+   * main.ts at start, by the first request under /oidc otherwise. CLI commands never load it.
+   */
+  oidc(): Promise<OidcParts>;
   /** `logStream` lets tests capture the log lines. */
   buildApp(options?: { logStream?: { write(line: string): void } }): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -74,6 +88,12 @@ export interface SystemOverrides {
   wrapLimits?: (limits: Limits) => Limits;
   /** A hasher of the tests' own (the core tier's cheap argon2id). */
   hasher?: PasswordHasher;
+  /** The provider's storage decorated (races), Koa middleware of the tests', its faults seen. */
+  oidc?: {
+    wrapStorage?: (storage: OidcStorage) => OidcStorage;
+    beforeMount?: (oidc: Oidc) => void;
+    onServerError?: (err: Error) => void;
+  };
 }
 
 /** Config → store, limits, hasher, core and web, wired. Used by main.ts, the CLI and tests. */
@@ -168,7 +188,13 @@ export async function createSystem(
     createAppFactor({ stores, box, clock, random, appName, audit }),
   ]);
 
+  // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,
+  // so the CLI's Force New Password does it without loading the provider.
+  const onAccountEnded = async (userId: string): Promise<void> => {
+    await endOidcAccount(database.db, userId);
+  };
   const core: Core = {
+    onAccountEnded,
     stores,
     // Its own key (deriveKey's purpose), from every SECRET_KEY: rotation forgets no browser.
     deviceKeys: config.secretKeys.map((secret) => deriveKey(secret, "device-cookie")),
@@ -195,6 +221,7 @@ export async function createSystem(
     secure: config.secureCookies,
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName,
+    forwardCookieDomain: config.forwardAuth.cookieDomain,
   };
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
@@ -208,9 +235,27 @@ export async function createSystem(
     kit,
     mailer,
     mailerReachesUsers: delivery.smtpConfigured,
+    onAccountEnded,
     methodsProblem: (methods) => missingProvider(config.delivery, methods, config.production),
   });
+  let oidcParts: Promise<OidcParts> | undefined;
+  const oidc = (): Promise<OidcParts> => {
+    oidcParts ??= loadOidc(
+      config,
+      database,
+      clock,
+      random,
+      log,
+      {
+        ...(overrides.oidc?.beforeMount ? { beforeMount: overrides.oidc.beforeMount } : {}),
+        signedOut: providerSignOut(kit, core),
+      },
+      overrides.oidc,
+    );
+    return oidcParts;
+  };
   return {
+    oidc,
     config,
     database,
     stores,
@@ -234,6 +279,13 @@ export async function createSystem(
         homeLinks: staff.homeLinks,
         outbox: delivery.outbox,
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
+        publicUrl: config.publicUrl,
+        oidc: async () => (await oidc()).seam,
+        returnPolicy: {
+          cookieDomain: config.forwardAuth.cookieDomain,
+          publicHost: new URL(config.publicUrl).hostname,
+          allowHttpLoopback: !config.production,
+        },
         ...options,
       }),
     notices,
@@ -243,6 +295,41 @@ export async function createSystem(
       await database.close();
     },
   };
+}
+
+/** The provider (src/oidc/seam.ts, imported here and only here) on Vestibule's database. */
+async function loadOidc(
+  config: Config,
+  database: OpenedDatabase,
+  clock: Clock,
+  random: Random,
+  log: (message: string) => void,
+  hooks: OidcHooks,
+  overrides: SystemOverrides["oidc"] = {},
+): Promise<OidcParts> {
+  const { createOidcParts } = await import("./oidc/seam.js");
+  return createOidcParts(
+    {
+      db: database.db,
+      publicUrl: config.publicUrl,
+      secretKeys: config.secretKeys,
+      sessionTtlMs: config.sessionTtlMs,
+      clock,
+      random,
+      findAccount: async (id) => {
+        const user = await database.stores.users.findById(id);
+        return user?.active ? user : undefined;
+      },
+      interactionPath: (uid) => `${OIDC_SIGNIN_PATH}${uid}`,
+      page: (title, body) =>
+        layout({ appName: config.appName, csrf: "", locale: "en" }, title, body).value,
+      onServerError:
+        overrides.onServerError ??
+        ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),
+      ...(overrides.wrapStorage ? { wrapStorage: overrides.wrapStorage } : {}),
+    },
+    hooks,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { changeMethods, forceNewPassword as forceNewPasswordAs } from "../core/s
 import { addUser, type FormErrors } from "../core/user-admin.js";
 import { serve } from "../main.js";
 import { createSystem } from "../system.js";
+import { ACCESS_USAGE, AccessUsage, runAccessCommand } from "./access.js";
 import { type AuditArgs, parseAuditArgs, printAudit } from "./audit.js";
 import { OIDC_USAGE, runOidcCommand } from "./oidc.js";
 import { readPassword } from "./stdin.js";
@@ -22,14 +23,15 @@ const USAGE = `usage:
   vestibule methods set app,sms,email      (an empty list "" turns 2FA off)
   vestibule methods show
   vestibule audit [--user USERNAME] [--since 1h]   (JSON lines, newest first)
-${OIDC_USAGE}`;
+${OIDC_USAGE}
+${ACCESS_USAGE}`;
 
 export async function run(argv: string[]): Promise<void> {
   try {
     const code = await dispatch(argv);
     process.exitCode = code;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof AccessUsage) {
       process.stderr.write(`vestibule: ${err.message}\n`);
       process.exitCode = 2;
     } else {
@@ -94,6 +96,13 @@ async function dispatch(argv: string[]): Promise<number> {
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
       if (command === "audit") return audit(argv.slice(1));
       if (command === "client" || command === "oidc") return runOidcCommand(argv);
+      if (command === "access") {
+        return runAccessCommand(argv, (work) =>
+          withSystem((system) =>
+            work({ stores: system.stores, clock: system.core.clock, audit: system.audit }),
+          ),
+        );
+      }
       throw new UsageError(command ? `unknown command "${argv.join(" ")}"\n${USAGE}` : USAGE);
   }
 }

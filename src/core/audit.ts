@@ -21,6 +21,8 @@ export const AUDIT_TYPES = [
   "user_added",
   "user_changed",
   "notice_send_failed",
+  // Issue 10: forward-auth rules per host
+  "access_rule_changed",
   // Issue 14
   "second_factor_unlocked",
 ] as const;

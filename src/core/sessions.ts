@@ -18,6 +18,12 @@ export interface SessionDeps {
    * first: a browser that signs in gets one (core/device-cookie.ts).
    */
   deviceKeys: readonly Buffer[];
+  /**
+   * A user's sign-in ended here (Sign out): what else holds a sign-in for them ends too
+   * (the OpenID Connect provider's sessions and refresh tokens). Passed in by system.ts so
+   * the core knows nothing of the provider.
+   */
+  onAccountEnded?: (userId: string) => Promise<void>;
 }
 
 export interface SessionRules {
@@ -103,9 +109,24 @@ export async function currentSession(
   sessionToken: string | undefined,
 ): Promise<SignedIn | undefined> {
   if (!sessionToken) return undefined;
+  const session = await deps.stores.sessions.find(hashToken(sessionToken), deps.clock.now());
+  return session && inUse(deps, session);
+}
+
+/**
+ * A session found by one of its cookies (the session's, forward-auth's) as it is used
+ * now: gone when idle (deleted), its last use recorded when that is a minute old, with its
+ * user while active. The one place the idle timeout is applied.
+ */
+export async function inUse(
+  deps: {
+    stores: Pick<Stores, "users" | "sessions">;
+    clock: Clock;
+    rules: Pick<SessionRules, "sessionIdleMs">;
+  },
+  session: Session,
+): Promise<SignedIn | undefined> {
   const now = deps.clock.now();
-  const session = await deps.stores.sessions.find(hashToken(sessionToken), now);
-  if (!session) return undefined;
   if (now - session.lastSeenAt >= deps.rules.sessionIdleMs) {
     await deps.stores.sessions.delete(session.idHash);
     return undefined;
@@ -133,15 +154,19 @@ export async function currentUser(
 
 /**
  * Sign out: the session and the flow behind this browser's cookies end on the server, so
- * a copied cookie (or a set-up key a flow holds) is worth nothing.
+ * a copied cookie (or a set-up key a flow holds) is worth nothing; so do the user's
+ * sign-ins at applications (`onAccountEnded`).
  */
 export async function signOut(
-  deps: Pick<SessionDeps, "stores" | "audit">,
+  deps: Pick<SessionDeps, "stores" | "audit" | "onAccountEnded">,
   tokens: { session?: string | undefined; flow?: string | undefined },
   user: User | undefined,
   ip: string,
 ): Promise<void> {
   if (tokens.session) await deps.stores.sessions.delete(hashToken(tokens.session));
   if (tokens.flow) await deps.stores.flows.delete(hashToken(tokens.flow));
-  if (user) await deps.audit({ type: "signout", userId: user.id, ip });
+  if (!user) return;
+  // One sign-out: every application's session through the provider ends with this one.
+  await deps.onAccountEnded?.(user.id);
+  await deps.audit({ type: "signout", userId: user.id, ip });
 }

@@ -24,6 +24,12 @@ export interface SupervisionDeps {
    * production), or undefined when they can. Optional: without it every list is accepted.
    */
   methodsProblem?: (methods: readonly Method[]) => string | undefined;
+  /**
+   * Force New Password or deactivation ended a user's sign-ins: what else holds one ends
+   * too (the OpenID Connect provider's sessions, grants and tokens). Passed in by
+   * system.ts so the core knows nothing of the provider.
+   */
+  onAccountEnded?: (userId: string) => Promise<void>;
 }
 
 /** The person acting: a signed-in account, or the operator at the server's CLI. */
@@ -85,6 +91,8 @@ export async function forceNewPassword(
       tx,
     );
   });
+  // After the commit: the provider's sign-ins for this user end, and the lock is lifted.
+  await deps.onAccountEnded?.(target.id);
   await deps.limits.secondFactor.reset(target.id);
   return { ok: true, user: target, notified: deps.emailReachesUsers === true && !!target.email };
 }

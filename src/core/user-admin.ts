@@ -235,5 +235,6 @@ export async function setUserActive(
       tx,
     );
   });
+  if (!active) await deps.onAccountEnded?.(target.id);
   return { ok: true, user: { ...target, active } };
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { errors } from "oidc-provider";
 import type { Clock } from "../core/ports/runtime.js";
 import type { Database } from "../store/schema.js";
+import { endOidcAccount } from "./accounts.js";
 
 // oidc-provider's storage on SQLite and PostgreSQL: one row per stored artefact in
 // oidc_models (migration 0007). Clients are not stored here by the provider; the Client
@@ -42,9 +43,6 @@ const GRANTABLE = new Set([
   "BackchannelAuthenticationRequest",
   "PreAuthorizedCode",
 ]);
-
-/** What one user's sign-out ends. Interactions are left: they expire in minutes and hold no token. */
-const ACCOUNT_MODELS = ["Session", "Grant", "RefreshToken", "AccessToken", "AuthorizationCode"];
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;
@@ -167,16 +165,7 @@ export function createOidcStorage(
 
   return {
     adapter: (model) => (model === "Client" ? clientAdapter : modelAdapter(model)),
-    async endAccount(accountId) {
-      // One DELETE: a token request finishing meanwhile may still write a token for this
-      // account, but its grant and session are gone, so the provider refuses that token.
-      const result = await db
-        .deleteFrom("oidc_models")
-        .where("account_id", "=", accountId)
-        .where("model", "in", ACCOUNT_MODELS)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    endAccount: (accountId) => endOidcAccount(db, accountId),
     async sweepExpired(now) {
       const result = await db
         .deleteFrom("oidc_models")

@@ -81,18 +81,42 @@ function contentSecurityPolicy(secure: boolean) {
   };
 }
 
-/** Mounts the provider at /oidc. Call once, beside the form pages. */
-export async function registerOidc(app: FastifyInstance, oidc: Oidc): Promise<void> {
-  const secure = oidc.publicUrl.startsWith("https:");
+/** A Node request handler, as middie takes it. */
+export type OidcHandler = (req: MiddieRequest, res: ServerResponse, next: Next) => void;
+
+/** The provider's request handler with Vestibule's CSP, no-store and 503 added. Call once per provider. */
+export function providerHandler(oidc: Oidc): OidcHandler {
+  oidc.provider.use(contentSecurityPolicy(oidc.publicUrl.startsWith("https:")));
+  const callback = oidc.provider.callback();
+  return (req, res) => {
+    void callback(req, res);
+  };
+}
+
+/**
+ * Mounts a handler at /oidc with the request pinned to PUBLIC_URL and helmet's headers:
+ * `registerOidc` with the provider at hand, or system.ts with one loaded on first use (so
+ * CLI commands never load oidc-provider).
+ */
+export async function mountOidc(
+  app: FastifyInstance,
+  publicUrl: string,
+  handler: OidcHandler,
+): Promise<void> {
+  const secure = publicUrl.startsWith("https:");
   if (!app.hasDecorator("use")) await app.register(middie);
-  oidc.provider.use(contentSecurityPolicy(secure));
-  // helmet's headers other than the CSP (set above, per answer).
+  // helmet's headers other than the CSP (set per answer by providerHandler).
   const headers = helmet({
     contentSecurityPolicy: false,
     strictTransportSecurity: secure ? { maxAge: 31536000 } : false,
     referrerPolicy: { policy: "no-referrer" },
   });
-  app.use("/oidc", pinToPublicUrl(oidc.publicUrl));
+  app.use("/oidc", pinToPublicUrl(publicUrl));
   app.use("/oidc", headers);
-  app.use("/oidc", oidc.provider.callback());
+  app.use("/oidc", handler);
+}
+
+/** Mounts the provider at /oidc. Call once, beside the form pages. */
+export async function registerOidc(app: FastifyInstance, oidc: Oidc): Promise<void> {
+  await mountOidc(app, oidc.publicUrl, providerHandler(oidc));
 }

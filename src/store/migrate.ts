@@ -6,6 +6,7 @@ import * as codes from "./migrations/0004_codes.js";
 import * as setupKeys from "./migrations/0005_setup_keys.js";
 import * as flows from "./migrations/0006_flows.js";
 import * as oidc from "./migrations/0007_oidc.js";
+import * as forwardAuth from "./migrations/0008_forward_auth.js";
 import * as security from "./migrations/0010_security.js";
 import type { Dialect } from "./schema.js";
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0005_setup_keys": setupKeys,
   "0006_flows": flows,
   "0007_oidc": oidc,
+  "0008_forward_auth": forwardAuth,
   "0010_security": security,
 };
 

@@ -58,6 +58,8 @@ export interface SessionsTable {
   auth_time: number;
   /** The Amr values, comma-separated ("pwd,otp"). */
   amr: string;
+  /** sha256 of the forward-auth cookie's token naming this session (migration 0008). */
+  forward_id_hash: string | null;
   /** Last request seen, written at most once a minute (the idle timeout). */
   last_seen_at: number;
 }
@@ -113,6 +115,15 @@ export interface OidcKeysTable {
   promoted_at: number | null;
 }
 
+/** Forward-auth: which roles may pass to a host (migration 0008). */
+export interface ForwardAccessTable {
+  /** Lower-case host name, no port. */
+  host: string;
+  /** Role names, comma-separated. */
+  roles: string;
+  updated_at: number;
+}
+
 // Issue 14 (migration 0010).
 
 /** A notification queued with the change it tells about; sent after commit, retried. */
@@ -153,6 +164,7 @@ export interface Database {
   oidc_models: OidcModelsTable;
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
+  forward_access: ForwardAccessTable;
   outbox: OutboxTable;
   authenticator_history: AuthenticatorHistoryTable;
 }

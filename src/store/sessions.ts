@@ -55,6 +55,23 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    async setForward(idHash, forwardIdHash) {
+      const result = await db
+        .updateTable("sessions")
+        .set({ forward_id_hash: forwardIdHash })
+        .where("id_hash", "=", idHash)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async findByForward(forwardIdHash, now) {
+      const row = await db
+        .selectFrom("sessions")
+        .selectAll()
+        .where("forward_id_hash", "=", forwardIdHash)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      return row && toSession(row);
+    },
     async deleteExpired(now, seenSince) {
       const result = await db
         .deleteFrom("sessions")

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Stores } from "../core/ports/stores.js";
+import { createAccessRuleStore } from "./access.js";
 import { createAuditStore } from "./audit.js";
 import { createAuthenticatorStore } from "./authenticators.js";
 import { createFlowStore } from "./flows.js";
@@ -21,6 +22,7 @@ export function createStores(db: Kysely<Database>): Stores {
     sessions: createSessionStore(db),
     settings: createSettingsStore(db),
     audit: createAuditStore(db),
+    access: createAccessRuleStore(db),
     outbox: createOutboxStore(db),
     atomically: (work) =>
       db.isTransaction ? work(stores) : db.transaction().execute((trx) => work(createStores(trx))),

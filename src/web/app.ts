@@ -6,9 +6,11 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from "fastify";
+import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { forwardAuthEndpoints } from "./forward-auth.js";
 import { csrfValid, sendPage } from "./http.js";
 import { errorPage, formExpiredPage } from "./pages.js";
 
@@ -21,6 +23,8 @@ export interface AppDeps extends FormPagesDeps {
   healthChecks?: Record<string, () => Promise<void>>;
   /** Where log lines go (tests capture them); stdout when absent. */
   logStream?: { write(line: string): void };
+  /** PUBLIC_URL: the OpenID Connect issuer's origin and forward-auth's Login address. */
+  publicUrl: string;
 }
 
 const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
@@ -131,5 +135,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(formPages(deps));
+  // Protocol endpoints beside the form pages (issue 10): the OpenID Connect provider,
+  // loaded on its first request (system.ts), and forward-auth for reverse proxies.
+  await mountOidc(app, deps.publicUrl, (req, res, next) => {
+    deps.oidc().then((seam) => seam.handle(req, res, next), next);
+  });
+  await app.register(
+    forwardAuthEndpoints({
+      kit,
+      core: deps.core,
+      trustProxy: deps.trustProxy,
+      publicUrl: deps.publicUrl,
+      returnPolicy: deps.returnPolicy,
+    }),
+  );
   return app;
 }

@@ -1,13 +1,17 @@
 import formbody from "@fastify/formbody";
 import type { FastifyInstance } from "fastify";
+import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
 import { t } from "../words/catalogue.js";
 import type { Html } from "../words/html.js";
 import { pageContext } from "./context.js";
+import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
+import type { LoadOidc } from "./oidc-seam.js";
 import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
 import { registerLoginRoutes } from "./routes/login.js";
+import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
 
 export interface FormPagesDeps {
@@ -18,6 +22,10 @@ export interface FormPagesDeps {
   homeLinks: (ctx: PageContext & { user: NonNullable<PageContext["user"]> }) => Html;
   /** The development outbox; present only outside production without providers. */
   outbox: Outbox | undefined;
+  /** The OpenID Connect provider, loaded on first use (system.ts). */
+  oidc: LoadOidc;
+  /** Where forward-auth may send a browser after sign-in (`rd`). */
+  returnPolicy: ReturnPolicy;
 }
 
 /**
@@ -46,8 +54,13 @@ export function formPages(deps: FormPagesDeps) {
         415,
       );
     });
-    forms.addHook("onSend", async (_request, reply, payload) => {
-      reply.header("content-security-policy", csp);
+    forms.addHook("onSend", async (request, reply, payload) => {
+      // A page whose form post can end at an application (an OpenID Connect client, a
+      // forward-auth address) lists that origin in form-action: Chromium checks
+      // form-action on every redirect after a form post (continuation.ts).
+      const page = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
+      const targets = page ? await formTargets(deps, request) : [];
+      reply.header("content-security-policy", targets.length ? pageCsp(kit.secure, targets) : csp);
       return payload;
     });
     forms.addHook("preHandler", async (request, reply) => {
@@ -60,7 +73,10 @@ export function formPages(deps: FormPagesDeps) {
       core: deps.core,
       homeLinks: deps.homeLinks,
       outbox: deps.outbox !== undefined,
+      oidc: deps.oidc,
+      returnPolicy: deps.returnPolicy,
     });
+    registerOidcEntry(forms, { kit, core: deps.core, oidc: deps.oidc });
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };
@@ -73,16 +89,17 @@ export function isFormPost(contentType: string | undefined): boolean {
 }
 
 /**
- * No script at all, styles, fonts and images from us only, forms posting only to us,
- * never framed, no plugins. Computed once (it goes on every page). The directives and
- * their order are helmet's defaults merged with ours, as before the pages had a plugin.
+ * No script at all, styles, fonts and images from us only, forms posting only to us (and
+ * the origin a sign-in ends at, continuation.ts), never framed, no plugins. Computed once
+ * for the usual case. The directives and their order are helmet's defaults merged with
+ * ours, as before the pages had a plugin.
  */
-export function pageCsp(secure: boolean): string {
+export function pageCsp(secure: boolean, formTargets: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "base-uri 'none'",
     "font-src 'self' https: data:",
-    "form-action 'self'",
+    ["form-action 'self'", ...formTargets].join(" "),
     "frame-ancestors 'none'",
     "img-src 'self' data:",
     "object-src 'none'",

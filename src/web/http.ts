@@ -7,17 +7,23 @@ export interface CookieNames {
   session: string;
   signin: string;
   pre: string;
+  /** Forward-auth: on the cookie domain when there is one (web/forward-cookie.ts). */
+  forward: string;
   /** OWASP's device cookie: this browser signed in before (core/device-cookie.ts). */
   device: string;
 }
 
-/** Over https the __Host- prefix pins cookies to this host, path / and Secure. */
+/**
+ * Over https the __Host- prefix pins cookies to this host, path / and Secure. The
+ * forward-auth cookie may carry a Domain, which __Host- forbids: __Secure- there.
+ */
 export function cookieNames(secure: boolean): CookieNames {
   const prefix = secure ? "__Host-" : "";
   return {
     session: `${prefix}vst_session`,
     signin: `${prefix}vst_signin`,
     pre: `${prefix}vst_pre`,
+    forward: `${secure ? "__Secure-" : ""}vst_forward`,
     device: `${prefix}vst_device`,
   };
 }
@@ -27,6 +33,8 @@ export interface WebKit {
   secure: boolean;
   csrfKey: Buffer;
   appName: string;
+  /** FORWARD_AUTH_COOKIE_DOMAIN without its dot; undefined: the forward cookie is host-only. */
+  forwardCookieDomain: string | undefined;
 }
 
 export function setCookie(

@@ -348,6 +348,18 @@ export const de: WordTable = {
     "Geben Sie bei Ihrer nächsten Anmeldung Ihr aktuelles Passwort ein, wählen Sie ein neues und richten Sie Ihre Authenticator-App erneut ein.",
   "email.forced.if_not":
     "Wenn Sie das nicht veranlasst haben, wenden Sie sich an Ihren Administrator.",
+
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "Diese Anmeldung ist abgelaufen",
+  "oidc.expired.text": "Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.",
+  "forward.refused.title": "Diese Adresse kann nicht geöffnet werden",
+  "forward.refused.text":
+    "Der Anmeldelink führt zu einer Adresse außerhalb dieser Organisation und wurde daher nicht geöffnet.",
+  "forward.forbidden.title": "Für Ihr Konto nicht freigegeben",
+  "forward.forbidden.text":
+    "Sie sind als {username} angemeldet, aber {host} ist für Ihr Konto nicht freigegeben.",
+  "forward.no_second_factor.text":
+    "{host} verlangt eine Anmeldung mit zweitem Faktor, und zweite Faktoren sind hier ausgeschaltet. Wenden Sie sich an Ihren Administrator.",
   // Issue 14: the security audit (locks, passwords, staff actions, notices)
   "wait.hours": {
     one: "Versuchen Sie es in etwa {count} Stunde erneut.",

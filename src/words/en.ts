@@ -328,6 +328,18 @@ export const en = {
   "email.forced.next":
     "At your next sign-in, enter your current password, choose a new one, and set up your authenticator app again.",
   "email.forced.if_not": "If you did not ask for this, contact your administrator.",
+
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "This sign-in has expired",
+  "oidc.expired.text": "Go back to the application and sign in again.",
+  "forward.refused.title": "This address cannot be opened",
+  "forward.refused.text":
+    "The sign-in link leads to an address outside this organisation, so it was not followed.",
+  "forward.forbidden.title": "Not open to your account",
+  "forward.forbidden.text":
+    "You are signed in as {username}, but {host} is not open to your account.",
+  "forward.no_second_factor.text":
+    "{host} needs a sign-in with a second factor, and second factors are turned off here. Ask your administrator.",
   // Issue 14: the security audit (locks, passwords, staff actions, notices)
   "wait.hours": {
     one: "Try again in about {count} hour.",

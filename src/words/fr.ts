@@ -366,6 +366,18 @@ export const fr: WordTable = {
   "email.forced.next":
     "À votre prochaine connexion, saisissez votre mot de passe actuel, choisissez-en un nouveau et configurez de nouveau votre application d'authentification.",
   "email.forced.if_not": "Si vous n'avez pas fait cette demande, contactez votre administrateur.",
+
+  // Issue 10: applications sign in through Vestibule (OpenID Connect, forward-auth)
+  "oidc.expired.title": "Cette connexion a expiré",
+  "oidc.expired.text": "Retournez à l'application et connectez-vous de nouveau.",
+  "forward.refused.title": "Cette adresse ne peut pas être ouverte",
+  "forward.refused.text":
+    "Le lien de connexion mène à une adresse extérieure à cette organisation\u00a0; il n'a donc pas été suivi.",
+  "forward.forbidden.title": "Non accessible à votre compte",
+  "forward.forbidden.text":
+    "Vous êtes connecté en tant que {username}, mais {host} n'est pas accessible à votre compte.",
+  "forward.no_second_factor.text":
+    "{host} exige une connexion avec un second facteur, et les seconds facteurs sont désactivés ici. Adressez-vous à votre administrateur.",
   // Issue 14: the security audit (locks, passwords, staff actions, notices)
   "wait.hours": {
     one: "Réessayez dans environ {count}\u00a0heure.",

@@ -4,27 +4,18 @@
 // every redirect after a form post, so the /oidc CSP lists the client's origins: the
 // control run with a bare form-action 'self' shows Chromium refusing the same redirect.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Oidc } from "../../src/oidc/provider.js";
-import { LOGIN_PATH, type OidcServer, startOidcServer } from "../oidc/support/oidc-server.js";
+import { type OidcServer, startOidcServer } from "../oidc/support/oidc-server.js";
 import { HAS_CHROMIUM, launchBrowser, type TestBrowser } from "../support/browser.js";
-import { closeServer, listenOnLoopback } from "../support/http.js";
+import { closeServer, freePort, listenOnLoopback } from "../support/http.js";
 
 let server: OidcServer;
 let app: Server;
 let appUrl = "";
 let browser: TestBrowser;
 let bareFormAction = false;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await closeServer(probe);
-  return port;
-}
 
 /** The control: the same answers with form-action 'self' only. */
 const bareCsp = (oidc: Oidc) => {
@@ -81,8 +72,14 @@ describe.runIf(HAS_CHROMIUM)("OpenID Connect logout in Chromium", () => {
     });
     const { page } = browser;
     await page.goto(authUrl.href);
-    await page.waitForURL((u) => u.pathname.startsWith(LOGIN_PATH));
-    await page.goto(`${page.url()}?account=${user.id}&amr=pwd,otp`);
+    // Vestibule's own pages: Login, then the authenticator app's code.
+    await page.waitForURL((u) => u.pathname === "/login");
+    await page.getByLabel("Username", { exact: true }).fill(user.username);
+    await page.getByLabel("Password", { exact: true }).fill(user.password);
+    await page.getByRole("button", { name: "Login" }).click();
+    await page.waitForURL((u) => u.pathname === "/login/verify");
+    await page.getByLabel("Verification code", { exact: true }).fill(server.nextCode(user));
+    await page.getByRole("button", { name: "Confirm" }).click();
     await page.waitForURL((u) => u.href.startsWith(`${appUrl}/callback`));
     const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
       pkceCodeVerifier: verifier,

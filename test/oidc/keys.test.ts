@@ -117,7 +117,7 @@ describe("rotation end to end, with restarts between the steps", () => {
   const idToken = async (s: OidcServer) => {
     const user = await s.addUser(`k${Math.random().toString(36).slice(2, 10)}`);
     const rp = await relyingParty(s, await s.addClient({}));
-    const tokens = await exchange(rp, await authorize(rp, s.browser(), { account: user.id }));
+    const tokens = await exchange(rp, await authorize(rp, s.browser(), { user }));
     return { token: tokens.id_token!, audience: rp.clientId };
   };
   const verifies = async (s: OidcServer, t: { token: string; audience: string }) =>

@@ -8,7 +8,7 @@ import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Oidc } from "../../src/oidc/provider.js";
 import { LOGIN_PATH, type OidcServer, PUBLIC_URL, startOidcServer } from "./support/oidc-server.js";
-import { authorize, REDIRECT_URI, relyingParty } from "./support/relying-party.js";
+import { authorize, REDIRECT_URI, relyingParty, signInPages } from "./support/relying-party.js";
 
 const HOSTILE = {
   host: "evil.example",
@@ -102,12 +102,12 @@ describe("URLs come from PUBLIC_URL, never from the request", () => {
     expect(toLogin.startsWith(LOGIN_PATH) || toLogin.startsWith(`${PUBLIC_URL}${LOGIN_PATH}`)).toBe(
       true,
     );
-    const finished = await browser.request(`${toLogin}?account=${user.id}&amr=pwd,otp`, {
-      headers: HOSTILE,
-    });
-    const resume = finished.headers.get("location") ?? "";
-    expect(resume.startsWith(`${PUBLIC_URL}/oidc/auth/`)).toBe(true);
-    const back = await browser.request(resume, { headers: HOSTILE });
+    const entry = await browser.request(toLogin, { headers: HOSTILE });
+    expect(entry.status).toBe(303);
+    expect(entry.headers.get("location")).toBe("/login");
+    const resume = await signInPages(server, browser, user, HOSTILE);
+    expect(resume.href.startsWith(`${PUBLIC_URL}/oidc/auth/`)).toBe(true);
+    const back = await browser.request(resume.href, { headers: HOSTILE });
     const callback = new URL(back.headers.get("location") ?? "");
     expect(callback.href.startsWith(REDIRECT_URI)).toBe(true);
     expect(callback.searchParams.get("iss")).toBe(`${PUBLIC_URL}/oidc`);
@@ -179,10 +179,9 @@ describe("headers on every /oidc answer", () => {
       code_challenge_method: "S256",
     });
     const start = await browser.request(url.href);
-    const finished = await browser.request(
-      `${start.headers.get("location")}?account=${user.id}&amr=pwd,otp`,
-    );
-    const page = await browser.request(finished.headers.get("location") ?? "");
+    await browser.request(start.headers.get("location") ?? "");
+    const resume = await signInPages(server, browser, user);
+    const page = await browser.request(resume.href);
     expect(page.status).toBe(200);
     const html = await page.text();
     const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "";
@@ -198,7 +197,7 @@ describe("headers on every /oidc answer", () => {
 it("authorize() helper still completes after the hostile-header requests", async () => {
   const user = await server.addUser("after-hostile");
   const rp = await relyingParty(server, await server.addClient({}));
-  const auth = await authorize(rp, server.browser(), { account: user.id });
+  const auth = await authorize(rp, server.browser(), { user });
   expect(auth.callback.searchParams.get("code")).toBeTruthy();
   expect(server.serverErrors).toEqual([]);
   expect(trusting.serverErrors).toEqual([]);

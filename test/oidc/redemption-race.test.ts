@@ -33,7 +33,7 @@ async function codeAndClient(servers: OidcServer[]) {
   const user = await first.addUser(`u${Math.random().toString(36).slice(2, 10)}`);
   const client = await first.addClient({});
   const rp = await relyingParty(first, client);
-  const auth = await authorize(rp, first.browser(), { account: user.id });
+  const auth = await authorize(rp, first.browser(), { user });
   return { client, rp, auth, code: auth.callback.searchParams.get("code") ?? "" };
 }
 

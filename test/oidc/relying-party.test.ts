@@ -1,12 +1,18 @@
 // A real relying party (openid-client v6) against the provider mounted in Vestibule's
 // app: code + PKCE, the ID token's claims, refresh with rotation, userinfo,
 // introspection, revocation, RP-initiated logout, and the second-factor requirement.
-// The sign-in pages are played by the test-only route in support/oidc-server.ts.
+// The browser signs in through Vestibule's real pages (password, authenticator code).
 import * as client from "openid-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { interactionByUid } from "../../src/oidc/interaction.js";
 import { ACR_MFA, ACR_PASSWORD } from "../../src/oidc/login.js";
-import { LOGIN_PATH, type OidcServer, PUBLIC_URL, startOidcServer } from "./support/oidc-server.js";
+import {
+  LOGIN_PATH,
+  type OidcServer,
+  PUBLIC_URL,
+  startOidcServer,
+  type TestUser,
+} from "./support/oidc-server.js";
 import { authorize, exchange, REDIRECT_URI, relyingParty } from "./support/relying-party.js";
 
 let server: OidcServer;
@@ -23,15 +29,28 @@ afterEach(() => {
 let users = 0;
 const newUser = (role: "user" | "supervisor" = "user") => server.addUser(`person${++users}`, role);
 
+/** When the user last signed in, as Vestibule's session row says (auth_time's source). */
+async function authTimeOf(user: TestUser): Promise<number> {
+  const [latest] = await server.system.stores.sessions.listForUser(user.id, server.clock.now());
+  if (!latest) throw new Error(`${user.username} has no session`);
+  return Math.floor(latest.authTime / 1000);
+}
+
+/** Second factors off for one test: sign-ins prove the password only. */
+async function passwordOnly<T>(work: () => Promise<T>): Promise<T> {
+  await server.methods([]);
+  try {
+    return await work();
+  } finally {
+    await server.methods(["app"]);
+  }
+}
+
 describe("code + PKCE with a confidential client", () => {
   it("the ID token carries who signed in and how: sub, names, email, groups, amr, acr, auth_time", async () => {
     const user = await newUser("supervisor");
     const rp = await relyingParty(server, await server.addClient({}));
-    const atMs = Date.now() - 90_000;
-    const tokens = await exchange(
-      rp,
-      await authorize(rp, server.browser(), { account: user.id, amr: ["pwd", "otp"], atMs }),
-    );
+    const tokens = await exchange(rp, await authorize(rp, server.browser(), { user }));
     expect(tokens.claims()).toMatchObject({
       iss: `${PUBLIC_URL}/oidc`,
       aud: rp.clientId,
@@ -42,7 +61,7 @@ describe("code + PKCE with a confidential client", () => {
       groups: ["supervisor"],
       amr: ["pwd", "otp", "mfa"],
       acr: ACR_MFA,
-      auth_time: Math.floor(atMs / 1000),
+      auth_time: await authTimeOf(user),
     });
     const info = await client.fetchUserInfo(rp.config, tokens.access_token, user.id);
     expect(info).toMatchObject({ sub: user.id, email: user.email, groups: ["supervisor"] });
@@ -53,9 +72,8 @@ describe("code + PKCE with a confidential client", () => {
   it("a password-only sign-in is labelled as one (amr pwd, the password acr)", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const tokens = await exchange(
-      rp,
-      await authorize(rp, server.browser(), { account: user.id, amr: ["pwd"] }),
+    const tokens = await passwordOnly(async () =>
+      exchange(rp, await authorize(rp, server.browser(), { user })),
     );
     expect(tokens.claims()).toMatchObject({ amr: ["pwd"], acr: ACR_PASSWORD });
   });
@@ -63,18 +81,16 @@ describe("code + PKCE with a confidential client", () => {
   it("refresh rotates the refresh token; presenting the old one again revokes the grant", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const atMs = Date.now() - 5_000;
-    const first = await exchange(
-      rp,
-      await authorize(rp, server.browser(), { account: user.id, atMs }),
-    );
+    const first = await exchange(rp, await authorize(rp, server.browser(), { user }));
+    const signedInAt = await authTimeOf(user);
+    server.clock.advance(60_000);
     const second = await client.refreshTokenGrant(rp.config, first.refresh_token!);
     expect(second.refresh_token).toBeTruthy();
     expect(second.refresh_token).not.toBe(first.refresh_token);
     // The refreshed ID token still describes the original sign-in.
     expect(second.claims()).toMatchObject({
       sub: user.id,
-      auth_time: Math.floor(atMs / 1000),
+      auth_time: signedInAt,
       acr: ACR_MFA,
     });
     await expect(client.refreshTokenGrant(rp.config, first.refresh_token!)).rejects.toMatchObject({
@@ -91,7 +107,7 @@ describe("code + PKCE with a confidential client", () => {
   it("revoking the refresh token ends the grant: refresh and introspection say so", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const tokens = await exchange(rp, await authorize(rp, server.browser(), { account: user.id }));
+    const tokens = await exchange(rp, await authorize(rp, server.browser(), { user }));
     await client.tokenRevocation(rp.config, tokens.refresh_token!);
     await expect(client.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({
       error: "invalid_grant",
@@ -104,7 +120,7 @@ describe("code + PKCE with a confidential client", () => {
   it("a code is bound to its verifier: a wrong code_verifier is invalid_grant", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const auth = await authorize(rp, server.browser(), { account: user.id });
+    const auth = await authorize(rp, server.browser(), { user });
     await expect(
       exchange(rp, { ...auth, verifier: client.randomPKCECodeVerifier() }),
     ).rejects.toMatchObject({ error: "invalid_grant" });
@@ -143,7 +159,7 @@ describe("requests the provider refuses", () => {
     const registered = await server.addClient({ public: true });
     expect(registered.clientSecret).toBeUndefined();
     const rp = await relyingParty(server, registered);
-    const auth = await authorize(rp, server.browser(), { account: user.id });
+    const auth = await authorize(rp, server.browser(), { user });
     const tokens = await exchange(rp, auth);
     expect(tokens.claims()?.sub).toBe(user.id);
     await expect(exchange(rp, auth)).rejects.toMatchObject({ error: "invalid_grant" });
@@ -155,12 +171,9 @@ describe("requests the provider refuses", () => {
     const spa = await relyingParty(server, await server.addClient({ public: true }));
     const fromConfidential = await exchange(
       confidential,
-      await authorize(confidential, server.browser(), { account: user.id }),
+      await authorize(confidential, server.browser(), { user }),
     );
-    const fromSpa = await exchange(
-      spa,
-      await authorize(spa, server.browser(), { account: user.id }),
-    );
+    const fromSpa = await exchange(spa, await authorize(spa, server.browser(), { user }));
     expect(await client.tokenIntrospection(spa.config, fromConfidential.access_token)).toEqual({
       active: false,
     });
@@ -183,7 +196,6 @@ describe("requests the provider refuses", () => {
   });
 
   it("an interaction is bound to the browser that started it: another browser cannot finish it", async () => {
-    const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
     const url = client.buildAuthorizationUrl(rp.config, {
       redirect_uri: REDIRECT_URI,
@@ -194,16 +206,20 @@ describe("requests the provider refuses", () => {
     const started = await server.browser().request(url.href);
     const loginAt = started.headers.get("location") ?? "";
     expect(loginAt.startsWith(LOGIN_PATH)).toBe(true);
-    const other = await server.browser().request(`${loginAt}?account=${user.id}&amr=pwd,otp`);
-    expect(other.status).toBe(400);
+    const other = server.browser();
+    const taken = await other.request(loginAt);
+    expect(taken.status).toBe(400);
+    expect(await taken.text()).toContain("This sign-in has expired");
+    // No flow was started for the other browser: its password does not finish anything.
+    expect(other.cookies.size).toBe(0);
   });
 });
 
 describe("a second factor where the application or the request asks for one", () => {
-  it("a --require-mfa client gets unmet_authentication_requirements for a password-only sign-in", async () => {
+  it("a --require-mfa client gets unmet_authentication_requirements for a password-only sign-in (second factors off)", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({ requireMfa: true }));
-    const auth = await authorize(rp, server.browser(), { account: user.id, amr: ["pwd"] });
+    const auth = await passwordOnly(() => authorize(rp, server.browser(), { user }));
     expect(auth.callback.searchParams.get("error")).toBe("unmet_authentication_requirements");
     expect(auth.callback.searchParams.get("code")).toBeNull();
   });
@@ -211,23 +227,16 @@ describe("a second factor where the application or the request asks for one", ()
   it("acr_values asking for the MFA acr is the same requirement; asking for either is not", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const refused = await authorize(
-      rp,
-      server.browser(),
-      { account: user.id, amr: ["pwd"] },
-      {
-        acr_values: ACR_MFA,
-      },
-    );
+    const { refused, either } = await passwordOnly(async () => ({
+      refused: await authorize(rp, server.browser(), { user }, { acr_values: ACR_MFA }),
+      either: await authorize(
+        rp,
+        server.browser(),
+        { user },
+        { acr_values: `${ACR_MFA} ${ACR_PASSWORD}` },
+      ),
+    }));
     expect(refused.callback.searchParams.get("error")).toBe("unmet_authentication_requirements");
-    const either = await authorize(
-      rp,
-      server.browser(),
-      { account: user.id, amr: ["pwd"] },
-      {
-        acr_values: `${ACR_MFA} ${ACR_PASSWORD}`,
-      },
-    );
     expect((await exchange(rp, either)).claims()?.acr).toBe(ACR_PASSWORD);
   });
 
@@ -235,7 +244,7 @@ describe("a second factor where the application or the request asks for one", ()
     const user = await newUser();
     const browser = server.browser();
     const plain = await relyingParty(server, await server.addClient({}));
-    await exchange(plain, await authorize(plain, browser, { account: user.id, amr: ["pwd"] }));
+    await passwordOnly(async () => exchange(plain, await authorize(plain, browser, { user })));
     const strict = await relyingParty(
       server,
       await server.addClient({ name: "Payroll", requireMfa: true }),
@@ -246,15 +255,9 @@ describe("a second factor where the application or the request asks for one", ()
     const seen: unknown[] = [];
     const tokens = await exchange(
       strict,
-      await authorize(
-        strict,
-        browser,
-        { account: user.id, amr: ["pwd", "otp"] },
-        {},
-        async (uid) => {
-          seen.push(await interactionByUid(server.oidc, uid));
-        },
-      ),
+      await authorize(strict, browser, { user }, {}, async (uid) => {
+        seen.push(await interactionByUid(server.oidc, uid));
+      }),
     );
     expect(tokens.claims()).toMatchObject({ sub: user.id, acr: ACR_MFA });
     expect(seen[0]).toMatchObject({
@@ -270,22 +273,19 @@ describe("a second factor where the application or the request asks for one", ()
     const user = await newUser();
     const browser = server.browser();
     const first = await relyingParty(server, await server.addClient({}));
-    await exchange(
-      first,
-      await authorize(first, browser, { account: user.id, amr: ["pwd", "sms"] }),
-    );
+    await exchange(first, await authorize(first, browser, { user }));
     const strict = await relyingParty(server, await server.addClient({ requireMfa: true }));
     const tokens = await exchange(strict, await authorize(strict, browser, undefined));
-    expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ["pwd", "sms", "mfa"] });
+    expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ["pwd", "otp", "mfa"] });
   });
 
   it("prompt=login asks the pages for a fresh sign-in even with a provider session", async () => {
     const user = await newUser();
     const browser = server.browser();
     const rp = await relyingParty(server, await server.addClient({}));
-    await exchange(rp, await authorize(rp, browser, { account: user.id }));
+    await exchange(rp, await authorize(rp, browser, { user }));
     const seen: unknown[] = [];
-    await authorize(rp, browser, { account: user.id }, { prompt: "login" }, async (uid) => {
+    await authorize(rp, browser, { user }, { prompt: "login" }, async (uid) => {
       seen.push(await interactionByUid(server.oidc, uid));
     });
     expect(seen[0]).toMatchObject({ freshLoginRequired: true, mfaRequired: false });
@@ -297,7 +297,7 @@ describe("signing out", () => {
     const user = await newUser();
     const browser = server.browser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const tokens = await exchange(rp, await authorize(rp, browser, { account: user.id }));
+    const tokens = await exchange(rp, await authorize(rp, browser, { user }));
     const endUrl = client.buildEndSessionUrl(rp.config, {
       id_token_hint: tokens.id_token!,
       post_logout_redirect_uri: "https://app.example.test/signed-out",
@@ -321,6 +321,8 @@ describe("signing out", () => {
     });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get("location")).toBe("https://app.example.test/signed-out?state=bye");
+    // Vestibule's own sign-in in this browser ended too: no application gets in on it.
+    expect((await browser.request("/")).headers.get("location")).toBe("/login");
     // The provider session is gone: a silent request cannot get a code.
     const silent = await authorize(rp, browser, undefined, { prompt: "none" });
     expect(silent.callback.searchParams.get("error")).toBe("login_required");
@@ -335,8 +337,8 @@ describe("signing out", () => {
     const browser = server.browser();
     const otherBrowser = server.browser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const tokens = await exchange(rp, await authorize(rp, browser, { account: user.id }));
-    const theirs = await exchange(rp, await authorize(rp, otherBrowser, { account: bystander.id }));
+    const tokens = await exchange(rp, await authorize(rp, browser, { user }));
+    const theirs = await exchange(rp, await authorize(rp, otherBrowser, { user: bystander }));
     expect(await server.oidc.storage.endAccount(user.id)).toBeGreaterThan(0);
     const silent = await authorize(rp, browser, undefined, { prompt: "none" });
     expect(silent.callback.searchParams.get("error")).toBe("login_required");
@@ -362,7 +364,7 @@ describe("signing out", () => {
   it("a deactivated user's tokens stop working (findAccount answers nobody)", async () => {
     const user = await newUser();
     const rp = await relyingParty(server, await server.addClient({}));
-    const tokens = await exchange(rp, await authorize(rp, server.browser(), { account: user.id }));
+    const tokens = await exchange(rp, await authorize(rp, server.browser(), { user }));
     await server.system.stores.users.update(user.id, { active: false });
     await expect(client.refreshTokenGrant(rp.config, tokens.refresh_token!)).rejects.toMatchObject({
       error: "invalid_grant",

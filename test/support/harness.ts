@@ -66,7 +66,10 @@ export interface HarnessOptions {
   clock?: FixedClock;
   /** Environment on top of the test defaults (DATABASE_URL, LIMIT_*, PUBLIC_URL, …). */
   env?: Record<string, string>;
-  /** Listen on 127.0.0.1 (a free port) for a real browser; in-process inject only otherwise. */
+  /**
+   * Listen on 127.0.0.1 for a real browser (on PUBLIC_URL's port when it names one, else a
+   * free port); in-process inject only otherwise.
+   */
   listen?: boolean;
   /** Capture log lines here (set LOG_LEVEL in env, e.g. "debug"). */
   logStream?: { write(line: string): void };
@@ -125,7 +128,9 @@ export async function startVestibule(options: HarnessOptions = {}): Promise<Vest
     if (options.methods) await setEnabledMethods(system.stores.settings, options.methods);
     app = await system.buildApp(options.logStream ? { logStream: options.logStream } : {});
     if (options.listen) {
-      url = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/\/+$/, "");
+      // A PUBLIC_URL with a port (a server that must know its address first) is listened on.
+      const port = Number(URL.parse(options.env?.PUBLIC_URL ?? "")?.port || 0);
+      url = (await app.listen({ port, host: "127.0.0.1" })).replace(/\/+$/, "");
     } else {
       await app.ready();
     }

@@ -40,4 +40,11 @@ export interface SessionStore {
   listForUser(userId: string, now: number, seenSince?: number): Promise<Session[]>;
   /** Removes expired sessions, and idle ones (last seen at or before `seenSince`); how many went. */
   deleteExpired(now: number, seenSince?: number): Promise<number>;
+  /**
+   * Forward-auth: names the session by a second token's hash (the cookie on the cookie
+   * domain), replacing any earlier one. False when the session is gone.
+   */
+  setForward(idHash: string, forwardIdHash: string): Promise<boolean>;
+  /** The live session a forward-auth cookie's token hash names. */
+  findByForward(forwardIdHash: string, now: number): Promise<Session | undefined>;
 }

@@ -1,3 +1,4 @@
+import type { AccessRuleStore } from "./access.js";
 import type { AuditStore } from "./audit.js";
 import type { AuthenticatorStore } from "./authenticators.js";
 import type { FlowStore } from "./flows.js";
@@ -17,6 +18,8 @@ export interface Stores {
   sessions: SessionStore;
   settings: SettingsStore;
   audit: AuditStore;
+  /** Forward-auth rules per host (issue 10). */
+  access: AccessRuleStore;
   /** Notifications queued with the change they tell about (issue 14). */
   outbox: OutboxStore;
   /**

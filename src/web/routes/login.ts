@@ -17,18 +17,23 @@ import { submitPassword } from "../../core/flow/password.js";
 import { proveEmail, sendEmailProof } from "../../core/flow/prove-email.js";
 import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
-import type { Continuation, FlowState } from "../../core/ports/flows.js";
+import type { FlowState } from "../../core/ports/flows.js";
 import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
+import type { ReturnPolicy } from "../../core/return-address.js";
 import { newToken } from "../../core/secrets.js";
-import { currentUser, signOut } from "../../core/sessions.js";
+import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
 import { type Html, html, raw } from "../../words/html.js";
 import { pageContext } from "../context.js";
+import { leave } from "../continuation.js";
+import { clearForwardCookie } from "../forward-cookie.js";
+import { loginWithReturn } from "../forward-return.js";
 import { requireUser } from "../guards.js";
 import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
 import { type NOTICES, noticeText, REASONS, reasonText, refusalText } from "../messages.js";
+import type { LoadOidc } from "../oidc-seam.js";
 import {
   changePasswordPage,
   homePage,
@@ -51,6 +56,10 @@ export interface LoginRouteDeps {
   homeLinks: (ctx: PageContext & { user: NonNullable<PageContext["user"]> }) => Html;
   /** The development outbox is there (never in production): code panels link to it. */
   outbox: boolean;
+  /** The OpenID Connect provider (a flow for an application ends there). */
+  oidc: LoadOidc;
+  /** Where forward-auth may send a browser after sign-in (`rd`). */
+  returnPolicy: ReturnPolicy;
 }
 
 const STEP_PATHS: Record<FlowState, string> = {
@@ -89,10 +98,6 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   const ttlSeconds = Math.floor(core.rules.flowTtlMs / 1000);
   const text = (page: PageContext, refusal: Refusal): string =>
     refusalText(page.locale, refusal, core.rules.passwordRules.minLength);
-
-  /** Where a finished flow sends the browser. */
-  const destination = (continuation: Continuation): string =>
-    continuation.kind === "path" ? continuation.path : "/";
 
   /**
    * A flow ended: back to Login with a notice. A sign-in that was going somewhere (an
@@ -140,10 +145,23 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
-        return reply.redirect(destination(next.continuation), 303);
+        // Where the flow was going: home, a page of ours, an application (continuation.ts).
+        return leave(
+          deps,
+          request,
+          reply,
+          next.continuation,
+          await currentSession(core, next.token),
+        );
       case "done":
         clearCookie(kit, reply, kit.names.signin);
-        return reply.redirect(destination(next.continuation), 303);
+        return leave(
+          deps,
+          request,
+          reply,
+          next.continuation,
+          await currentSession(core, request.cookies[kit.names.session]),
+        );
       case "ended":
         return restart(reply, "app_added", { purpose: "signin", continuation: next.continuation });
       case "flow":
@@ -334,6 +352,12 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   };
 
   app.get("/login", async (request, reply) => {
+    // A proxy sent the browser here to sign in for an application (forward-auth).
+    const rd = queryField(request, "rd");
+    if (rd !== "") {
+      const answered = await loginWithReturn(deps, request, reply, rd);
+      if (answered) return answered;
+    }
     if (!request.cookies[kit.names.pre]) {
       // A fresh pre-sign-in cookie; the page's CSRF token is bound to it.
       const pre = newToken(core.random);
@@ -508,6 +532,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     await signOut(core, { session: token, flow: flowToken(request) }, user, request.ip);
     clearCookie(kit, reply, kit.names.session);
     clearCookie(kit, reply, kit.names.signin);
+    clearForwardCookie(kit, reply);
     return reply.redirect("/login?notice=signed_out", 303);
   });
 }

@@ -1,14 +1,17 @@
 // The application's side, played by openid-client v6 (a real relying party): discovery,
-// an authorization URL with PKCE (S256), state and nonce, and the code exchange.
+// an authorization URL with PKCE (S256), state and nonce, and the code exchange. The
+// browser between them signs in through Vestibule's real pages (signInPages).
 import * as client from "openid-client";
+import { finishWithError } from "../../../src/oidc/interaction.js";
 import type { CookieBrowser } from "./browser-jar.js";
-import { ISSUER, LOGIN_PATH, type OidcServer } from "./oidc-server.js";
+import { ISSUER, LOGIN_PATH, type OidcServer, type TestUser } from "./oidc-server.js";
 
 export const REDIRECT_URI = "https://app.example.test/callback";
 
 export interface RelyingParty {
   config: client.Configuration;
   clientId: string;
+  server: OidcServer;
 }
 
 export async function relyingParty(
@@ -22,16 +25,14 @@ export async function relyingParty(
     registered.clientSecret ? client.ClientSecretBasic(registered.clientSecret) : client.None(),
     { [client.customFetch]: server.fetch as client.CustomFetch },
   );
-  return { config, clientId: registered.clientId };
+  return { config, clientId: registered.clientId, server };
 }
 
-export interface Login {
-  account?: string;
-  amr?: string[];
-  atMs?: number;
-  /** Ends the interaction with access_denied and this description instead. */
-  error?: string;
-}
+export type Login =
+  /** Signs in as this user through Login (and the verification page when it comes). */
+  | { user: TestUser }
+  /** The sign-in pages end the interaction with access_denied and this description. */
+  | { error: string };
 
 export interface Authorization {
   /** Where the browser ended: the application's callback with code or error. */
@@ -41,8 +42,62 @@ export interface Authorization {
   nonce: string;
 }
 
+const csrfOf = (html: string): string => /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? "";
+
+async function postForm(
+  browser: CookieBrowser,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return browser.request(path, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
 /**
- * Browser: authorization URL → (the test-only login route when the provider asks for a
+ * A person at Vestibule's Login page: username and password, then a code from the
+ * authenticator app when the verification page comes. Returns where the last step sent
+ * the browser (the provider, for an application's sign-in).
+ */
+export async function signInPages(
+  server: OidcServer,
+  browser: CookieBrowser,
+  user: TestUser,
+  headers: Record<string, string> = {},
+): Promise<URL> {
+  const base = new URL(server.publicUrl);
+  const login = await browser.request("/login", { headers });
+  if (login.status !== 200) throw new Error(`Login answered ${login.status}`);
+  let answer = await postForm(
+    browser,
+    "/login",
+    { _csrf: csrfOf(await login.text()), username: user.username, password: user.password },
+    headers,
+  );
+  for (let step = 0; step < 3; step++) {
+    const location = answer.headers.get("location");
+    if (answer.status !== 303 || !location) {
+      throw new Error(`sign-in step answered ${answer.status}: ${await answer.text()}`);
+    }
+    const next = new URL(location, base);
+    if (next.origin !== base.origin || next.pathname !== "/login/verify") return next;
+    const page = await browser.request(next.pathname, { headers });
+    const csrf = csrfOf(await page.text());
+    answer = await postForm(
+      browser,
+      "/login/verify",
+      { _csrf: csrf, code: server.nextCode(user) },
+      headers,
+    );
+  }
+  throw new Error("the sign-in did not end");
+}
+
+/**
+ * Browser: authorization URL → (Vestibule's sign-in pages when the provider asks for a
  * sign-in) → back through the provider → the application's callback URL.
  */
 export async function authorize(
@@ -53,6 +108,7 @@ export async function authorize(
   /** Called with the interaction's uid when the provider sends the browser to sign in. */
   onLogin?: (uid: string) => Promise<void>,
 ): Promise<Authorization> {
+  const { server } = rp;
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -71,16 +127,25 @@ export async function authorize(
     (u) => atCallback(u) || u.pathname.startsWith(LOGIN_PATH),
   );
   if (!atCallback(hop.url)) {
-    if (!login) throw new Error(`the provider asked for a sign-in: ${hop.url.href}`);
-    await onLogin?.(hop.url.pathname.slice(LOGIN_PATH.length));
-    const at = new URL(hop.url);
-    if (login.error) at.searchParams.set("error", login.error);
-    else {
-      at.searchParams.set("account", login.account ?? "");
-      at.searchParams.set("amr", (login.amr ?? ["pwd", "otp"]).join(","));
-      if (login.atMs) at.searchParams.set("at", String(login.atMs));
+    const uid = hop.url.pathname.slice(LOGIN_PATH.length);
+    await onLogin?.(uid);
+    // The entry page binds the interaction to this browser (or finishes it at once for a
+    // browser signed in well enough), then Login.
+    hop = await browser.follow(hop.url.href, (u) => atCallback(u) || u.pathname === "/login");
+    if (!atCallback(hop.url)) {
+      if (hop.url.pathname !== "/login") {
+        throw new Error(`the entry page answered ${hop.response?.status} at ${hop.url.href}`);
+      }
+      if (!login) throw new Error(`the provider asked for a sign-in: ${hop.url.href}`);
+      if ("error" in login) {
+        const finished = await finishWithError(server.oidc, uid, "access_denied", login.error);
+        if (!finished.ok) throw new Error(finished.reason);
+        hop = await browser.follow(finished.redirectTo, atCallback);
+      } else {
+        const back = await signInPages(server, browser, login.user);
+        hop = await browser.follow(back.href, atCallback);
+      }
     }
-    hop = await browser.follow(at.href, atCallback);
   }
   if (!atCallback(hop.url)) {
     throw new Error(`did not reach the callback: ${hop.url.href} ${hop.response?.status}`);
