@@ -162,6 +162,7 @@ function removedAppsTable(
 ): Html {
   const zone = { zone: "UTC" };
   return html`<h2>${t(locale, "user.removed_apps")}</h2>
+<div class="scroll-x">
 <table>
 <thead><tr><th>${t(locale, "user.removed_apps.column.added", zone)}</th><th>${t(locale, "user.removed_apps.column.removed", zone)}</th><th>${t(locale, "user.removed_apps.column.by")}</th></tr></thead>
 <tbody>
@@ -170,7 +171,8 @@ ${removed.map(
     html`<tr><td>${staffTime(locale, r.confirmedAt ?? r.createdAt)}</td><td>${staffTime(locale, r.removedAt)}</td><td>${r.removedBy ? (actorNames.get(r.removedBy) ?? r.removedBy) : t(locale, "user.removed_apps.cli")}</td></tr>`,
 )}
 </tbody>
-</table>`;
+</table>
+</div>`;
 }
 
 /** Yes/No and an account's states, as both staff pages show them. */
