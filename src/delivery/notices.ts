@@ -110,6 +110,8 @@ export function createNoticeSender(deps: NoticeSenderDeps): NoticeSender {
   };
 
   const background = (): void => {
+    // A nudge scheduled just before stop() finds the store closing: nothing to do.
+    if (stopped) return;
     drain().catch((err: unknown) => {
       // The store is away: the messages stay queued for the next pass.
       deps.onError?.(`notifications not sent: ${err instanceof Error ? err.message : err}`);
