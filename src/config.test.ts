@@ -37,7 +37,7 @@ describe("loadConfig", () => {
 
   it("reads limits as points/window/block", () => {
     const config = loadConfig({ SECRET_KEY: KEY, LIMIT_PASSWORD_ACCOUNT: "3/60/120" });
-    expect(config.limits.passwordByAccount).toEqual({
+    expect(config.passwordLimits.account).toEqual({
       points: 3,
       windowSeconds: 60,
       blockSeconds: 120,

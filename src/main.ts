@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { ConfigError, loadConfig } from "./config.js";
 import { getEnabledMethods } from "./core/policy.js";
+import { idleCutoff } from "./core/sessions.js";
 import { missingProvider } from "./delivery/config.js";
 import { startSweeper } from "./store/sweeper.js";
 import { createSystem } from "./system.js";
@@ -25,10 +26,12 @@ export async function serve(): Promise<void> {
   const { oidc } = await system.oidc();
   const app = await system.buildApp();
   // Expired sessions, flows and the provider's artefacts are swept in the background
-  // (every instance).
+  // (every instance). Idle sessions go too (SESSION_IDLE_SECONDS), not only those past
+  // their lifetime.
+  const { sessions } = system.stores;
   const sweeper = startSweeper(
     [
-      system.stores.sessions,
+      { deleteExpired: (now) => sessions.deleteExpired(now, idleCutoff(system.core.rules, now)) },
       system.stores.flows,
       { deleteExpired: (now) => oidc.storage.sweepExpired(now) },
     ],

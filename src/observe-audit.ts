@@ -1,4 +1,6 @@
-import type { Audit, AuditType } from "./core/audit.js";
+import type { AuditType } from "./core/audit.js";
+import type { AuditEvent } from "./core/ports/audit.js";
+import type { Stores } from "./core/ports/stores.js";
 import type { Logger } from "./log.js";
 import type { Metrics } from "./metrics/metrics.js";
 
@@ -49,23 +51,58 @@ const COUNT: Partial<Record<AuditType, (m: Metrics, d: Detail) => void>> = {
 };
 
 /**
- * The audit, then a log line and the metrics, once the row is written (what is counted
- * and logged is what the audit log holds). The line names ids, never the typed username:
- * people type passwords into the username field. Details hold no secret (core/audit.ts).
+ * A log line and the metrics for one audit event that is in the log. The line names ids,
+ * never the typed username: people type passwords into the username field. Details hold
+ * no secret (core/audit.ts).
  */
-export function observeAudit(audit: Audit, logger: Logger, metrics: Metrics): Audit {
-  return async (event) => {
-    await audit(event);
-    const detail = event.detail ?? {};
-    COUNT[event.type]?.(metrics, detail);
-    const line = {
-      event: event.type,
-      userId: event.userId ?? null,
-      actorId: event.actorId ?? null,
-      ip: event.ip ?? null,
-      detail,
-    };
-    if (WARN.has(event.type)) logger.warn(line, "security event");
-    else logger.info(line, "security event");
+function observe(logger: Logger, metrics: Metrics, event: AuditEvent): void {
+  const detail = event.detail ?? {};
+  COUNT[event.type as AuditType]?.(metrics, detail);
+  const line = {
+    event: event.type,
+    userId: event.userId ?? null,
+    actorId: event.actorId ?? null,
+    ip: event.ip ?? null,
+    detail,
+  };
+  if (WARN.has(event.type as AuditType)) logger.warn(line, "security event");
+  else logger.info(line, "security event");
+}
+
+/**
+ * The stores with every audit event observed once it is in the log: an append on its
+ * own right after it, an append inside a transaction (Stores.atomically, issue 14) after
+ * the transaction commits, never for one that rolled back. Observing the audit slice,
+ * not the Audit function, catches every writer (the notice sender, a change and its
+ * event in one transaction) in one place.
+ */
+export function observeAudit(stores: Stores, logger: Logger, metrics: Metrics): Stores {
+  return observed(stores, (event) => observe(logger, metrics, event));
+}
+
+function observed(
+  stores: Stores,
+  emit: (event: AuditEvent) => void,
+  /** Inside a transaction: its events, emitted when it commits. */
+  pending?: AuditEvent[],
+): Stores {
+  return {
+    ...stores,
+    audit: {
+      ...stores.audit,
+      append: async (event) => {
+        await stores.audit.append(event);
+        if (pending) pending.push(event);
+        else emit(event);
+      },
+    },
+    atomically: async (work) => {
+      // A transaction joined from inside one commits with it: the same list.
+      if (pending) return stores.atomically((tx) => work(observed(tx, emit, pending)));
+      const events: AuditEvent[] = [];
+      const result = await stores.atomically((tx) => work(observed(tx, emit, events)));
+      for (const event of events) emit(event);
+      return result;
+    },
   };
 }

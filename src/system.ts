@@ -16,6 +16,7 @@ import type { Stores } from "./core/ports/stores.js";
 import { createSecretBox, deriveKey, keyId, type SecretBox } from "./core/secrets.js";
 import { missingProvider } from "./delivery/config.js";
 import { codeEmail, codeSms } from "./delivery/messages.js";
+import { createNoticeSender, type NoticeSender } from "./delivery/notices.js";
 import { createDelivery, type Delivery, withNotifications } from "./delivery/wire.js";
 import { type LimitStore, openLimitStore } from "./limits/backend.js";
 import { createLimits, type LimitBackend } from "./limits/rate-limits.js";
@@ -75,6 +76,8 @@ export interface System {
   logger: Logger;
   /** What /metrics serves (metrics/metrics.ts). */
   metrics: Metrics;
+  /** Sends the notifications queued in the outbox (drain() sends what is due now). */
+  notices: NoticeSender;
   /**
    * The OpenID Connect provider, created (and oidc-provider imported) on first use: by
    * main.ts at start, by the first request under /oidc otherwise. CLI commands never load it.
@@ -120,11 +123,20 @@ export async function createSystem(
   const logging = createLog(config.logLevel, overrides.logStream);
   const { logger } = logging;
   const metrics = createMetrics();
-  const stores = timeStores(
-    overrides.wrapStores?.(database.stores) ?? database.stores,
-    metrics.store,
-  );
   const log = (message: string): void => logger.warn(message);
+  // Notifications queued by a committed transaction go out at once (in the background);
+  // the sender is made below, once the delivery providers are.
+  let afterCommit = (): void => {};
+  // Every call timed, every audit event also a log line and a metric once it is in the
+  // log (observe-audit.ts: after its transaction commits).
+  const stores = observeAudit(
+    timeStores(
+      withCommitHook(database.stores, overrides.wrapStores, () => afterCommit()),
+      metrics.store,
+    ),
+    logger,
+    metrics,
+  );
   const limitStore: LimitStore = overrides.limitBackend
     ? {
         backend: overrides.limitBackend,
@@ -138,7 +150,10 @@ export async function createSystem(
     timeRedis(limitStore.backend.client as Redis, metrics.redis);
   }
   await limitStore.ready();
-  const baseLimits = createLimits(config.limits, limitStore.backend);
+  const baseLimits = createLimits(
+    { password: config.passwordLimits, secondFactor: config.secondFactorLock },
+    limitStore.backend,
+  );
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
   let hasher: PasswordHasher;
   if (overrides.hasher) {
@@ -152,19 +167,28 @@ export async function createSystem(
     hasher = gated;
   }
   const delivery = createDelivery(config.delivery, clock);
-  // Every event is also a log line and a metric (observe-audit.ts), the notices' own
-  // failures included: the notifications wrap the observed audit.
-  const observed = observeAudit(createAudit(stores.audit, clock, stores.users), logger, metrics);
-  const audit = delivery.mailer
-    ? withNotifications(observed, {
-        users: stores.users,
-        mailer: delivery.mailer,
-        appName: config.appName,
-        lockMinutes: Math.ceil(config.limits.secondFactor.blockSeconds / 60),
-        clock,
-        onError: log,
-      })
-    : observed;
+  const plainAudit = createAudit(stores.audit, clock, stores.users);
+  const audit =
+    delivery.mailer || delivery.sms
+      ? withNotifications(plainAudit, {
+          stores,
+          channels: { email: Boolean(delivery.mailer), sms: Boolean(delivery.sms) },
+          appName: config.appName,
+          clock,
+        })
+      : plainAudit;
+  // The outbox's sender: what was queued (also by an instance that died, or the CLI) is
+  // sent now and retried until it goes (delivery/notices.ts).
+  const notices = createNoticeSender({
+    outbox: stores.outbox,
+    mailer: delivery.mailer,
+    sms: delivery.sms,
+    clock,
+    audit: plainAudit,
+    onError: log,
+  });
+  afterCommit = () => notices.nudge();
+  notices.start();
   const boxKeys = config.secretKeys.map((secret) => {
     const key = deriveKey(secret, "totp-secret-box");
     return { id: keyId(key), key };
@@ -196,7 +220,7 @@ export async function createSystem(
       codeDeps,
       sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
-    createAppFactor({ stores, box, clock, random, appName }),
+    createAppFactor({ stores, box, clock, random, appName, audit }),
   ]);
 
   // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,
@@ -207,6 +231,8 @@ export async function createSystem(
   const core: Core = {
     onAccountEnded,
     stores,
+    // Its own key (deriveKey's purpose), from every SECRET_KEY: rotation forgets no browser.
+    deviceKeys: config.secretKeys.map((secret) => deriveKey(secret, "device-cookie")),
     hasher,
     limits,
     clock,
@@ -218,8 +244,11 @@ export async function createSystem(
     rules: {
       flowTtlMs: config.flowTtlMs,
       sessionTtlMs: config.sessionTtlMs,
+      sessionIdleMs: config.sessionIdleMs,
       maxWrongCodesPerFlow: config.maxWrongCodesPerFlow,
       passwordRules: config.passwordRules,
+      // Only where email can be sent (the development outbox counts, outside production).
+      proveEmailBeforeNewPassword: config.forcedChangeEmailCode && mailer !== undefined,
     },
   };
   const kit: WebKit = {
@@ -232,6 +261,7 @@ export async function createSystem(
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
     config,
+    core,
     stores,
     limits,
     clock,
@@ -298,7 +328,9 @@ export async function createSystem(
         },
       });
     },
+    notices,
     close: async () => {
+      await notices.stop();
       await limitStore.close();
       await database.close();
     },
@@ -338,4 +370,28 @@ async function loadOidc(
     },
     hooks,
   );
+}
+
+/**
+ * The stores as the system uses them: the tests' wrapper (fault injection) on the root
+ * slices and on every transaction's, and `afterCommit` once a transaction of ours commits
+ * (its queued notifications can go now). A wrapper's `atomically` runs the transaction, so
+ * a test can make the process "die" right after a commit.
+ */
+function withCommitHook(
+  base: Stores,
+  wrap: ((stores: Stores) => Stores) | undefined,
+  afterCommit: () => void,
+): Stores {
+  const wrapped = wrap?.(base) ?? base;
+  return {
+    ...wrapped,
+    atomically: async (work) => {
+      const result = await wrapped.atomically((tx) =>
+        work(tx === base ? wrapped : withCommitHook(tx, wrap, () => {})),
+      );
+      afterCommit();
+      return result;
+    },
+  };
 }

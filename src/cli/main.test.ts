@@ -206,3 +206,23 @@ describe("other commands", () => {
     expect((await rows()).users).toEqual([]);
   });
 });
+
+describe("user add judges the password as the web does (issue 14)", () => {
+  it.each([
+    ["Summer2024!!!", "too easy to guess (predictable)"],
+    ["bobbybobbybobby", "too easy to guess"],
+  ])("%s → exit 2, saying why, nothing written", async (password, why) => {
+    const res = await cli(["user", "add", "bobby", "--role", "user"], `${password}\n`);
+    expect(res.code).toBe(2);
+    expect(res.err).toContain(`password refused: ${why}`);
+    expect(res.err).not.toContain(password);
+    expect((await rows()).users).toHaveLength(0);
+  });
+
+  it("without second factors the minimum is 15", async () => {
+    expect((await cli(["methods", "set", ""])).code).toBe(0);
+    const res = await cli(["user", "add", "bob", "--role", "user"], "ochre lantern \n");
+    expect(res.code).toBe(2);
+    expect(res.err).toContain("too short (at least 15 characters)");
+  });
+});

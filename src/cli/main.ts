@@ -162,6 +162,9 @@ async function withSystem(
   const system = await createSystem({ ...config, logLevel }, { logStream: process.stderr });
   try {
     await work(system);
+    // What the command queued (Force New Password's notice) goes before the process ends;
+    // what cannot go now stays in the outbox for the server to send (issue 14).
+    await system.notices.drain();
     return 0;
   } finally {
     await system.close();
@@ -181,7 +184,7 @@ async function userAdd(args: string[]): Promise<number> {
     const result = await addUser(staff.admin, "cli", { ...parsed, password }, null);
     if (!result.ok) {
       if (result.reason !== "invalid") throw new UsageError(result.reason);
-      throw new UsageError(describeErrors(parsed, result.errors));
+      throw new UsageError(describeErrors(parsed, result.errors, result));
     }
     writeOut(`added ${result.value.username} (${result.value.role})\n`);
   });
@@ -214,7 +217,11 @@ function parseUserAdd(args: string[]) {
 }
 
 /** The first refused field, in the CLI's words. */
-function describeErrors(input: ReturnType<typeof parseUserAdd>, errors: FormErrors): string {
+function describeErrors(
+  input: ReturnType<typeof parseUserAdd>,
+  errors: FormErrors,
+  password: { weakness?: string; minLength?: number } = {},
+): string {
   if (errors.username === "username_taken")
     return `user "${normalizeUsername(input.username)}" already exists`;
   if (errors.username) {
@@ -226,6 +233,12 @@ function describeErrors(input: ReturnType<typeof parseUserAdd>, errors: FormErro
     return `invalid --phone "${input.phone}": use international format, e.g. +61412345678`;
   }
   if (errors.displayName) return "invalid --name: at most 100 characters, no control characters";
+  if (errors.password === "password_weak") {
+    return `password refused: too easy to guess (${(password.weakness ?? "guessable").replace(/_/g, " ")})`;
+  }
+  if (errors.password === "password_too_short" && password.minLength) {
+    return `password refused: too short (at least ${password.minLength} characters)`;
+  }
   if (errors.password) return `password refused: ${errors.password.replace(/_/g, " ")}`;
   return "refused";
 }

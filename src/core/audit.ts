@@ -1,5 +1,6 @@
 import type { AuditEvent, AuditStore } from "./ports/audit.js";
 import type { Clock } from "./ports/runtime.js";
+import type { Stores } from "./ports/stores.js";
 import type { UserStore } from "./ports/users.js";
 
 /** Every kind of audit event, written once: the type and the audit page's filter use it. */
@@ -23,27 +24,45 @@ export const AUDIT_TYPES = [
   "notice_send_failed",
   // Issue 10: forward-auth rules per host
   "access_rule_changed",
+  // Issue 14
+  "second_factor_unlocked",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
-export type Audit = (event: Omit<AuditEvent, "at" | "type"> & { type: AuditType }) => Promise<void>;
+export type AuditInput = Omit<AuditEvent, "at" | "type"> & { type: AuditType };
+
+/**
+ * The slices of the transaction a change runs in (Stores.atomically): its audit event,
+ * and the notifications the event queues (delivery/wire.ts), commit with the change or
+ * not at all (issue 14: nothing lost in a crash).
+ */
+export type AuditScope = Pick<Stores, "audit" | "outbox" | "users">;
+
+/**
+ * Records an event. `tx`: the transaction of the change it records; without it, the
+ * event (and its notifications) are written on their own.
+ */
+export type Audit = (event: AuditInput, tx?: AuditScope) => Promise<void>;
 
 /**
  * Audit events carry who/whom/what; callers must never put a code, password or secret in
  * detail. An event about a user names them: callers pass the username they hold, and
  * when one does not (a notice that failed in the background), it is looked up here, so
- * the audit page never shows a bare id for an event written from now on.
+ * the audit page never shows a bare id for an event written from now on. Inside a
+ * transaction it is looked up there (the other slices would wait for its connection).
  */
 export function createAudit(
   store: AuditStore,
   clock: Clock,
   users?: Pick<UserStore, "findById">,
 ): Audit {
-  return async (event) => {
+  return async (event, tx) => {
     const at = clock.now();
-    if (event.username || !event.userId || !users) return store.append({ ...event, at });
-    const username = (await users.findById(event.userId))?.username ?? null;
-    return store.append({ ...event, username, at });
+    const target = tx?.audit ?? store;
+    const lookup = tx?.users ?? users;
+    if (event.username || !event.userId || !lookup) return target.append({ ...event, at });
+    const username = (await lookup.findById(event.userId))?.username ?? null;
+    return target.append({ ...event, username, at });
   };
 }

@@ -4,6 +4,7 @@ import type { Stores } from "./ports/stores.js";
 import type { User } from "./ports/users.js";
 import { hasSecondFactor } from "./proof.js";
 import { hashToken, newToken } from "./secrets.js";
+import { inUse, type SessionRules } from "./sessions.js";
 
 // Forward-auth (issue 10 part 2): may this browser pass to this host? Any signed-in user
 // whose session proved a second factor, unless a rule for the host names the roles that
@@ -14,6 +15,8 @@ export interface ForwardDeps {
   stores: Pick<Stores, "users" | "sessions" | "access">;
   clock: Clock;
   random: Random;
+  /** The idle timeout applies to a session used through forward-auth too (issue 14). */
+  rules: Pick<SessionRules, "sessionIdleMs">;
 }
 
 export type ForwardVerdict =
@@ -55,16 +58,18 @@ export async function judgeForward(
   return { kind: "allowed", user: signedIn.user };
 }
 
-/** The session and user a forward-auth cookie's token names, while both are alive. */
+/**
+ * The session and user a forward-auth cookie's token names, while both are alive. A
+ * request through the proxy is a use of the session: it slides the idle timeout, and an
+ * idle session ends here as on our own pages (core/sessions.ts).
+ */
 export async function forwardSession(
-  deps: Pick<ForwardDeps, "stores" | "clock">,
+  deps: Pick<ForwardDeps, "stores" | "clock" | "rules">,
   token: string | undefined,
 ): Promise<{ session: Session; user: User } | undefined> {
   if (!token) return undefined;
   const session = await deps.stores.sessions.findByForward(hashToken(token), deps.clock.now());
-  if (!session) return undefined;
-  const user = await deps.stores.users.findById(session.userId);
-  return user?.active ? { session, user } : undefined;
+  return session && inUse(deps, session);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Weakness } from "./password-strength.js";
 import type { Continuation, FlowPurpose } from "./ports/flows.js";
 
 // Why a user's request was refused. These are ordinary results, not exceptions; the
@@ -12,12 +13,14 @@ export type Reason =
   | "invalid_code"
   | "too_many_codes"
   | "second_factor_locked"
+  | "second_factor_locked_for_good"
   | "password_mismatch"
   | "password_too_short"
   | "password_too_long"
   | "password_is_username"
   | "password_is_old"
   | "password_common"
+  | "password_weak"
   | "method_unavailable"
   | "send_throttled"
   | "send_failed";
@@ -26,6 +29,10 @@ export type Refusal = {
   ok: false;
   reason: Reason;
   retryAfterMs?: number;
+  /** password_weak: what makes it guessable. */
+  weakness?: Weakness;
+  /** password_too_short: the minimum that applied (12, or 15 without a second factor). */
+  minLength?: number;
   /**
    * The refusal ended the person's flow (too many codes, a lock): what it was for and
    * where it was going, so the web can send them back there rather than to Login alone.

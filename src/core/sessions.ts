@@ -1,4 +1,5 @@
 import type { Audit } from "./audit.js";
+import { issueDeviceCookie } from "./device-cookie.js";
 import type { Continuation } from "./ports/flows.js";
 import type { Clock, Random } from "./ports/runtime.js";
 import type { Amr, Session } from "./ports/sessions.js";
@@ -11,7 +12,12 @@ export interface SessionDeps {
   clock: Clock;
   random: Random;
   audit: Audit;
-  rules: { sessionTtlMs: number };
+  rules: SessionRules;
+  /**
+   * Keys of the device cookie (deriveKey(SECRET_KEY, "device-cookie")), the current one
+   * first: a browser that signs in gets one (core/device-cookie.ts).
+   */
+  deviceKeys: readonly Buffer[];
   /**
    * A user's sign-in ended here (Sign out): what else holds a sign-in for them ends too
    * (the OpenID Connect provider's sessions and refresh tokens). Passed in by system.ts so
@@ -20,12 +26,31 @@ export interface SessionDeps {
   onAccountEnded?: (userId: string) => Promise<void>;
 }
 
+export interface SessionRules {
+  /** Absolute lifetime (SESSION_TTL_SECONDS): re-authenticate at least this often. */
+  sessionTtlMs: number;
+  /** Idle timeout (SESSION_IDLE_SECONDS): a session unused this long ends, sliding. */
+  sessionIdleMs: number;
+}
+
+/**
+ * A session's last use is written at most this often: a request within a minute of the
+ * last write reads only. So the idle timeout is kept to within a minute (on the short
+ * side: a session may end up to a minute before SESSION_IDLE_SECONDS after its last use).
+ */
+export const LAST_SEEN_EVERY_MS = 60_000;
+
 /** A new session: its cookie token (never stored) and the row. */
 export interface StartedSession {
   ok: true;
   kind: "session";
   token: string;
   continuation: Continuation;
+  /**
+   * A fresh device cookie for this browser (OWASP "device cookies"): its password
+   * attempts for this user are counted apart from everyone else's from now on.
+   */
+  deviceCookie: string;
 }
 
 /**
@@ -47,6 +72,7 @@ export async function startSession(
     expiresAt: now + deps.rules.sessionTtlMs,
     authTime: now,
     amr: proof.amr,
+    lastSeenAt: now,
   });
   await deps.stores.users.recordSignIn(user.id, now);
   await deps.audit({
@@ -56,7 +82,15 @@ export async function startSession(
     ip,
     detail: proof.method ? { method: proof.method } : {},
   });
-  return { ok: true, kind: "session", token, continuation: proof.continuation };
+  const deviceKey = deps.deviceKeys[0];
+  if (!deviceKey) throw new Error("startSession: no device cookie key");
+  return {
+    ok: true,
+    kind: "session",
+    token,
+    continuation: proof.continuation,
+    deviceCookie: issueDeviceCookie(deviceKey, user.username, now, deps.random),
+  };
 }
 
 export interface SignedIn {
@@ -64,20 +98,55 @@ export interface SignedIn {
   user: User;
 }
 
-/** The session behind a cookie token and its user, while both are alive and active. */
+/**
+ * The session behind a cookie token and its user, while both are alive and active. NIST
+ * SP 800-63B §2.2.3 (AAL2): a session ends after 30 minutes without use and after 12 hours
+ * in any case. Enforced here, on the server: an idle session is deleted at its next use;
+ * a used one slides (its last use is recorded, at most once a minute).
+ */
 export async function currentSession(
-  deps: Pick<SessionDeps, "stores" | "clock">,
+  deps: Pick<SessionDeps, "stores" | "clock" | "rules">,
   sessionToken: string | undefined,
 ): Promise<SignedIn | undefined> {
   if (!sessionToken) return undefined;
   const session = await deps.stores.sessions.find(hashToken(sessionToken), deps.clock.now());
-  if (!session) return undefined;
+  return session && inUse(deps, session);
+}
+
+/**
+ * A session found by one of its cookies (the session's, forward-auth's) as it is used
+ * now: gone when idle (deleted), its last use recorded when that is a minute old, with its
+ * user while active. The one place the idle timeout is applied.
+ */
+export async function inUse(
+  deps: {
+    stores: Pick<Stores, "users" | "sessions">;
+    clock: Clock;
+    rules: Pick<SessionRules, "sessionIdleMs">;
+  },
+  session: Session,
+): Promise<SignedIn | undefined> {
+  const now = deps.clock.now();
+  if (now - session.lastSeenAt >= deps.rules.sessionIdleMs) {
+    await deps.stores.sessions.delete(session.idHash);
+    return undefined;
+  }
   const user = await deps.stores.users.findById(session.userId);
-  return user?.active ? { session, user } : undefined;
+  if (!user?.active) return undefined;
+  if (now - session.lastSeenAt >= LAST_SEEN_EVERY_MS) {
+    await deps.stores.sessions.touch(session.idHash, now);
+    return { session: { ...session, lastSeenAt: now }, user };
+  }
+  return { session, user };
+}
+
+/** Sessions older than this last use are idle: the cut-off for listings and the sweeper. */
+export function idleCutoff(rules: Pick<SessionRules, "sessionIdleMs">, now: number): number {
+  return now - rules.sessionIdleMs;
 }
 
 export async function currentUser(
-  deps: Pick<SessionDeps, "stores" | "clock">,
+  deps: Pick<SessionDeps, "stores" | "clock" | "rules">,
   sessionToken: string | undefined,
 ): Promise<User | undefined> {
   return (await currentSession(deps, sessionToken))?.user;

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { PasswordHasher } from "./password.js";
-import { checkNewPassword, type PasswordRules } from "./password-policy.js";
-import { isValidUsername, normalizeUsername } from "./policy.js";
+import { judgeNewPassword, type PasswordRules } from "./password-policy.js";
+import type { Weakness } from "./password-strength.js";
+import { getEnabledMethods, isValidUsername, normalizeUsername } from "./policy.js";
 import { ROLES, type Role } from "./ports/runtime.js";
 import type { User } from "./ports/users.js";
 import { type Actor, isAdministrator, mayActOn, type SupervisionDeps } from "./supervision.js";
@@ -26,7 +27,8 @@ export type FieldError =
   | "password_too_short"
   | "password_too_long"
   | "password_is_username"
-  | "password_common";
+  | "password_common"
+  | "password_weak";
 
 export type FormErrors = Partial<
   Record<"username" | "displayName" | "email" | "phone" | "role" | "password", FieldError>
@@ -34,7 +36,15 @@ export type FormErrors = Partial<
 
 export type FormResult<T> =
   | { ok: true; value: T }
-  | { ok: false; reason: "invalid"; errors: FormErrors }
+  | {
+      ok: false;
+      reason: "invalid";
+      errors: FormErrors;
+      /** password_weak: what makes the password guessable. */
+      weakness?: Weakness;
+      /** password_too_short: the minimum that applied. */
+      minLength?: number;
+    }
   | { ok: false; reason: "not_found" | "forbidden" };
 
 export interface ProfileInput {
@@ -100,40 +110,66 @@ export async function addUser(
   const username = normalizeUsername(input.username);
   if (!isValidUsername(username)) errors.username = "username_invalid";
   const profile = checkProfile(deps, actor, input, errors);
-  const verdict = await checkNewPassword(deps.hasher, deps.passwordRules, {
+  // The policy of every new password (issue 14): length (15 without a second factor),
+  // not the username, zxcvbn with the person's and the installation's words.
+  const verdict = await judgeNewPassword(deps.hasher, deps.passwordRules, {
     password: input.password,
     username,
+    displayName: profile.displayName,
+    email: profile.email,
+    secondFactorEnabled: (await getEnabledMethods(deps.stores.settings)).length > 0,
   });
   if (!verdict.ok) errors.password = verdict.reason as FieldError;
   if (!errors.username && (await deps.stores.users.findByUsername(username))) {
     errors.username = "username_taken";
   }
-  if (Object.keys(errors).length > 0) return { ok: false, reason: "invalid", errors };
+  if (Object.keys(errors).length > 0) {
+    return {
+      ok: false,
+      reason: "invalid",
+      errors,
+      ...(!verdict.ok && verdict.weakness ? { weakness: verdict.weakness } : {}),
+      ...(!verdict.ok && verdict.minLength ? { minLength: verdict.minLength } : {}),
+    };
+  }
 
-  const user = await deps.stores.users.create(
-    {
-      username,
-      ...profile,
-      passwordHash: await deps.hasher.hash(input.password),
-      mustChangePassword: actor === "cli" ? (input.mustChangePassword ?? true) : true,
-    },
-    randomUUID(),
-    deps.clock.now(),
-  );
+  const passwordHash = await deps.hasher.hash(input.password);
+  // The account and its audit event commit together.
+  const user = await deps.stores.atomically(async (tx) => {
+    const created = await tx.users.create(
+      {
+        username,
+        ...profile,
+        passwordHash,
+        mustChangePassword: actor === "cli" ? (input.mustChangePassword ?? true) : true,
+      },
+      randomUUID(),
+      deps.clock.now(),
+    );
+    if (!created) return undefined;
+    await deps.audit(
+      {
+        type: "user_added",
+        userId: created.id,
+        actorId: actor === "cli" ? null : actor.id,
+        username,
+        ip,
+        detail: { role: created.role, via: actor === "cli" ? "cli" : "web" },
+      },
+      tx,
+    );
+    return created;
+  });
   // Lost a race for the same username.
   if (!user) return { ok: false, reason: "invalid", errors: { username: "username_taken" } };
-  await deps.audit({
-    type: "user_added",
-    userId: user.id,
-    actorId: actor === "cli" ? null : actor.id,
-    username,
-    ip,
-    detail: { role: user.role, via: actor === "cli" ? "cli" : "web" },
-  });
   return { ok: true, value: user };
 }
 
-/** Changes display name, email, phone and role. The audit records which fields changed. */
+/**
+ * Changes display name, email, phone and role. The audit records which fields changed,
+ * with the old and new address or number (the user is told at both, delivery/wire.ts), in
+ * the transaction of the change.
+ */
 export async function editUser(
   deps: UserAdminDeps,
   actor: Actor,
@@ -153,17 +189,21 @@ export async function editUser(
     (k) => profile[k] !== target[k],
   );
   if (changed.length > 0) {
-    await deps.stores.users.update(target.id, profile);
-    await deps.audit({
-      type: "user_changed",
-      userId: target.id,
-      actorId: actor === "cli" ? null : actor.id,
-      username: target.username,
-      ip,
-      detail: {
-        changed,
-        ...(changed.includes("role") ? { role: { from: target.role, to: profile.role } } : {}),
-      },
+    const fromTo = (k: "role" | "email" | "phone") =>
+      changed.includes(k) ? { [k]: { from: target[k], to: profile[k] } } : {};
+    await deps.stores.atomically(async (tx) => {
+      await tx.users.update(target.id, profile);
+      await deps.audit(
+        {
+          type: "user_changed",
+          userId: target.id,
+          actorId: actor === "cli" ? null : actor.id,
+          username: target.username,
+          ip,
+          detail: { changed, ...fromTo("role"), ...fromTo("email"), ...fromTo("phone") },
+        },
+        tx,
+      );
     });
   }
   return { ok: true, value: { ...target, ...profile } };
@@ -181,15 +221,20 @@ export async function setUserActive(
   const target = await deps.stores.users.findById(targetId);
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
-  await deps.stores.users.setActive(target.id, active);
-  if (!active) await deps.onAccountEnded?.(target.id);
-  await deps.audit({
-    type: "user_changed",
-    userId: target.id,
-    actorId: actor === "cli" ? null : actor.id,
-    username: target.username,
-    ip,
-    detail: { active },
+  await deps.stores.atomically(async (tx) => {
+    await tx.users.setActive(target.id, active);
+    await deps.audit(
+      {
+        type: "user_changed",
+        userId: target.id,
+        actorId: actor === "cli" ? null : actor.id,
+        username: target.username,
+        ip,
+        detail: { active },
+      },
+      tx,
+    );
   });
+  if (!active) await deps.onAccountEnded?.(target.id);
   return { ok: true, user: { ...target, active } };
 }

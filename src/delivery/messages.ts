@@ -2,6 +2,8 @@ import type { OutgoingEmail } from "../core/ports/delivery.js";
 import { type Locale, t } from "../words/catalogue.js";
 import { formatDateTime } from "../words/format.js";
 import { type Html, html, tHtml } from "../words/html.js";
+import { maskEmail } from "./mask.js";
+import { maskPhone } from "./phone.js";
 
 export type EmailContent = Omit<OutgoingEmail, "to">;
 
@@ -73,6 +75,73 @@ export function secondFactorLockedEmail(
     t(locale, "email.locked.paused", { count: input.minutes }),
     t(locale, "email.locked.if_not"),
   ]);
+}
+
+/** Tells the owner that wrong codes locked their second factor until a supervisor acts. */
+export function secondFactorLockedForGoodEmail(
+  locale: Locale,
+  input: { appName: string; username: string },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.locked_for_good.subject", { app }), [
+    t(locale, "email.locked_for_good.what", { username: input.username, app }),
+    t(locale, "email.locked_for_good.locked"),
+    t(locale, "email.locked.if_not"),
+  ]);
+}
+
+interface ContactChange {
+  appName: string;
+  username: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Sent to the old address and the new one. The addresses are masked: each reader learns
+ * that and when the address changed, not the other one in full.
+ */
+export function emailChangedEmail(locale: Locale, input: ContactChange): EmailContent {
+  const masked = (v: string | null) => (v ? maskEmail(v) : t(locale, "contact.none"));
+  return contactChangedEmail(locale, input, "email", masked);
+}
+
+export function phoneChangedEmail(locale: Locale, input: ContactChange): EmailContent {
+  const masked = (v: string | null) => (v ? maskPhone(v) : t(locale, "contact.none"));
+  return contactChangedEmail(locale, input, "phone", masked);
+}
+
+function contactChangedEmail(
+  locale: Locale,
+  input: ContactChange,
+  field: "email" | "phone",
+  masked: (value: string | null) => string,
+): EmailContent {
+  const app = input.appName;
+  const ids =
+    field === "email"
+      ? ({ subject: "email.email_changed.subject", what: "email.email_changed.what" } as const)
+      : ({ subject: "email.phone_changed.subject", what: "email.phone_changed.what" } as const);
+  return noticeEmail(app, t(locale, ids.subject, { app }), [
+    t(locale, ids.what, {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+      from: masked(input.from),
+      to: masked(input.to),
+    }),
+    t(locale, "email.contact_changed.if_not"),
+  ]);
+}
+
+/** Sent by SMS to the old number and the new one. */
+export function phoneChangedSms(
+  locale: Locale,
+  input: { appName: string; username: string },
+): string {
+  return t(locale, "sms.phone_changed", { app: input.appName, username: input.username });
 }
 
 /** A notice email: one paragraph per line, the same words as text and as HTML. */

@@ -1,9 +1,20 @@
-import type { Audit } from "../core/audit.js";
+import type { Audit, AuditInput, AuditScope, AuditType } from "../core/audit.js";
 import type { Mailer, SmsSender } from "../core/ports/delivery.js";
+import type { QueuedMessage } from "../core/ports/outbox.js";
 import type { Clock } from "../core/ports/runtime.js";
-import type { UserStore } from "../core/ports/users.js";
+import type { Stores } from "../core/ports/stores.js";
+import type { User } from "../core/ports/users.js";
 import type { DeliveryConfig } from "./config.js";
-import { authenticatorAddedEmail, secondFactorLockedEmail } from "./messages.js";
+import { forcedPasswordEmail } from "./force-notice.js";
+import {
+  authenticatorAddedEmail,
+  type EmailContent,
+  emailChangedEmail,
+  phoneChangedEmail,
+  phoneChangedSms,
+  secondFactorLockedEmail,
+  secondFactorLockedForGoodEmail,
+} from "./messages.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { createSmtpMailer } from "./smtp.js";
 import { createTwilioSender } from "./twilio.js";
@@ -37,54 +48,138 @@ export function createDelivery(config: DeliveryConfig, clock: Clock): Delivery {
 }
 
 /**
- * Audit with owner notifications: an email when an authenticator is added and when the
- * second factor locks, so an unexpected one is noticed. Sent in the background: a slow
- * or failing mail server never delays or breaks a sign-in; a failure is reported to
- * `onError` (the log) and audited as notice_send_failed.
+ * Audit with owner notifications, the one place that says which events tell the user and
+ * in what words: an authenticator added, the second factor paused (its first block) or
+ * locked (the cap), Force New Password, a change of their email address or phone number.
+ * The messages are queued in the outbox in the transaction of the event (and of the change
+ * it records, when the caller passes it), so a change is never committed without its
+ * notice nor its notice sent without the change; delivery/notices.ts sends them after
+ * commit, retrying until they go. A slow or failing provider never delays a sign-in.
  */
 export function withNotifications(
   audit: Audit,
   deps: {
-    users: Pick<UserStore, "findById">;
-    mailer: Mailer;
+    stores: Pick<Stores, "atomically">;
+    /** Which channels can carry a notice here (a mailer, an SMS sender). */
+    channels: { email: boolean; sms: boolean };
     appName: string;
-    lockMinutes: number;
     clock: Clock;
-    onError?: (message: string) => void;
   },
 ): Audit {
-  const notify = async (type: string, userId: string): Promise<void> => {
-    const user = await deps.users.findById(userId);
-    if (!user?.email) return;
-    const content =
-      type === "authenticator_added"
-        ? authenticatorAddedEmail("en", {
-            appName: deps.appName,
-            username: user.username,
-            at: deps.clock.now(),
-          })
-        : secondFactorLockedEmail("en", {
-            appName: deps.appName,
-            username: user.username,
-            minutes: deps.lockMinutes,
-          });
-    await deps.mailer.send({ to: user.email, ...content });
+  return async (event, tx) => {
+    if (!NOTIFYING.has(event.type)) return audit(event, tx);
+    const write = async (scope: AuditScope): Promise<void> => {
+      await audit(event, scope);
+      const user = event.userId ? await scope.users.findById(event.userId) : undefined;
+      if (!user) return;
+      const now = deps.clock.now();
+      for (const message of messagesFor(event, user, { ...deps, at: now })) {
+        if (!deps.channels[message.channel]) continue;
+        await scope.outbox.enqueue(message, now);
+      }
+    };
+    await (tx ? write(tx) : deps.stores.atomically(write));
   };
-  return async (event) => {
-    await audit(event);
-    if (
-      (event.type === "authenticator_added" || event.type === "second_factor_locked") &&
-      event.userId
-    ) {
-      const { type, userId } = event;
-      notify(type, userId).catch(async (err: unknown) => {
-        deps.onError?.(
-          `notification email (${type}) failed: ${err instanceof Error ? err.message : "unknown error"}`,
+}
+
+/** Event types that may queue a notice (the others are written without a transaction). */
+const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
+  "authenticator_added",
+  "second_factor_locked",
+  "force_new_password",
+  "user_changed",
+]);
+
+/** The messages an event sends its user, in their words (English until issue 12). */
+function messagesFor(
+  event: AuditInput,
+  user: User,
+  deps: { appName: string; at: number },
+): QueuedMessage[] {
+  const locale = "en";
+  const appName = deps.appName;
+  const base = { kind: event.type, userId: user.id };
+  const email = (to: string | null, content: EmailContent): QueuedMessage[] =>
+    to ? [{ ...base, channel: "email", to, ...content }] : [];
+  const detail = event.detail ?? {};
+  switch (event.type) {
+    case "authenticator_added":
+      return email(
+        user.email,
+        authenticatorAddedEmail(locale, { appName, username: user.username, at: deps.at }),
+      );
+    case "second_factor_locked":
+      // The first block and the cap, not every block: enough to notice, not a flood.
+      if (detail.permanent === true) {
+        return email(
+          user.email,
+          secondFactorLockedForGoodEmail(locale, { appName, username: user.username }),
         );
-        await audit({ type: "notice_send_failed", userId, detail: { notice: type } }).catch(
-          () => {},
-        );
+      }
+      if (detail.block !== 1 || typeof detail.minutes !== "number") return [];
+      return email(
+        user.email,
+        secondFactorLockedEmail(locale, {
+          appName,
+          username: user.username,
+          minutes: detail.minutes,
+        }),
+      );
+    case "force_new_password": {
+      if (!user.email) return [];
+      const { to: _to, ...content } = forcedPasswordEmail(locale, {
+        to: user.email,
+        appName,
+        username: user.username,
+        at: deps.at,
       });
+      return email(user.email, content);
     }
+    case "user_changed":
+      return contactChangeMessages(locale, event, user, { appName, at: deps.at, base });
+    default:
+      return [];
+  }
+}
+
+/**
+ * A changed email address is told at the old address and the new one, a changed phone
+ * number by SMS at the old number and the new one (and by email when there is an
+ * address): whoever lost the contact learns it, and an unexpected change is noticed.
+ */
+function contactChangeMessages(
+  locale: "en",
+  event: AuditInput,
+  user: User,
+  deps: { appName: string; at: number; base: Pick<QueuedMessage, "kind" | "userId"> },
+): QueuedMessage[] {
+  const messages: QueuedMessage[] = [];
+  const change = (field: "email" | "phone") => {
+    const value = event.detail?.[field] as { from?: unknown; to?: unknown } | undefined;
+    const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+    return value ? { from: text(value.from), to: text(value.to) } : undefined;
   };
+  const input = { appName: deps.appName, username: user.username, at: deps.at };
+  const emailChange = change("email");
+  const phoneChange = change("phone");
+  // The same message once per address (an unchanged address is both old and new).
+  const emailed = new Set<string>();
+  const mail = (to: string | null, content: EmailContent) => {
+    if (!to || emailed.has(`${to}\n${content.subject}`)) return;
+    emailed.add(`${to}\n${content.subject}`);
+    messages.push({ ...deps.base, channel: "email", to, ...content });
+  };
+  if (emailChange) {
+    const content = emailChangedEmail(locale, { ...input, ...emailChange });
+    mail(emailChange.from, content);
+    mail(emailChange.to, content);
+  }
+  if (phoneChange) {
+    const text = phoneChangedSms(locale, input);
+    for (const to of new Set([phoneChange.from, phoneChange.to])) {
+      if (to) messages.push({ ...deps.base, channel: "sms", to, text });
+    }
+    mail(user.email, phoneChangedEmail(locale, { ...input, ...phoneChange }));
+  }
+  return messages;
 }

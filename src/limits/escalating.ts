@@ -1,4 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import type { LockReservation, LockState, SecondFactorLock } from "../core/ports/limits.js";
 import { buildLimiter, type LimitBackend } from "./rate-limits.js";
 
 // Wrong second-factor codes per account, across sign-ins: every `failuresPerBlock`
@@ -39,40 +40,10 @@ export const DEFAULT_ESCALATION: EscalationRule = {
  */
 export const MAX_REMEMBER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-export type LockState =
-  | { allowed: true }
-  | { allowed: false; lock: "temporary"; retryAfterMs: number }
-  /** Only a reset (a supervisor) lets the account use its second factor again. */
-  | { allowed: false; lock: "permanent" };
+export type { LockReservation, LockState };
 
-/**
- * A reserved attempt. `startedBlock` (1, 2, …): this attempt took the last point, so the
- * next is refused whatever this one turns out to be; `blockedForMs` is that block's
- * length, or `reachedCap` says it locks until a reset. If the code turns out wrong, this is
- * what the user is emailed about (the first block, the cap).
- */
-export type LockReservation =
-  | { allowed: true; startedBlock?: number; blockedForMs?: number; reachedCap?: true }
-  | Exclude<LockState, { allowed: true }>;
-
-/** Same order and meaning as the Limiter of rate-limits.ts (core/ports.ts). */
-export interface EscalatingLimiter {
-  /** Is the key locked now? Does not count. */
-  check(key: string): Promise<LockState>;
-  /**
-   * Counts one attempt BEFORE the code is checked: however many race, at most
-   * failuresPerBlock attempts run between two blocks.
-   */
-  consume(key: string): Promise<LockReservation>;
-  /**
-   * Gives one consumed attempt back (it turned out not to be a guess, or failed on our
-   * side). `startedBlock`: the reservation's, when that attempt started a block (or reached
-   * the cap); the block is lifted too.
-   */
-  refund(key: string, startedBlock?: number): Promise<void>;
-  /** Forgets the key: a correct code, a supervisor's unlock, Force New Password. */
-  reset(key: string): Promise<void>;
-}
+/** Same order and meaning as the Limiter of rate-limits.ts (core/ports/limits.ts). */
+export type EscalatingLimiter = SecondFactorLock;
 
 /** The length of block number `block` (1 is the first). */
 export function blockSeconds(rule: EscalationRule, block: number): number {

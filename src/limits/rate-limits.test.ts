@@ -101,35 +101,49 @@ describe.each(backends)("limiter wrap (%s)", (_name, backend) => {
   });
 });
 
+const LOCK = {
+  failuresPerBlock: 3,
+  firstBlockSeconds: 60,
+  maxBlockSeconds: 3600,
+  cap: 9,
+  rememberSeconds: 86_400,
+};
+
 describe("createLimits", () => {
   // Used in the same tick as construction: the SQLite tables must exist already.
-  it("keeps the three counters apart, each with its own rule", async () => {
+  // (Issue 14: the password counters are four, the second factor's lock escalates.)
+  it("keeps the counters apart, each with its own rule", async () => {
     const limits = createLimits(
       {
-        passwordByAccount: { points: 1, windowSeconds: 60, blockSeconds: 60 },
-        passwordByIp: { points: 2, windowSeconds: 60, blockSeconds: 60 },
-        secondFactor: { points: 3, windowSeconds: 60, blockSeconds: 60 },
+        password: {
+          accountAddress: { points: 1, windowSeconds: 60, blockSeconds: 60 },
+          account: { points: 5, windowSeconds: 60, blockSeconds: 60 },
+          address: { points: 2, windowSeconds: 60, blockSeconds: 60 },
+          device: { points: 4, windowSeconds: 60, blockSeconds: 60 },
+        },
+        secondFactor: LOCK,
       },
       { kind: "sqlite", client: new SQLite(":memory:") },
     );
     const blocks = async (limiter: Limiter) =>
       (await limiter.consume("x")).allowed === true && (await limiter.check("x")).allowed === false;
-    expect(await blocks(limits.passwordByAccount)).toBe(true);
-    expect(await blocks(limits.passwordByIp)).toBe(false);
+    expect(await blocks(limits.password.accountAddress)).toBe(true);
+    expect(await blocks(limits.password.address)).toBe(false);
     expect((await limits.secondFactor.check("x")).allowed).toBe(true);
-    expect(await blocks(limits.passwordByIp)).toBe(true);
-    expect(await blocks(limits.secondFactor)).toBe(false);
-    expect(await blocks(limits.secondFactor)).toBe(false);
-    expect(await blocks(limits.secondFactor)).toBe(true);
+    expect(await blocks(limits.password.address)).toBe(true);
+    expect(await blocks(limits.password.account)).toBe(false);
+    for (let i = 0; i < 2; i++) await limits.secondFactor.consume("x");
+    expect((await limits.secondFactor.check("x")).allowed).toBe(true);
+    expect(await limits.secondFactor.consume("x")).toMatchObject({ startedBlock: 1 });
+    expect(await limits.secondFactor.check("x")).toMatchObject({ lock: "temporary" });
   });
 
   it("fails closed: a store error propagates instead of allowing", async () => {
     const db = new SQLite(":memory:");
     const limits = createLimits(
       {
-        passwordByAccount: RULE,
-        passwordByIp: RULE,
-        secondFactor: RULE,
+        password: { accountAddress: RULE, account: RULE, address: RULE, device: RULE },
+        secondFactor: LOCK,
       },
       { kind: "sqlite", client: db },
     );

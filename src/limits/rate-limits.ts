@@ -9,6 +9,8 @@ import {
   RateLimiterSQLite,
 } from "rate-limiter-flexible";
 import type { Limiter, LimitResult, Limits } from "../core/ports/limits.js";
+import { createEscalatingLimiter, type EscalationRule } from "./escalating.js";
+import { createPasswordLimiters, type PasswordLimitRules } from "./password-limiters.js";
 
 export interface LimitRule {
   /** Hits allowed in the window; the hit that reaches it blocks the key. */
@@ -18,9 +20,10 @@ export interface LimitRule {
 }
 
 export interface LimitRules {
-  passwordByAccount: LimitRule;
-  passwordByIp: LimitRule;
-  secondFactor: LimitRule;
+  /** Wrong passwords, four counters (docs/security.md). */
+  password: PasswordLimitRules;
+  /** Wrong second-factor codes: growing blocks, then a lock until reset. */
+  secondFactor: EscalationRule;
 }
 
 /** Where the counters live; each backend is a rate-limiter-flexible store. */
@@ -33,11 +36,10 @@ export type LimitBackend =
   | { kind: "redis"; client: unknown; prefix: string };
 
 export function createLimits(rules: LimitRules, backend: LimitBackend): Limits {
-  const make = (name: string, rule: LimitRule): Limiter => createLimiter(name, rule, backend);
   return {
-    passwordByAccount: make("pw_account", rules.passwordByAccount),
-    passwordByIp: make("pw_ip", rules.passwordByIp),
-    secondFactor: make("second_factor", rules.secondFactor),
+    password: createPasswordLimiters(rules.password, backend),
+    // Its own name: the counts of the old fixed 15-minute block are not carried over.
+    secondFactor: createEscalatingLimiter("second_factor_lock", rules.secondFactor, backend),
   };
 }
 

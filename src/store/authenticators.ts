@@ -23,6 +23,22 @@ export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorSto
         .executeTakeFirst();
       return row && toAuthenticator(row);
     },
+    async history(userId) {
+      const rows = await db
+        .selectFrom("authenticator_history")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .orderBy("id", "desc")
+        .limit(50)
+        .execute();
+      return rows.map((r) => ({
+        createdAt: Number(r.created_at),
+        confirmedAt: r.confirmed_at === null ? null : Number(r.confirmed_at),
+        removedAt: Number(r.removed_at),
+        removedBy: r.removed_by,
+        reason: r.reason,
+      }));
+    },
     async confirmedAmong(userIds) {
       if (userIds.length === 0) return new Set();
       const rows = await db
@@ -85,22 +101,44 @@ class NotConfirmed extends Error {}
  * rolls back and this flow stays as it was.
  */
 async function confirmOnPostgres(db: Kysely<Database>, input: ConfirmInput): Promise<boolean> {
+  if (db.isTransaction) return confirmInSavepoint(db, input);
   try {
-    return await db.transaction().execute(async (trx) => {
-      const taken = await trx
-        .deleteFrom("flows")
-        .where("id_hash", "=", input.flowIdHash)
-        .where("state", "=", "setup_app")
-        .where("expires_at", ">", input.now)
-        .where("setup_secret_box", "=", input.secretBox)
-        .returning("user_id")
-        .executeTakeFirst();
-      if (!taken?.user_id) return false;
-      const result = await upsertConfirmed(trx, taken.user_id, input);
-      if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) throw new NotConfirmed();
-      return true;
-    });
+    return await db.transaction().execute((trx) => confirmSteps(trx, input));
   } catch (err) {
+    if (err instanceof NotConfirmed) return false;
+    throw err;
+  }
+}
+
+async function confirmSteps(trx: Kysely<Database>, input: ConfirmInput): Promise<boolean> {
+  const taken = await trx
+    .deleteFrom("flows")
+    .where("id_hash", "=", input.flowIdHash)
+    .where("state", "=", "setup_app")
+    .where("expires_at", ">", input.now)
+    .where("setup_secret_box", "=", input.secretBox)
+    .returning("user_id")
+    .executeTakeFirst();
+  if (!taken?.user_id) return false;
+  const result = await upsertConfirmed(trx, taken.user_id, input);
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) throw new NotConfirmed();
+  return true;
+}
+
+/**
+ * Inside the caller's transaction (the audit event is written with the authenticator,
+ * Stores.atomically): a savepoint stands in for the transaction of its own, so a Save
+ * that lost to another flow rolls back its flow's delete and leaves the caller's
+ * transaction usable.
+ */
+async function confirmInSavepoint(trx: Kysely<Database>, input: ConfirmInput): Promise<boolean> {
+  await sql`savepoint confirm_authenticator`.execute(trx);
+  try {
+    const confirmed = await confirmSteps(trx, input);
+    await sql`release savepoint confirm_authenticator`.execute(trx);
+    return confirmed;
+  } catch (err) {
+    await sql`rollback to savepoint confirm_authenticator`.execute(trx);
     if (err instanceof NotConfirmed) return false;
     throw err;
   }

@@ -134,7 +134,8 @@ export function createFlowStore(db: Kysely<Database>): FlowStore {
         .updateTable("flows")
         .set({ code_hmac: null })
         .where("id_hash", "=", idHash)
-        .where("state", "=", "verify")
+        // A second factor's code, or the email proof before a forced change (issue 14).
+        .where("state", "in", ["verify", "prove_email"])
         .where("code_hmac", "=", hmac)
         .where("code_expires_at", ">", now)
         .executeTakeFirst();

@@ -7,6 +7,7 @@ import * as setupKeys from "./migrations/0005_setup_keys.js";
 import * as flows from "./migrations/0006_flows.js";
 import * as oidc from "./migrations/0007_oidc.js";
 import * as forwardAuth from "./migrations/0008_forward_auth.js";
+import * as security from "./migrations/0010_security.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0006_flows": flows,
   "0007_oidc": oidc,
   "0008_forward_auth": forwardAuth,
+  "0010_security": security,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

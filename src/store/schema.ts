@@ -60,6 +60,8 @@ export interface SessionsTable {
   amr: string;
   /** sha256 of the forward-auth cookie's token naming this session (migration 0008). */
   forward_id_hash: string | null;
+  /** Last request seen, written at most once a minute (the idle timeout). */
+  last_seen_at: number;
 }
 
 export interface AuditEventsTable {
@@ -122,6 +124,36 @@ export interface ForwardAccessTable {
   updated_at: number;
 }
 
+// Issue 14 (migration 0010).
+
+/** A notification queued with the change it tells about; sent after commit, retried. */
+export interface OutboxTable {
+  id: Generated<number>;
+  created_at: number;
+  kind: string;
+  user_id: string | null;
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
+}
+
+/** An authenticator that was removed: when added and confirmed, when removed, by whom. */
+export interface AuthenticatorHistoryTable {
+  id: Generated<number>;
+  user_id: string;
+  created_at: number;
+  confirmed_at: number | null;
+  removed_at: number;
+  removed_by: string | null;
+  reason: string;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -133,6 +165,8 @@ export interface Database {
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
   forward_access: ForwardAccessTable;
+  outbox: OutboxTable;
+  authenticator_history: AuthenticatorHistoryTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -14,6 +14,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
           expires_at: s.expiresAt,
           auth_time: s.authTime,
           amr: s.amr.join(","),
+          last_seen_at: s.lastSeenAt ?? s.createdAt,
         })
         .execute();
     },
@@ -26,15 +27,21 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .executeTakeFirst();
       return row && toSession(row);
     },
-    async listForUser(userId, now) {
-      const rows = await db
+    async touch(idHash, now) {
+      await db
+        .updateTable("sessions")
+        .set({ last_seen_at: now })
+        .where("id_hash", "=", idHash)
+        .execute();
+    },
+    async listForUser(userId, now, seenSince) {
+      let q = db
         .selectFrom("sessions")
         .selectAll()
         .where("user_id", "=", userId)
-        .where("expires_at", ">", now)
-        .orderBy("created_at", "desc")
-        .limit(50)
-        .execute();
+        .where("expires_at", ">", now);
+      if (seenSince !== undefined) q = q.where("last_seen_at", ">", seenSince);
+      const rows = await q.orderBy("created_at", "desc").limit(50).execute();
       return rows.map(toSession);
     },
     async delete(idHash) {
@@ -65,10 +72,14 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         .executeTakeFirst();
       return row && toSession(row);
     },
-    async deleteExpired(now) {
+    async deleteExpired(now, seenSince) {
       const result = await db
         .deleteFrom("sessions")
-        .where("expires_at", "<=", now)
+        .where((eb) =>
+          seenSince === undefined
+            ? eb("expires_at", "<=", now)
+            : eb.or([eb("expires_at", "<=", now), eb("last_seen_at", "<=", seenSince)]),
+        )
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
@@ -83,5 +94,6 @@ function toSession(row: Selectable<SessionsTable>): Session {
     expiresAt: Number(row.expires_at),
     authTime: Number(row.auth_time),
     amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
+    lastSeenAt: Number(row.last_seen_at),
   };
 }

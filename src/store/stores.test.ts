@@ -274,7 +274,7 @@ describe("forceNewPassword", () => {
       });
       await store.flows.create(flow(u.id, `c-${u.id}`));
     }
-    await store.users.forceNewPassword(victim.id);
+    await store.users.forceNewPassword(victim.id, { at: NOW, byId: null });
 
     expect(await store.authenticators.get(victim.id)).toBeUndefined();
     expect((await store.users.findById(victim.id))?.mustChangePassword).toBe(true);

@@ -2,7 +2,7 @@ import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysel
 import type { Role } from "../core/ports/runtime.js";
 import type { NewUser, User, UserPatch, UserSearch, UserStore } from "../core/ports/users.js";
 import type { Database, UsersTable } from "./schema.js";
-import { escapeLike, withoutNul } from "./sql.js";
+import { escapeLike, inTransaction, withoutNul } from "./sql.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
   const byId = async (id: string) => {
@@ -96,7 +96,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     },
 
     async setActive(userId, active) {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .updateTable("users")
           .set({ active: active ? 1 : 0 })
@@ -108,14 +108,32 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         }
       });
     },
-    async forceNewPassword(userId) {
-      await db.transaction().execute(async (trx) => {
+    async forceNewPassword(userId, removal) {
+      await inTransaction(db, async (trx) => {
         // Flows first: their row locks order this against a Save in flight (which
         // deletes its flow before writing the authenticator, store/authenticators.ts),
         // so the authenticator delete below sees that Save's authenticator, or the Save
         // finds its flow gone.
         await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
-        await trx.deleteFrom("authenticators").where("user_id", "=", userId).execute();
+        const removed = await trx
+          .deleteFrom("authenticators")
+          .where("user_id", "=", userId)
+          .returning(["created_at", "confirmed_at"])
+          .execute();
+        // The key goes; its record stays: when it was added, confirmed, removed and by whom.
+        for (const row of removed) {
+          await trx
+            .insertInto("authenticator_history")
+            .values({
+              user_id: userId,
+              created_at: Number(row.created_at),
+              confirmed_at: row.confirmed_at === null ? null : Number(row.confirmed_at),
+              removed_at: removal.at,
+              removed_by: removal.byId,
+              reason: "force_new_password",
+            })
+            .execute();
+        }
         await trx
           .updateTable("users")
           .set({ must_change_password: 1 })

@@ -1,3 +1,4 @@
+import type { Weakness } from "../core/password-strength.js";
 import type { Role } from "../core/ports/runtime.js";
 import type { FieldError } from "../core/user-admin.js";
 import { type Locale, t } from "../words/catalogue.js";
@@ -6,7 +7,27 @@ import { lookupWord } from "./messages.js";
 
 // The words of the supervisor and administrator pages that a code or key chooses.
 
-export function fieldErrorText(locale: Locale, error: FieldError): string {
+/** What a refused password carries: why it is guessable, the minimum that applied. */
+export interface PasswordDetail {
+  weakness?: Weakness | undefined;
+  minLength?: number | undefined;
+}
+
+export function fieldErrorText(
+  locale: Locale,
+  error: FieldError,
+  detail: PasswordDetail = {},
+): string {
+  if (error === "password_weak") {
+    return [
+      t(locale, "field_error.password_weak"),
+      t(locale, `password_weak.${detail.weakness ?? "guessable"}`),
+      t(locale, "password_weak.advice"),
+    ].join(" ");
+  }
+  if (error === "password_too_short" && detail.minLength) {
+    return t(locale, "field_error.password_too_short_min", { count: detail.minLength });
+  }
   return t(locale, `field_error.${error}`);
 }
 
@@ -19,6 +40,8 @@ export const ADMIN_NOTICES = {
   deactivated: "admin_notice.deactivated",
   reactivated: "admin_notice.reactivated",
   methods_saved: "admin_notice.methods_saved",
+  // Issue 14
+  unlocked: "admin_notice.unlocked",
 } as const;
 
 /** The notice for a key from the query string; undefined for any other. */

@@ -70,6 +70,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === "number" ? error.statusCode : 0;
     const ctx = pageContext(kit, request);
+    if (status === 413) {
+      // Bigger than any form of ours holds: say so (an over-long password, pasted text).
+      return sendPage(
+        reply,
+        errorPage(
+          ctx,
+          t(ctx.locale, "error.too_large.title"),
+          t(ctx.locale, "error.too_large.text"),
+        ),
+        413,
+      );
+    }
     if (status >= 400 && status < 500) {
       // Malformed bodies, wrong content types, oversize forms: the client's mistake.
       return sendPage(

@@ -12,7 +12,18 @@ import { roleName } from "./admin-words.js";
 type Detail = Record<string, unknown>;
 
 const WHY = ["unknown_user", "wrong_password", "inactive"] as const;
-const LIMITS = ["user_burst", "user", "destination", "ip", "sms_budget"] as const;
+/** Send quotas (limits/send-quota.ts) and password counters (core/password-attempts.ts). */
+const LIMITS = [
+  "user_burst",
+  "user",
+  "destination",
+  "ip",
+  "sms_budget",
+  "accountAddress",
+  "account",
+  "address",
+  "device",
+] as const;
 /** The profile fields user_changed names, and the words staff pages show for them. */
 const FIELDS = {
   displayName: "account.name",
@@ -79,6 +90,43 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
       return isOneOf(LIMITS, value)
         ? t(locale, "audit.detail.limit", { limit: t(locale, `audit.detail.limit.${value}`) })
         : undefined;
+    case "limits":
+      return Array.isArray(value)
+        ? t(locale, "audit.detail.limits", {
+            limits: value
+              .map((l) => (isOneOf(LIMITS, l) ? t(locale, `audit.detail.limit.${l}`) : raw(l)))
+              .join(", "),
+          })
+        : undefined;
+    case "block":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.block", { number: String(value) })
+        : undefined;
+    case "minutes":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.minutes", { count: value })
+        : undefined;
+    case "permanent":
+      return value === true ? t(locale, "audit.detail.permanent") : undefined;
+    case "lock":
+      return value === "permanent" || value === "temporary"
+        ? t(locale, `audit.detail.lock.${value}`)
+        : undefined;
+    case "channel":
+      return t(locale, "audit.detail.channel", { channel: methodName(locale, value) });
+    case "attempt":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.attempt", { number: String(value) })
+        : undefined;
+    case "email":
+    case "phone": {
+      const change = fromTo(value);
+      const text = (v: unknown): string =>
+        typeof v === "string" && v !== "" ? v : t(locale, "audit.detail.empty");
+      return change
+        ? t(locale, `audit.detail.${key}`, { from: text(change.from), to: text(change.to) })
+        : undefined;
+    }
     case "retryAfterMs":
       return typeof value === "number"
         ? t(locale, "audit.detail.retry_after", { count: Math.ceil(value / 1000) })

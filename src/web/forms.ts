@@ -3,12 +3,13 @@ import type { FastifyInstance } from "fastify";
 import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
+import { t } from "../words/catalogue.js";
 import type { Html } from "../words/html.js";
 import { pageContext } from "./context.js";
 import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
-import { formExpiredPage, type PageContext } from "./pages.js";
+import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -36,7 +37,23 @@ export function formPages(deps: FormPagesDeps) {
   const { kit } = deps;
   const csp = pageCsp(kit.secure);
   return async (forms: FastifyInstance): Promise<void> => {
+    // The form pages read urlencoded forms and nothing else: a JSON or text body (the
+    // parsers the root instance has) is 415 before anything reads it (issue 14).
+    forms.removeAllContentTypeParsers();
     await forms.register(formbody);
+    forms.addHook("onRequest", async (request, reply) => {
+      if (request.method !== "POST" || isFormPost(request.headers["content-type"])) return;
+      const ctx = pageContext(kit, request);
+      return sendPage(
+        reply,
+        errorPage(
+          ctx,
+          t(ctx.locale, "error.unsupported_type.title"),
+          t(ctx.locale, "error.unsupported_type.text"),
+        ),
+        415,
+      );
+    });
     forms.addHook("onSend", async (request, reply, payload) => {
       // A page whose form post can end at an application (an OpenID Connect client, a
       // forward-auth address) lists that origin in form-action: Chromium checks
@@ -63,6 +80,12 @@ export function formPages(deps: FormPagesDeps) {
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };
+}
+
+/** application/x-www-form-urlencoded, with or without parameters (a charset). */
+export function isFormPost(contentType: string | undefined): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded";
 }
 
 /**

@@ -12,7 +12,7 @@ export type StaffRole = "supervisor" | "administrator";
 
 export interface GuardDeps {
   kit: WebKit;
-  core: Pick<SessionDeps, "stores" | "clock">;
+  core: Pick<SessionDeps, "stores" | "clock" | "rules">;
 }
 
 /** A signed-in person's page context, with the session that proves it. */

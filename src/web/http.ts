@@ -9,6 +9,8 @@ export interface CookieNames {
   pre: string;
   /** Forward-auth: on the cookie domain when there is one (web/forward-cookie.ts). */
   forward: string;
+  /** OWASP's device cookie: this browser signed in before (core/device-cookie.ts). */
+  device: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function cookieNames(secure: boolean): CookieNames {
     signin: `${prefix}vst_signin`,
     pre: `${prefix}vst_pre`,
     forward: `${secure ? "__Secure-" : ""}vst_forward`,
+    device: `${prefix}vst_device`,
   };
 }
 
@@ -80,8 +83,18 @@ export function csrfValid(kit: WebKit, request: FastifyRequest): boolean {
   return binding !== undefined && sent !== "" && safeEqual(sent, hmacHex(kit.csrfKey, binding));
 }
 
-/** A string field from a urlencoded form; anything else (arrays, missing) is "". */
-export function formField(request: FastifyRequest, name: string, maxLength = 4096): string {
+/**
+ * A string field from a urlencoded form; anything else (arrays, missing) is "". How long a
+ * value may be is the core's rule (a password's 128 characters, a display name's 100), so
+ * an over-long value reaches it and is refused as too long; the body limit (app.ts) bounds
+ * what arrives. Only a field whose over-long value can mean nothing (a 6-digit code, a
+ * method's name) passes `maxLength`: beyond it the value is "".
+ */
+export function formField(
+  request: FastifyRequest,
+  name: string,
+  maxLength = Number.POSITIVE_INFINITY,
+): string {
   const body = request.body;
   if (!body || typeof body !== "object") return "";
   const value = (body as Record<string, unknown>)[name];

@@ -1,4 +1,5 @@
-import type { Reason } from "../core/reasons.js";
+import type { Weakness } from "../core/password-strength.js";
+import type { Reason, Refusal } from "../core/reasons.js";
 import { type Locale, t } from "../words/catalogue.js";
 import { formatWait } from "../words/format.js";
 
@@ -13,12 +14,14 @@ export const REASONS: Record<Reason, { status: number }> = {
   invalid_code: { status: 401 },
   too_many_codes: { status: 401 },
   second_factor_locked: { status: 429 },
+  second_factor_locked_for_good: { status: 429 },
   password_mismatch: { status: 400 },
   password_too_short: { status: 400 },
   password_too_long: { status: 400 },
   password_is_username: { status: 400 },
   password_is_old: { status: 400 },
   password_common: { status: 400 },
+  password_weak: { status: 400 },
   method_unavailable: { status: 409 },
   send_throttled: { status: 429 },
   send_failed: { status: 502 },
@@ -39,6 +42,24 @@ export function reasonText(
 }
 
 /**
+ * A refusal's words with what it carries: the minimum that applied to a short password,
+ * what makes a weak one guessable (and what to do instead), how long a lock lasts.
+ */
+export function refusalText(locale: Locale, refusal: Refusal, minLength?: number): string {
+  if (refusal.reason === "password_weak") return weakPasswordText(locale, refusal.weakness);
+  return reasonText(locale, refusal.reason, refusal.retryAfterMs, refusal.minLength ?? minLength);
+}
+
+/** "That password is too easy to guess." + why (zxcvbn's finding, our words) + advice. */
+export function weakPasswordText(locale: Locale, weakness: Weakness | undefined): string {
+  return [
+    t(locale, "reason.password_weak"),
+    t(locale, `password_weak.${weakness ?? "guessable"}`),
+    t(locale, "password_weak.advice"),
+  ].join(" ");
+}
+
+/**
  * The entry of a table for a key from the request, own keys only: a plain object
  * lookup would read "constructor" or "__proto__" through the prototype.
  */
@@ -53,10 +74,20 @@ export const NOTICES = {
   expired: "notice.expired",
   too_many_codes: "notice.too_many_codes",
   locked: "notice.locked",
+  // Issue 14
+  locked_for_good: "notice.locked_for_good",
+  key_replaced: "notice.key_replaced",
 } as const;
 
-/** The Login page's notice for a key from the query string; undefined for any other. */
-export function noticeText(locale: Locale, key: string): string | undefined {
+/**
+ * The Login page's notice for a key from the query string; undefined for any other.
+ * `waitSeconds` (from the query, bounded) says how long a lock lasts.
+ */
+export function noticeText(locale: Locale, key: string, waitSeconds?: number): string | undefined {
   const id = lookupWord(NOTICES, key);
-  return id && t(locale, id);
+  if (!id) return undefined;
+  const text = t(locale, id);
+  return key === "locked" && waitSeconds !== undefined
+    ? `${text} ${formatWait(locale, waitSeconds * 1000)}`
+    : text;
 }

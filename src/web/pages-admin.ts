@@ -30,6 +30,7 @@ ${METHODS.map(
 )}
 </fieldset>
 <p class="hint">${t(locale, "settings.methods_strength")}</p>
+<p class="hint">${t(locale, "settings.email_not_nist")}</p>
 <p class="hint">${t(locale, "settings.methods_turning_off")}</p>
 <button type="submit">${t(locale, "common.save")}</button>
 </form>
@@ -48,7 +49,8 @@ export function auditTable(
   names: Map<string, string> = new Map(),
 ): Html {
   if (events.length === 0) return html`<p>${t(locale, "audit.none")}</p>`;
-  return html`<table class="audit">
+  // A wide table scrolls inside the page, not the page on a phone (.scroll-x).
+  return html`<div class="scroll-x"><table class="audit">
 <thead><tr><th>${t(locale, "audit.column.time", { zone: "UTC" })}</th><th>${t(locale, "audit.column.event")}</th>${withUser ? html`<th>${t(locale, "audit.column.user")}</th>` : ""}<th>${t(locale, "audit.column.by")}</th><th>${t(locale, "audit.column.address")}</th><th>${t(locale, "audit.column.detail")}</th></tr></thead>
 <tbody>
 ${events.map(
@@ -58,7 +60,7 @@ ${events.map(
     }<td>${auditActor(locale, e, names)}</td><td>${e.ip ?? ""}</td><td>${describeAuditDetail(locale, e.detail)}</td></tr>`,
 )}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
 /** The audit page's filters as the form shows them and its links carry them. */

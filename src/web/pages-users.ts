@@ -1,10 +1,12 @@
 import type { StoredAuditEvent } from "../core/ports/audit.js";
+import type { RemovedAuthenticator } from "../core/ports/authenticators.js";
 import type { Amr, Session } from "../core/ports/sessions.js";
 import type { User } from "../core/ports/users.js";
+import type { LockView } from "../core/supervision.js";
 import type { FormErrors } from "../core/user-admin.js";
 import { type Locale, t } from "../words/catalogue.js";
 import { type Html, html } from "../words/html.js";
-import { fieldErrorText, roleName, staffTime } from "./admin-words.js";
+import { fieldErrorText, type PasswordDetail, roleName, staffTime } from "./admin-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import { auditTable } from "./pages-admin.js";
 
@@ -81,7 +83,10 @@ ${
 export interface UserSettingsView {
   target: User;
   appSetUp: boolean;
-  locked: boolean;
+  /** The second factor's lock: until when, or until someone unlocks it (issue 14). */
+  lock: LockView;
+  /** Authenticators Force New Password removed: when added, when removed, by whom. */
+  removedApps: RemovedAuthenticator[];
   events: StoredAuditEvent[];
   /** The user's live sessions: when each began, when and how the user last proved who they are. */
   sessions: Session[];
@@ -109,7 +114,7 @@ ${factsTable(locale, [
   [t(locale, "account.role"), roleName(locale, target.role)],
   [t(locale, "account.status"), w.status(target.active)],
   [t(locale, "account.app_set_up"), w.yesNo(v.appSetUp)],
-  [t(locale, "account.second_factor_locked"), w.locked(v.locked)],
+  [t(locale, "account.second_factor_locked"), lockText(locale, v.lock)],
   [t(locale, "account.must_change_password"), w.yesNo(target.mustChangePassword)],
   [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt)],
 ])}
@@ -120,9 +125,11 @@ ${
 <form method="get" action="/users/${target.id}/force-new-password"><button type="submit" class="danger">${t(locale, "user.force")}</button></form>`
     : html`<p class="hint">${t(locale, ctx.user.id === target.id ? "user.cannot_change_own" : "user.cannot_change")}</p>`
 }
+${v.mayAct && v.lock.locked ? unlockForm(ctx, target) : ""}
 ${v.canEdit ? editForm(ctx, v) : ""}
 <h2>${t(locale, "user.sessions")}</h2>
 ${sessionsTable(locale, v.sessions)}
+${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames) : ""}
 <h2>${t(locale, "user.recent_events")}</h2>
 ${auditTable(locale, v.events, false, v.actorNames)}
 <p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
@@ -143,6 +150,45 @@ ${rows.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}<
 </table>`;
 }
 
+/** "Locked until …" (a block) or "Locked until unlocked" (the cap), or "No". */
+function lockText(locale: Locale, lock: LockView): string {
+  if (!lock.locked) return t(locale, "common.no");
+  if (lock.until === "unlock") return t(locale, "account.locked_for_good");
+  return t(locale, "account.locked_until", { time: staffTime(locale, lock.until) });
+}
+
+/** A supervisor's unlock of a locked second factor (audited; fresh proof first). */
+function unlockForm(ctx: StaffContext, target: User): Html {
+  const { locale } = ctx;
+  return html`<h2>${t(locale, "user.unlock_heading")}</h2>
+<p>${t(locale, "user.unlock_explain", { username: target.username })}</p>
+<form method="post" action="/users/${target.id}/unlock">
+${csrfField(ctx)}
+<button type="submit">${t(locale, "user.unlock")}</button>
+</form>`;
+}
+
+/** Which key was in use when: the authenticators Force New Password removed. */
+function removedAppsTable(
+  locale: Locale,
+  removed: RemovedAuthenticator[],
+  actorNames: Map<string, string>,
+): Html {
+  const zone = { zone: "UTC" };
+  return html`<h2>${t(locale, "user.removed_apps")}</h2>
+<div class="scroll-x">
+<table>
+<thead><tr><th>${t(locale, "user.removed_apps.column.added", zone)}</th><th>${t(locale, "user.removed_apps.column.removed", zone)}</th><th>${t(locale, "user.removed_apps.column.by")}</th></tr></thead>
+<tbody>
+${removed.map(
+  (r) =>
+    html`<tr><td>${staffTime(locale, r.confirmedAt ?? r.createdAt)}</td><td>${staffTime(locale, r.removedAt)}</td><td>${r.removedBy ? (actorNames.get(r.removedBy) ?? r.removedBy) : t(locale, "user.removed_apps.cli")}</td></tr>`,
+)}
+</tbody>
+</table>
+</div>`;
+}
+
 /** Yes/No and an account's states, as both staff pages show them. */
 function accountWords(locale: Locale) {
   return {
@@ -152,10 +198,15 @@ function accountWords(locale: Locale) {
   };
 }
 
-function fieldError(locale: Locale, errors: FormErrors | undefined, field: keyof FormErrors): Html {
+function fieldError(
+  locale: Locale,
+  errors: FormErrors | undefined,
+  field: keyof FormErrors,
+  detail?: PasswordDetail,
+): Html {
   const code = errors?.[field];
   return code
-    ? html`<p class="error" id="${field}-error">${fieldErrorText(locale, code)}</p>`
+    ? html`<p class="error" id="${field}-error">${fieldErrorText(locale, code, detail)}</p>`
     : html``;
 }
 
@@ -226,7 +277,7 @@ ${csrfField(ctx)}
 
 export function addUserPage(
   ctx: StaffContext,
-  opts: { values: Record<string, string>; errors?: FormErrors },
+  opts: { values: Record<string, string>; errors?: FormErrors; password?: PasswordDetail },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -243,7 +294,7 @@ ${profileFields(locale, opts.values, opts.errors)}
 <label for="password">${t(locale, "add_user.password")}</label>
 <input type="password" id="password" name="password" autocomplete="new-password" maxlength="128" required aria-describedby="password-hint">
 <p class="hint" id="password-hint">${t(locale, "add_user.password_hint")}</p>
-${fieldError(locale, opts.errors, "password")}
+${fieldError(locale, opts.errors, "password", opts.password)}
 <button type="submit">${t(locale, "common.save")}</button>
 </form>
 <p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,

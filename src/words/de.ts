@@ -360,6 +360,78 @@ export const de: WordTable = {
     "Sie sind als {username} angemeldet, aber {host} ist für Ihr Konto nicht freigegeben.",
   "forward.no_second_factor.text":
     "{host} verlangt eine Anmeldung mit zweitem Faktor, und zweite Faktoren sind hier ausgeschaltet. Wenden Sie sich an Ihren Administrator.",
+  // Issue 14: the security audit (locks, passwords, staff actions, notices)
+  "wait.hours": {
+    one: "Versuchen Sie es in etwa {count} Stunde erneut.",
+    other: "Versuchen Sie es in etwa {count} Stunden erneut.",
+  },
+  "reason.second_factor_locked_for_good":
+    "Zu viele falsche Codes für dieses Konto: Die Bestätigung ist gesperrt, bis ein Supervisor sie entsperrt. Bitte wenden Sie sich an Ihren Supervisor.",
+  "notice.locked_for_good":
+    "Zu viele falsche Codes für dieses Konto: Die Bestätigung ist gesperrt, bis ein Supervisor sie entsperrt. Bitte wenden Sie sich an Ihren Supervisor.",
+  "notice.key_replaced":
+    "Ihre Authenticator-App wurde bei einer anderen Anmeldung mit einem anderen Schlüssel eingerichtet: Der hier angezeigte Schlüssel wurde nicht gespeichert. Falls Sie ihn in Ihre App übernommen haben, entfernen Sie ihn. Bitte melden Sie sich erneut an.",
+  "reason.password_weak": "Dieses Passwort ist zu leicht zu erraten.",
+  "password_weak.common":
+    "Es ist ein gängiges Passwort, einem solchen sehr ähnlich oder aus einem Datenleck bekannt.",
+  "password_weak.repeated": "Es wiederholt Zeichen oder Wörter.",
+  "password_weak.sequences": "Es enthält eine Folge wie abcd oder 6543.",
+  "password_weak.keyboard": "Es folgt der Tastatur, etwa qwertz.",
+  "password_weak.dates": "Es beruht auf einem Datum oder einer aktuellen Jahreszahl.",
+  "password_weak.single_word": "Es ist ein einzelnes Wörterbuchwort.",
+  "password_weak.names": "Es ist ein Vor- oder Nachname.",
+  "password_weak.user_inputs":
+    "Es enthält Ihren Benutzernamen, Ihren Namen, Ihre E-Mail-Adresse oder den Namen dieses Dienstes.",
+  "password_weak.predictable":
+    "Es ist ein Wort mit angehängter Jahreszahl oder Sonderzeichen – genau das probieren Ratewerkzeuge zuerst.",
+  "password_weak.guessable": "Ratewerkzeuge würden es schnell finden.",
+  "password_weak.advice":
+    "Einige voneinander unabhängige Wörter ergeben ein starkes Passwort, das man sich leicht merkt.",
+  "field_error.password_weak": "Dieses Passwort ist zu leicht zu erraten.",
+  "field_error.password_too_short_min": {
+    one: "Das Passwort ist zu kurz (mindestens {count} Zeichen).",
+    other: "Das Passwort ist zu kurz (mindestens {count} Zeichen).",
+  },
+  "error.unsupported_type.title": "Nicht unterstütztes Formular",
+  "error.unsupported_type.text": "Diese Seite nimmt nur Formulare an, die ein Webbrowser sendet.",
+  "error.too_large.title": "Zu lang",
+  "error.too_large.text":
+    "Ihre Eingabe ist zu lang. Bitte kürzen Sie sie und versuchen Sie es erneut.",
+  "prove_email.title": "E-Mail-Adresse bestätigen",
+  "prove_email.intro":
+    "Bevor Sie ein neues Passwort wählen, geben Sie den Bestätigungscode ein, den wir an {destination} gesendet haben.",
+  "prove_email.submit": "Weiter",
+  "prove_email.resend": "Neuen Code senden",
+  "settings.email_not_nist":
+    "E-Mail-Codes sind kein zweiter Faktor, den NIST SP 800-63B anerkennt: Codes sind dort nur über Kanäle zulässig, die den Besitz eines Geräts nachweisen, und ein Postfach tut das nicht. Betrachten Sie E-Mail-Codes als Erleichterung, nicht als den zweiten Faktor, den ein Vertrauensniveau verlangt.",
+  "account.locked_until": "Gesperrt bis {time}",
+  "account.locked_for_good": "Gesperrt bis zur Entsperrung",
+  "user.unlock_heading": "Zweiter Faktor gesperrt",
+  "user.unlock_explain":
+    "Zu viele falsche Codes haben den zweiten Faktor von {username} gesperrt. Entsperren Sie ihn, wenn Sie wissen, dass die Versuche von dieser Person stammten; kennt womöglich jemand anderes das Passwort, verwenden Sie stattdessen „Neues Passwort erzwingen“.",
+  "user.unlock": "Entsperren",
+  "admin_notice.unlocked": "Der zweite Faktor wurde entsperrt.",
+  "user.removed_apps": "Entfernte Authenticator-Apps",
+  "user.removed_apps.column.added": "Hinzugefügt ({zone})",
+  "user.removed_apps.column.removed": "Entfernt ({zone})",
+  "user.removed_apps.column.by": "Von",
+  "user.removed_apps.cli": "der Kommandozeile",
+  "email.locked_for_good.subject": "{app}: Bestätigung nach falschen Codes gesperrt",
+  "email.locked_for_good.what":
+    "Für {username} wurden bei {app} zu oft hintereinander falsche Bestätigungscodes eingegeben.",
+  "email.locked_for_good.locked":
+    "Die Anmeldung mit einem Bestätigungscode ist gesperrt, bis ein Supervisor sie entsperrt oder „Neues Passwort erzwingen“ verwendet.",
+  "email.email_changed.subject": "{app}: Ihre E-Mail-Adresse wurde geändert",
+  "email.email_changed.what":
+    "Die E-Mail-Adresse von {username} bei {app} wurde am {time} von {from} zu {to} geändert.",
+  "email.phone_changed.subject": "{app}: Ihre Telefonnummer wurde geändert",
+  "email.phone_changed.what":
+    "Die Telefonnummer von {username} bei {app} wurde am {time} von {from} zu {to} geändert.",
+  "email.contact_changed.if_not":
+    "Wenn Sie damit nicht gerechnet haben, wenden Sie sich an Ihren Administrator.",
+  "contact.none": "keine",
+  "sms.phone_changed":
+    "{app}: Die Telefonnummer von {username} wurde geändert. Falls unerwartet, wenden Sie sich an Ihren Administrator.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Angemeldet",
   "audit.event.signin_failed": "Anmeldung fehlgeschlagen",
@@ -427,4 +499,20 @@ export const de: WordTable = {
   "audit.detail.host": "Host: {host}",
   "audit.detail.roles": "Rollen: {from} → {to}",
   "audit.detail.no_rule": "keine Regel (alle angemeldeten Benutzer)",
+  "audit.event.second_factor_unlocked": "Zweiter Faktor entsperrt",
+  "audit.detail.limit.accountAddress": "falsche Passwörter für dieses Konto von dieser Adresse",
+  "audit.detail.limit.account": "falsche Passwörter für dieses Konto",
+  "audit.detail.limit.address": "falsche Passwörter von dieser Adresse",
+  "audit.detail.limit.device": "falsche Passwörter auf diesem Gerät",
+  "audit.detail.limits": "Erreichte Limits: {limits}",
+  "audit.detail.block": "Sperre Nr. {number}",
+  "audit.detail.minutes": { one: "Für {count} Minute", other: "Für {count} Minuten" },
+  "audit.detail.permanent": "Bis ein Supervisor ihn entsperrt",
+  "audit.detail.lock.permanent": "Er war bis zur Entsperrung gesperrt",
+  "audit.detail.lock.temporary": "Er war vorübergehend gesperrt",
+  "audit.detail.channel": "Kanal: {channel}",
+  "audit.detail.attempt": "Versuch {number}",
+  "audit.detail.email": "E-Mail: {from} → {to}",
+  "audit.detail.phone": "Telefon: {from} → {to}",
+  "audit.detail.empty": "keine",
 };

@@ -340,6 +340,74 @@ export const en = {
     "You are signed in as {username}, but {host} is not open to your account.",
   "forward.no_second_factor.text":
     "{host} needs a sign-in with a second factor, and second factors are turned off here. Ask your administrator.",
+  // Issue 14: the security audit (locks, passwords, staff actions, notices)
+  "wait.hours": {
+    one: "Try again in about {count} hour.",
+    other: "Try again in about {count} hours.",
+  },
+  "reason.second_factor_locked_for_good":
+    "Too many incorrect codes for this account: verification is locked until a supervisor unlocks it. Please contact your supervisor.",
+  "notice.locked_for_good":
+    "Too many incorrect codes for this account: verification is locked until a supervisor unlocks it. Please contact your supervisor.",
+  "notice.key_replaced":
+    "Your authenticator app was set up from another sign-in, with a different key: the key shown here was not saved. If you added it to your app, remove it. Please sign in again.",
+  "reason.password_weak": "That password is too easy to guess.",
+  "password_weak.common": "It is a common password, close to one, or known from a data breach.",
+  "password_weak.repeated": "It repeats characters or words.",
+  "password_weak.sequences": "It contains a sequence such as abcd or 6543.",
+  "password_weak.keyboard": "It follows the keyboard, such as qwerty.",
+  "password_weak.dates": "It is built on a date or a recent year.",
+  "password_weak.single_word": "It is a single dictionary word.",
+  "password_weak.names": "It is a first name or a surname.",
+  "password_weak.user_inputs":
+    "It contains your username, your name, your email address or the name of this service.",
+  "password_weak.predictable":
+    "It is a word with a year or symbols added, which guessing tools try first.",
+  "password_weak.guessable": "Guessing tools would find it quickly.",
+  "password_weak.advice": "A few unrelated words make a strong password that is easy to remember.",
+  "field_error.password_weak": "That password is too easy to guess.",
+  "field_error.password_too_short_min": {
+    one: "The password is too short (at least {count} character).",
+    other: "The password is too short (at least {count} characters).",
+  },
+  "error.unsupported_type.title": "Unsupported form",
+  "error.unsupported_type.text": "This page accepts only forms sent by a web browser.",
+  "error.too_large.title": "Too long",
+  "error.too_large.text": "What you sent is too long. Shorten it and try again.",
+  "prove_email.title": "Confirm your email address",
+  "prove_email.intro":
+    "Before you choose a new password, enter the verification code we sent to {destination}.",
+  "prove_email.submit": "Continue",
+  "prove_email.resend": "Send a new code",
+  "settings.email_not_nist":
+    "Email codes are not a second factor that NIST SP 800-63B accepts: it allows codes only over channels that prove possession of a device, and a mailbox does not. Treat email codes as a convenience, not as the second factor an assurance level requires.",
+  "account.locked_until": "Locked until {time}",
+  "account.locked_for_good": "Locked until unlocked",
+  "user.unlock_heading": "Second factor locked",
+  "user.unlock_explain":
+    "Too many wrong codes locked {username}'s second factor. Unlock it once you know the attempts were theirs; if someone else may know their password, use Force New Password instead.",
+  "user.unlock": "Unlock",
+  "admin_notice.unlocked": "The second factor was unlocked.",
+  "user.removed_apps": "Removed authenticator apps",
+  "user.removed_apps.column.added": "Added ({zone})",
+  "user.removed_apps.column.removed": "Removed ({zone})",
+  "user.removed_apps.column.by": "By",
+  "user.removed_apps.cli": "the command line",
+  "email.locked_for_good.subject": "{app}: verification locked after wrong codes",
+  "email.locked_for_good.what":
+    "Wrong verification codes were entered for {username} on {app} too many times in a row.",
+  "email.locked_for_good.locked":
+    "Sign-in with a verification code is locked until a supervisor unlocks it or uses Force New Password.",
+  "email.email_changed.subject": "{app}: your email address was changed",
+  "email.email_changed.what":
+    "The email address of {username} on {app} was changed at {time}, from {from} to {to}.",
+  "email.phone_changed.subject": "{app}: your phone number was changed",
+  "email.phone_changed.what":
+    "The phone number of {username} on {app} was changed at {time}, from {from} to {to}.",
+  "email.contact_changed.if_not": "If you did not expect this, contact your administrator.",
+  "contact.none": "none",
+  "sms.phone_changed":
+    "{app}: the phone number of {username} was changed. If you did not expect this, contact your administrator.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Signed in",
   "audit.event.signin_failed": "Sign-in failed",
@@ -406,4 +474,20 @@ export const en = {
   "audit.detail.host": "Host: {host}",
   "audit.detail.roles": "Roles: {from} → {to}",
   "audit.detail.no_rule": "no rule (every signed-in user)",
+  "audit.event.second_factor_unlocked": "Second factor unlocked",
+  "audit.detail.limit.accountAddress": "wrong passwords for this account from this address",
+  "audit.detail.limit.account": "wrong passwords for this account",
+  "audit.detail.limit.address": "wrong passwords from this address",
+  "audit.detail.limit.device": "wrong passwords on this device",
+  "audit.detail.limits": "Limits reached: {limits}",
+  "audit.detail.block": "Lock number {number}",
+  "audit.detail.minutes": { one: "For {count} minute", other: "For {count} minutes" },
+  "audit.detail.permanent": "Until a supervisor unlocks it",
+  "audit.detail.lock.permanent": "It was locked until unlocked",
+  "audit.detail.lock.temporary": "It was locked for a time",
+  "audit.detail.channel": "Channel: {channel}",
+  "audit.detail.attempt": "Attempt {number}",
+  "audit.detail.email": "Email: {from} → {to}",
+  "audit.detail.phone": "Phone: {from} → {to}",
+  "audit.detail.empty": "none",
 } as const satisfies Record<string, Word>;

@@ -35,7 +35,9 @@ describe("formatWait", () => {
     expect(formatWait("en", 1)).toBe("Try again in 1 second.");
     expect(formatWait("en", 89_000)).toBe("Try again in 89 seconds.");
     expect(formatWait("en", 90_000)).toBe("Try again in about 2 minutes.");
-    expect(formatWait("en", 86_400_000)).toBe("Try again in about 1440 minutes.");
+    // Issue 14: blocks grow to a day; from 2 hours the wait is said in hours.
+    expect(formatWait("en", 7_199_000)).toBe("Try again in about 120 minutes.");
+    expect(formatWait("en", 86_400_000)).toBe("Try again in about 24 hours.");
     expect(formatWait("de", 1)).toBe("Versuchen Sie es in 1 Sekunde erneut.");
   });
 });

@@ -53,9 +53,13 @@ export function formatDateTime(
     : t(locale, "time.date_time", values);
 }
 
-/** "Try again in 42 seconds." under 90 s, else "Try again in about 3 minutes." */
+/**
+ * "Try again in 42 seconds." under 90 s, "… about 3 minutes." under 2 hours, else "… about
+ * 4 hours." (a growing second-factor block lasts up to a day).
+ */
 export function formatWait(locale: Locale, ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   if (seconds < 90) return t(locale, "wait.seconds", { count: seconds });
-  return t(locale, "wait.minutes", { count: Math.ceil(seconds / 60) });
+  if (seconds < 7200) return t(locale, "wait.minutes", { count: Math.ceil(seconds / 60) });
+  return t(locale, "wait.hours", { count: Math.ceil(seconds / 3600) });
 }

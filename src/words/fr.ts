@@ -378,6 +378,80 @@ export const fr: WordTable = {
     "Vous êtes connecté en tant que {username}, mais {host} n'est pas accessible à votre compte.",
   "forward.no_second_factor.text":
     "{host} exige une connexion avec un second facteur, et les seconds facteurs sont désactivés ici. Adressez-vous à votre administrateur.",
+  // Issue 14: the security audit (locks, passwords, staff actions, notices)
+  "wait.hours": {
+    one: "Réessayez dans environ {count}\u00a0heure.",
+    many: "Réessayez dans environ {count}\u00a0d'heures.",
+    other: "Réessayez dans environ {count}\u00a0heures.",
+  },
+  "reason.second_factor_locked_for_good":
+    "Trop de codes erronés pour ce compte\u00a0: la vérification est bloquée jusqu'à ce qu'un superviseur la débloque. Contactez votre superviseur.",
+  "notice.locked_for_good":
+    "Trop de codes erronés pour ce compte\u00a0: la vérification est bloquée jusqu'à ce qu'un superviseur la débloque. Contactez votre superviseur.",
+  "notice.key_replaced":
+    "Votre application d'authentification a été configurée lors d'une autre connexion, avec une autre clé\u00a0: la clé affichée ici n'a pas été enregistrée. Si vous l'avez ajoutée à votre application, supprimez-la. Veuillez vous reconnecter.",
+  "reason.password_weak": "Ce mot de passe est trop facile à deviner.",
+  "password_weak.common":
+    "C'est un mot de passe courant, proche d'un tel mot de passe ou connu par une fuite de données.",
+  "password_weak.repeated": "Il répète des caractères ou des mots.",
+  "password_weak.sequences": "Il contient une suite comme abcd ou 6543.",
+  "password_weak.keyboard": "Il suit le clavier, comme azerty.",
+  "password_weak.dates": "Il repose sur une date ou une année récente.",
+  "password_weak.single_word": "C'est un seul mot du dictionnaire.",
+  "password_weak.names": "C'est un prénom ou un nom de famille.",
+  "password_weak.user_inputs":
+    "Il contient votre nom d'utilisateur, votre nom, votre adresse e-mail ou le nom de ce service.",
+  "password_weak.predictable":
+    "C'est un mot suivi d'une année ou de symboles, ce que les outils de devinette essaient en premier.",
+  "password_weak.guessable": "Les outils de devinette le trouveraient vite.",
+  "password_weak.advice":
+    "Quelques mots sans rapport entre eux font un mot de passe solide et facile à retenir.",
+  "field_error.password_weak": "Ce mot de passe est trop facile à deviner.",
+  "field_error.password_too_short_min": {
+    one: "Le mot de passe est trop court (au moins {count}\u00a0caractère).",
+    many: "Le mot de passe est trop court (au moins {count}\u00a0de caractères).",
+    other: "Le mot de passe est trop court (au moins {count}\u00a0caractères).",
+  },
+  "error.unsupported_type.title": "Formulaire non pris en charge",
+  "error.unsupported_type.text":
+    "Cette page n'accepte que les formulaires envoyés par un navigateur web.",
+  "error.too_large.title": "Trop long",
+  "error.too_large.text": "Ce que vous avez envoyé est trop long. Raccourcissez-le et réessayez.",
+  "prove_email.title": "Confirmez votre adresse e-mail",
+  "prove_email.intro":
+    "Avant de choisir un nouveau mot de passe, saisissez le code de vérification que nous avons envoyé à {destination}.",
+  "prove_email.submit": "Continuer",
+  "prove_email.resend": "Envoyer un nouveau code",
+  "settings.email_not_nist":
+    "Les codes par e-mail ne sont pas un second facteur reconnu par la NIST SP 800-63B\u00a0: elle n'admet les codes que par des canaux qui prouvent la possession d'un appareil, ce que ne fait pas une boîte aux lettres. Considérez les codes par e-mail comme une commodité, non comme le second facteur qu'exige un niveau d'assurance.",
+  "account.locked_until": "Bloqué jusqu'au {time}",
+  "account.locked_for_good": "Bloqué jusqu'au déblocage",
+  "user.unlock_heading": "Second facteur bloqué",
+  "user.unlock_explain":
+    "Trop de codes erronés ont bloqué le second facteur de {username}. Débloquez-le si vous savez que ces tentatives venaient de cette personne\u00a0; si quelqu'un d'autre connaît peut-être son mot de passe, utilisez plutôt «\u00a0Forcer un nouveau mot de passe\u00a0».",
+  "user.unlock": "Débloquer",
+  "admin_notice.unlocked": "Le second facteur a été débloqué.",
+  "user.removed_apps": "Applications d'authentification supprimées",
+  "user.removed_apps.column.added": "Ajoutée ({zone})",
+  "user.removed_apps.column.removed": "Supprimée ({zone})",
+  "user.removed_apps.column.by": "Par",
+  "user.removed_apps.cli": "la ligne de commande",
+  "email.locked_for_good.subject": "{app}\u00a0: vérification bloquée après des codes erronés",
+  "email.locked_for_good.what":
+    "Des codes de vérification erronés ont été saisis trop de fois de suite pour {username} sur {app}.",
+  "email.locked_for_good.locked":
+    "La connexion avec un code de vérification est bloquée jusqu'à ce qu'un superviseur la débloque ou utilise «\u00a0Forcer un nouveau mot de passe\u00a0».",
+  "email.email_changed.subject": "{app}\u00a0: votre adresse e-mail a été modifiée",
+  "email.email_changed.what":
+    "L'adresse e-mail de {username} sur {app} a été modifiée le {time}, de {from} à {to}.",
+  "email.phone_changed.subject": "{app}\u00a0: votre numéro de téléphone a été modifié",
+  "email.phone_changed.what":
+    "Le numéro de téléphone de {username} sur {app} a été modifié le {time}, de {from} à {to}.",
+  "email.contact_changed.if_not":
+    "Si vous ne vous y attendiez pas, contactez votre administrateur.",
+  "contact.none": "aucun",
+  "sms.phone_changed":
+    "{app}\u00a0: le numéro de téléphone de {username} a été modifié. Si c'est inattendu, contactez votre administrateur.",
   // Issue 12: operations and staff pages (audit log names, details, filters, CSV; user facts)
   "audit.event.signin_ok": "Connexion réussie",
   "audit.event.signin_failed": "Échec de connexion",
@@ -447,4 +521,24 @@ export const fr: WordTable = {
   "audit.detail.host": "Hôte\u00a0: {host}",
   "audit.detail.roles": "Rôles\u00a0: {from} → {to}",
   "audit.detail.no_rule": "aucune règle (tout utilisateur connecté)",
+  "audit.event.second_factor_unlocked": "Second facteur débloqué",
+  "audit.detail.limit.accountAddress": "mots de passe erronés pour ce compte depuis cette adresse",
+  "audit.detail.limit.account": "mots de passe erronés pour ce compte",
+  "audit.detail.limit.address": "mots de passe erronés depuis cette adresse",
+  "audit.detail.limit.device": "mots de passe erronés sur cet appareil",
+  "audit.detail.limits": "Limites atteintes\u00a0: {limits}",
+  "audit.detail.block": "Blocage n°\u00a0{number}",
+  "audit.detail.minutes": {
+    one: "Pendant {count} minute",
+    many: "Pendant {count} minutes",
+    other: "Pendant {count} minutes",
+  },
+  "audit.detail.permanent": "Jusqu'au déblocage par un superviseur",
+  "audit.detail.lock.permanent": "Il était bloqué jusqu'au déblocage",
+  "audit.detail.lock.temporary": "Il était bloqué temporairement",
+  "audit.detail.channel": "Canal\u00a0: {channel}",
+  "audit.detail.attempt": "Tentative {number}",
+  "audit.detail.email": "E-mail\u00a0: {from} → {to}",
+  "audit.detail.phone": "Téléphone\u00a0: {from} → {to}",
+  "audit.detail.empty": "aucun",
 };

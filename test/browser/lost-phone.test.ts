@@ -118,7 +118,10 @@ describe.runIf(HAS_CHROMIUM)("lost phone: Force New Password, then the user star
     expect(path(page)).toBe("/login/new-password");
     expect(await unlabelledInputs(page)).toEqual([]);
     await choosePassword(page, "qwerty123456");
-    expect(await page.getByRole("alert").textContent()).toContain("too common");
+    // Issue 14: judged by zxcvbn, saying what it found.
+    expect(await page.getByRole("alert").textContent()).toContain(
+      "too easy to guess. It is a common password",
+    );
     await choosePassword(page, OLD_PASSWORD);
     expect(await page.getByRole("alert").textContent()).toContain("differ from the current one");
     await choosePassword(page, NEW_PASSWORD);

@@ -65,7 +65,7 @@ function sequentialOutcomes(get: () => { store: Stores; other: Stores }) {
   it("Save after Force New Password: refused, no authenticator", async () => {
     const { store, other } = get();
     const p = await pendingSetup(store);
-    await other.users.forceNewPassword(p.userId);
+    await other.users.forceNewPassword(p.userId, { at: NOW, byId: null });
     expect(await save(store, p)).toBe(false);
     expect(await store.authenticators.get(p.userId)).toBeUndefined();
   });
@@ -74,7 +74,7 @@ function sequentialOutcomes(get: () => { store: Stores; other: Stores }) {
     const { store, other } = get();
     const p = await pendingSetup(store);
     expect(await save(store, p)).toBe(true);
-    await other.users.forceNewPassword(p.userId);
+    await other.users.forceNewPassword(p.userId, { at: NOW, byId: null });
     expect(await store.authenticators.get(p.userId)).toBeUndefined();
   });
 
@@ -172,7 +172,7 @@ describe.runIf(services.postgres)("PostgreSQL", () => {
       await sql`
         insert into authenticators (user_id, secret_box, confirmed_at, last_step, created_at)
         values (${p.userId}, ${BOX}, ${NOW}, 7, ${NOW})`.execute(conn);
-      forced = opened[1]!.stores.users.forceNewPassword(p.userId);
+      forced = opened[1]!.stores.users.forceNewPassword(p.userId, { at: NOW, byId: null });
       await someoneWaits(opened[1]!.db);
       await sql`commit`.execute(conn);
     });

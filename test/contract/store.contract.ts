@@ -245,7 +245,8 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
         amr: ["pwd", "otp"] as Amr[],
       };
       await store.sessions.create(s);
-      expect(await other.sessions.find(s.idHash, NOW)).toEqual(s);
+      // Issue 14: a new session was last used when it began.
+      expect(await other.sessions.find(s.idHash, NOW)).toEqual({ ...s, lastSeenAt: NOW });
       expect(await other.sessions.find(s.idHash, NOW + 1000)).toBeUndefined();
       // A step-up records the fresh proof; a gone session is not revived.
       expect(await other.sessions.reprove(s.idHash, NOW + 500, ["pwd", "sms"])).toBe(true);
@@ -281,7 +282,7 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       await store.flows.create(shown);
       await store.flows.setSetupKey(shown.idHash, "box-shown");
 
-      await other.users.forceNewPassword(user.id);
+      await other.users.forceNewPassword(user.id, { at: NOW, byId: null });
       expect(await store.flows.getSetupKey(shown.idHash)).toBeUndefined();
       expect(
         await store.authenticators.confirm({
@@ -370,6 +371,125 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       expect(a + b).toBe(10);
       expect(await sweep(store, T + 4)).toBe(0);
       expect(await store.sessions.find(live.idHash, T + 5)).toBeDefined();
+    });
+
+    // Issue 14: the outbox, idle sessions, the authenticator's record, joined transactions.
+
+    test("outbox: queued in a transaction commits with it or not at all; two senders claim each message once", async () => {
+      const { store, other } = get();
+      const mark = uniq("ob");
+      const message = (i: number) => ({
+        kind: "test",
+        userId: null,
+        channel: "email" as const,
+        to: `${mark}-${i}@example.test`,
+        subject: "s",
+        text: "t",
+      });
+      await expect(
+        store.atomically(async (tx) => {
+          await tx.outbox.enqueue(message(-1), NOW);
+          throw new Error("the change failed");
+        }),
+      ).rejects.toThrow("the change failed");
+      for (let i = 0; i < 10; i++) {
+        await store.atomically((tx) => tx.outbox.enqueue(message(i), NOW));
+      }
+      const mine = <M extends { to: string }>(ms: M[]) => ms.filter((m) => m.to.startsWith(mark));
+      expect(mine(await other.outbox.pending())).toHaveLength(10);
+      const [a, b] = await Promise.all([
+        store.outbox.claimDue(NOW, 60_000, 100),
+        other.outbox.claimDue(NOW, 60_000, 100),
+      ]);
+      const claimed = [...mine(a), ...mine(b)].map((m) => m.to).sort();
+      expect(claimed).toEqual([...Array(10).keys()].map((i) => `${mark}-${i}@example.test`).sort());
+      // Held while the lease runs; free again after it, or after a failure.
+      expect(mine(await store.outbox.claimDue(NOW + 59_000, 60_000, 100))).toEqual([]);
+      const first = mine(a)[0] ?? mine(b)[0]!;
+      await other.outbox.retryLater(first.id, NOW + 120_000, "smtp 451");
+      expect(mine(await store.outbox.claimDue(NOW + 61_000, 60_000, 100))).toHaveLength(9);
+      const again = mine(await store.outbox.claimDue(NOW + 200_000, 60_000, 100));
+      expect(again.find((m) => m.id === first.id)).toMatchObject({ attempts: 1 });
+      for (const m of mine(await store.outbox.pending())) await store.outbox.remove(m.id);
+      expect(mine(await other.outbox.pending())).toEqual([]);
+    });
+
+    test("sessions: the last use is recorded; idle ones are not listed and are swept", async () => {
+      const { store, other } = get();
+      const user = await addUser("idle");
+      const T = NOW + 20 * 365 * 86400_000;
+      const session = (lastSeenAt: number) => ({
+        idHash: randomUUID(),
+        userId: user.id,
+        createdAt: T,
+        expiresAt: T + 12 * 3600_000,
+        authTime: T,
+        amr: ["pwd" as const],
+        lastSeenAt,
+      });
+      const idle = session(T);
+      const used = session(T);
+      await store.sessions.create(idle);
+      await store.sessions.create(used);
+      await other.sessions.touch(used.idHash, T + 1_000_000);
+      expect((await store.sessions.find(used.idHash, T + 1))?.lastSeenAt).toBe(T + 1_000_000);
+      // At T + 30 minutes with a 30-minute idle timeout, last seen at T or before is idle.
+      const cutoff = T;
+      const listed = await store.sessions.listForUser(user.id, T + 1800_000, cutoff);
+      expect(listed.map((s) => s.idHash)).toEqual([used.idHash]);
+      expect(await other.sessions.deleteExpired(T + 1800_000, cutoff)).toBeGreaterThanOrEqual(1);
+      expect(await store.sessions.find(idle.idHash, T + 1)).toBeUndefined();
+      expect(await store.sessions.find(used.idHash, T + 1)).toBeDefined();
+    });
+
+    test("forceNewPassword keeps the removed authenticator's record: when added, removed, by whom", async () => {
+      const { store, other } = get();
+      const user = await addUser("hist");
+      const admin = await addUser("histadmin");
+      await storeConfirmedAuthenticator(store, user.id, "box-h", 3, NOW - 5000);
+      await other.users.forceNewPassword(user.id, { at: NOW, byId: admin.id });
+      expect(await store.authenticators.get(user.id)).toBeUndefined();
+      expect(await store.authenticators.history(user.id)).toEqual([
+        {
+          createdAt: NOW - 5000,
+          confirmedAt: NOW - 5000,
+          removedAt: NOW,
+          removedBy: admin.id,
+          reason: "force_new_password",
+        },
+      ]);
+    });
+
+    test("a Save inside a transaction: a lost race leaves its flow, the transaction usable", async () => {
+      const { store } = get();
+      const user = await addUser("savetx");
+      const withBox = (box: string) => ({
+        ...flow(user.id, { state: "setup_app" }),
+        setupBox: box,
+      });
+      const one = withBox("box-one");
+      const two = withBox("box-two");
+      for (const f of [one, two]) {
+        await store.flows.create(f);
+        await store.flows.setSetupKey(f.idHash, f.setupBox);
+      }
+      const save = (f: typeof one) =>
+        store.atomically(async (tx) => {
+          const won = await tx.authenticators.confirm({
+            flowIdHash: f.idHash,
+            secretBox: f.setupBox,
+            step: 9,
+            now: NOW,
+          });
+          // The transaction goes on after a lost Save (PostgreSQL: a savepoint).
+          await tx.settings.set(`savetx-${f.setupBox}`, String(won));
+          return won;
+        });
+      expect(await save(one)).toBe(true);
+      expect(await save(two)).toBe(false);
+      expect(await store.flows.getSetupKey(two.idHash)).toBe("box-two");
+      expect(await store.settings.get("savetx-box-two")).toBe("false");
+      expect((await store.authenticators.get(user.id))?.secretBox).toBe("box-one");
     });
   });
 }

@@ -176,7 +176,7 @@ describe("authenticator-app codes, many at once", () => {
     // Even the right code, on a fresh pending sign-in, is refused while locked.
     const fresh = await pendingSignIn(t, alice);
     const refused = await fresh.post("/login/verify", { code: t.totp(secret) });
-    expect(location(refused)).toBe("/login?notice=locked");
+    expect(location(refused)).toBe("/login?notice=locked&wait=900");
     expect(fresh.jar.has("vst_session")).toBe(false);
     expect(checks()).toBe(10);
   });
@@ -205,7 +205,7 @@ describe("authenticator-app codes, many at once", () => {
     expect(await t.system.limits.secondFactor.check(alice.id)).toEqual({ allowed: true });
     // The nine wrong codes still count: the tenth locks.
     const tenth = await replay.post("/login/verify", { code: wrongAppCode(t, secret, n++) });
-    expect(location(tenth)).toBe("/login?notice=locked");
+    expect(location(tenth)).toBe("/login?notice=locked&wait=900");
   });
 
   it("a double submission of the right code after 4 wrong ones: one session, the sign-in not ended by the loser", async () => {
@@ -268,7 +268,9 @@ describe.each(["email", "sms"] as const)("%s codes, many at once", (method) => {
 
     const fresh = await pendingSignIn(t, alice);
     await giveCode(t, alice, fresh, method, code);
-    expect(location(await fresh.post("/login/verify", { code }))).toBe("/login?notice=locked");
+    expect(location(await fresh.post("/login/verify", { code }))).toBe(
+      "/login?notice=locked&wait=900",
+    );
     expect(fresh.jar.has("vst_session")).toBe(false);
   });
 });
@@ -356,7 +358,7 @@ describe("the account changes while argon2 runs", () => {
     const verify = hasher.verify;
     hasher.verify = async (hash, password) => {
       const ok = await verify.call(hasher, hash, password);
-      await t!.system.stores.users.forceNewPassword(alice.id);
+      await t!.system.stores.users.forceNewPassword(alice.id, { at: t!.clock.now(), byId: null });
       return ok;
     };
     undo.push(() => {

@@ -6,7 +6,7 @@ import { setAccessRule } from "../../src/core/access-rules.js";
 import { AUDIT_TYPES } from "../../src/core/audit.js";
 import type { StoredAuditEvent } from "../../src/core/ports/audit.js";
 import type { User } from "../../src/core/ports/users.js";
-import { changeMethods, forceNewPassword } from "../../src/core/supervision.js";
+import { changeMethods, forceNewPassword, unlockSecondFactor } from "../../src/core/supervision.js";
 import { generateTotp } from "../../src/core/totp.js";
 import { addUser, editUser, setUserActive } from "../../src/core/user-admin.js";
 import {
@@ -56,6 +56,8 @@ beforeAll(async () => {
       // Notices by email to a mail server that is not there: notice_send_failed.
       SMTP_URL: "smtp://127.0.0.1:1",
       MAIL_FROM: "Vestibule <no-reply@example.test>",
+      // Straight to the new password (the email proof has its own tests).
+      FORCED_CHANGE_EMAIL_CODE: "off",
       MAX_WRONG_CODES_PER_SIGNIN: "2",
       LIMIT_SECOND_FACTOR: "3/86400/900",
       LIMIT_PASSWORD_ACCOUNT: "2/900/900",
@@ -138,6 +140,9 @@ beforeAll(async () => {
   users.quinn = await v.addUser("quinn");
   await passwordStep("quinn", "not quinn's password");
   await passwordStep("quinn", "still not quinn's password");
+
+  // second_factor_unlocked (nina's lock lifted by the administrator)
+  await unlockSecondFactor(core, root, users.nina.id, "192.0.2.10");
 
   // force_new_password, settings_changed (by the command line: no actor id)
   await forceNewPassword(core, root, users.omar.id, "192.0.2.10");
@@ -334,7 +339,7 @@ describe("the user page", () => {
       ["Role", "User"],
       ["Status", "Active"],
       ["App set up", "Yes"],
-      ["Second factor locked", "Locked"],
+      ["Second factor locked", "No"],
     ]) {
       expect(page).toContain(`<tr><th scope="row">${name}</th><td>${value}</td></tr>`);
     }

@@ -162,13 +162,13 @@ describe("bodies and content types", () => {
     expect(res.statusCode).toBe(413);
   });
 
-  it("a POST with no body at all → 403, nothing written", async () => {
+  it("a POST with no body at all → 415 (not a form post, issue 14), nothing written", async () => {
     const b = t.browser();
     await b.get("/login");
     const before = await snapshot();
     const res = await b.request("POST", "/login/verify");
     expectClean(res);
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(415);
     expect(await snapshot()).toBe(before);
   });
 });

@@ -591,7 +591,7 @@ describe("notifications by email", () => {
     await b2.get("/login/verify");
     await b2.post("/login/verify", { code: "000000" });
     const locked = await b2.post("/login/verify", { code: "000001" });
-    expect(location(locked)).toBe("/login?notice=locked");
+    expect(location(locked)).toBe("/login?notice=locked&wait=900");
     const notice = await smtp.waitFor((m) => m.to === email && /paused/.test(m.subject));
     expect(notice.text).toContain("ada");
 

@@ -160,6 +160,32 @@ describe("security events are log lines too", () => {
     }
   });
 
+  it("an event in a transaction is logged once it commits, never when it rolls back", async () => {
+    const { v, events } = await logged("info");
+    try {
+      const { stores, audit } = v.system;
+      const event = { type: "settings_changed", detail: { via: "cli" } } as const;
+      await expect(
+        stores.atomically(async (tx) => {
+          await audit({ ...event, ip: "192.0.2.1" }, tx);
+          throw new Error("the change failed");
+        }),
+      ).rejects.toThrow("the change failed");
+      expect(events()).toEqual([]);
+      await stores.atomically(async (tx) => {
+        await audit({ ...event, ip: "192.0.2.2" }, tx);
+        // Written in the transaction, not yet committed: not yet a line.
+        expect(events()).toEqual([]);
+      });
+      expect(events()).toEqual([
+        expect.objectContaining({ event: "settings_changed", ip: "192.0.2.2" }),
+      ]);
+      expect(await stores.audit.list({ type: "settings_changed", limit: 10 })).toHaveLength(1);
+    } finally {
+      await v.close();
+    }
+  });
+
   it("a provider failure is a warning naming the provider's status, not the code", async () => {
     const { v, raw, events } = await logged("info", ["sms"], {
       SMS_PROVIDER: "webhook",

@@ -41,7 +41,11 @@ function beforeKeyWrite(store: Stores, meanwhile: (idHash: string) => Promise<vo
 }
 
 const CASES: [string, (a: Vestibule, userId: string, idHash: string) => Promise<void>][] = [
-  ["Force New Password", (a, userId) => a.system.stores.users.forceNewPassword(userId)],
+  [
+    "Force New Password",
+    (a, userId) =>
+      a.system.stores.users.forceNewPassword(userId, { at: a.clock.now(), byId: null }),
+  ],
   [
     "a code sent from another tab (moved on to verify)",
     async (a, _userId, idHash) => {

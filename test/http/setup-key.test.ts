@@ -67,7 +67,8 @@ describe("the set-up key is per pending sign-in", () => {
     const late = await attacker.post("/login/setup", {
       code: generateTotp(copied, t.clock.now() + 30_000),
     });
-    expect(location(late)).toBe("/login?notice=app_added");
+    // Issue 14: told that the key it showed was not saved (not "app added").
+    expect(location(late)).toBe("/login?notice=key_replaced");
     expect((await t.system.stores.authenticators.get(user.id))?.secretBox).toBe(auth!.secretBox);
 
     // With the password, the attacker reaches verification; no code of the copied key works.
@@ -116,7 +117,7 @@ describe("the set-up key is per pending sign-in", () => {
     const b = await toSetup("forced");
     const before = await shownKey(b);
     const cookie = b.jar.get("vst_signin")!;
-    await t.system.stores.users.forceNewPassword(user.id);
+    await t.system.stores.users.forceNewPassword(user.id, { at: t.clock.now(), byId: null });
     expect(await t.system.stores.flows.getSetupKey(hashToken(cookie))).toBeUndefined();
     const gone = await b.post("/login/setup", { code: generateTotp(before, t.clock.now()) });
     expect(location(gone)).toBe("/login?notice=expired");

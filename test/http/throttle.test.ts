@@ -89,22 +89,24 @@ describe("wrong codes", () => {
       for (let i = 0; i < 5; i++) {
         const res = await b.post("/login/verify", { code: wrongCode(t, secret, n++) });
         if (signin === 1 && i === 4) {
-          expect(location(res)).toBe("/login?notice=locked");
-          expect((await b.follow(res)).body).toContain("Verification is locked for a while");
+          expect(location(res)).toBe("/login?notice=locked&wait=900");
+          const page = (await b.follow(res)).body;
+          expect(page).toContain("Verification is locked for a while");
+          expect(page).toContain("Try again in about 15 minutes.");
         }
       }
     }
     // A correct code while locked is refused, and its step is not spent.
     const locked = await toVerify(t, "alice");
     const refused = await locked.post("/login/verify", { code: t.totp(secret) });
-    expect(location(refused)).toBe("/login?notice=locked");
+    expect(location(refused)).toBe("/login?notice=locked&wait=900");
     expect(locked.jar.has("vst_session")).toBe(false);
     expect((await t.system.stores.authenticators.get(user.id))?.lastStep).toBe(0);
 
     advance(14 * 60_000);
     const stillLocked = await toVerify(t, "alice");
     expect(location(await stillLocked.post("/login/verify", { code: t.totp(secret) }))).toBe(
-      "/login?notice=locked",
+      "/login?notice=locked&wait=60",
     );
 
     advance(60_000 + 1000);

@@ -80,10 +80,10 @@ describe("app factor", () => {
     const user = await f.addUser("eli");
     const app = f.core.factors.app;
     const ctx = await flowOf("eli");
-    expect(await app.prepareEnrolment(ctx)).toEqual({ ok: false, reason: "wrong_step" });
+    expect(await app.prepareEnrolment(ctx, IP)).toEqual({ ok: false, reason: "wrong_step" });
     const key = await app.start(ctx, IP);
     if (!key.ok || key.kind !== "key") throw new Error("expected a key");
-    const judge = await app.prepareEnrolment(ctx);
+    const judge = await app.prepareEnrolment(ctx, IP);
     if (typeof judge !== "function") throw new Error("expected a judge");
     const code = generateTotp(key.secret, f.clock.now());
     expect(await judge(code)).toEqual({ kind: "matched", factor: "app", amr: "otp" });

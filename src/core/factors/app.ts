@@ -1,3 +1,4 @@
+import type { Audit } from "../audit.js";
 import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import { type Refusal, refuse } from "../reasons.js";
@@ -12,7 +13,9 @@ import {
 } from "./factor.js";
 
 export interface AppFactorDeps {
-  stores: Pick<Stores, "authenticators" | "flows">;
+  stores: Pick<Stores, "authenticators" | "flows" | "atomically">;
+  /** authenticator_added, written in the transaction that confirms the authenticator. */
+  audit: Audit;
   box: SecretBox;
   clock: Clock;
   random: Random;
@@ -31,7 +34,7 @@ export interface AppFactor extends Factor {
    * makes it the user's authenticator and ends the flow. Refused when there is nothing to
    * confirm (no key shown yet, or an authenticator confirmed meanwhile).
    */
-  prepareEnrolment(ctx: FactorContext): Promise<Judge | Refusal>;
+  prepareEnrolment(ctx: FactorContext, ip: string): Promise<Judge | Refusal>;
 }
 
 export function createAppFactor(deps: AppFactorDeps): AppFactor {
@@ -95,7 +98,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       };
     },
 
-    async prepareEnrolment(ctx) {
+    async prepareEnrolment(ctx, ip) {
       const { flow, user } = ctx;
       if (flow.state !== "setup_app" || (await confirmed(user.id))) return refuse("wrong_step");
       // The key this flow showed; none yet (Save before Show QR code): nothing to confirm.
@@ -105,15 +108,30 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       return async (code) => {
         const step = matchTotpStep(secret, code, clock.now());
         if (step === null) return { kind: "wrong" };
-        // One statement (PostgreSQL: one transaction) ends this flow, which must still hold
-        // the key shown, and copies its key into the user's authenticator with the step
-        // used: of racing Saves (any tab, any instance) exactly one confirms, and none
-        // after Force New Password.
-        const done = await stores.authenticators.confirm({
-          flowIdHash: flow.idHash,
-          secretBox: sealed,
-          step,
-          now: clock.now(),
+        // One transaction ends this flow, which must still hold the key shown, copies its
+        // key into the user's authenticator with the step used, and writes the audit event
+        // (with the owner's notice): of racing Saves (any tab, any instance) exactly one
+        // confirms, and none after Force New Password.
+        const done = await stores.atomically(async (tx) => {
+          const confirmed = await tx.authenticators.confirm({
+            flowIdHash: flow.idHash,
+            secretBox: sealed,
+            step,
+            now: clock.now(),
+          });
+          if (confirmed) {
+            await deps.audit(
+              {
+                type: "authenticator_added",
+                userId: user.id,
+                actorId: user.id,
+                username: user.username,
+                ip,
+              },
+              tx,
+            );
+          }
+          return confirmed;
         });
         return done ? { kind: "matched", factor: "app", amr: "otp" } : { kind: "used" };
       };

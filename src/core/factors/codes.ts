@@ -1,6 +1,7 @@
 import type { Audit } from "../audit.js";
+import { lockedRefusal } from "../flow/attempts.js";
 import { DeliveryError } from "../ports/delivery.js";
-import type { FlowCode } from "../ports/flows.js";
+import type { FlowCode, FlowState } from "../ports/flows.js";
 import type { Limits, SendQuota } from "../ports/limits.js";
 import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
@@ -40,6 +41,9 @@ export interface CodeFactor extends Factor {
 }
 
 const CODE_SPACE = 1_000_000;
+
+/** The steps a code is sent from: verification, set-up, and the email proof (issue 14). */
+const SENDS_FROM = new Set<FlowState>(["verify", "setup_app", "prove_email"]);
 
 export function createCodeFactor(
   method: CodeMethod,
@@ -97,11 +101,11 @@ export function createCodeFactor(
      */
     async start(ctx, ip): Promise<Started | Refusal> {
       const { flow, user } = ctx;
-      if (flow.state !== "verify" && flow.state !== "setup_app") return refuse("wrong_step");
+      if (!SENDS_FROM.has(flow.state)) return refuse("wrong_step");
       const to = destination(ctx);
       if (!to || !channel.deliver) return refuse("method_unavailable");
       const lock = await deps.limits.secondFactor.check(user.id);
-      if (!lock.allowed) return refuse("second_factor_locked", lock.retryAfterMs);
+      if (!lock.allowed) return lockedRefusal(lock);
 
       const quota = await deps.quota.take({ userId: user.id, method, destination: to, ip });
       if (!quota.allowed) {

@@ -1,7 +1,7 @@
 import type { Audit } from "../audit.js";
 import type { FactorId, Judge, Matched, Verdict } from "../factors/factor.js";
 import type { Flow } from "../ports/flows.js";
-import type { Limits, Reservation } from "../ports/limits.js";
+import type { Limits, LockReservation, LockState } from "../ports/limits.js";
 import type { Clock } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import type { User } from "../ports/users.js";
@@ -38,8 +38,15 @@ export interface Answer {
 interface Reserved {
   /** The flow's count, this attempt included. */
   failed: number;
-  /** Set when this attempt took the account's last point: a wrong answer locks this long. */
-  lockMs?: number;
+  /** The account's reservation: set when this attempt started a block (or reached the cap). */
+  account: Extract<LockReservation, { allowed: true }>;
+}
+
+/** A locked second factor, in the words that say for how long (or until a supervisor acts). */
+export function lockedRefusal(lock: Exclude<LockState, { allowed: true }>): Refusal {
+  return lock.lock === "permanent"
+    ? refuse("second_factor_locked_for_good")
+    : refuse("second_factor_locked", lock.retryAfterMs);
 }
 
 /**
@@ -58,7 +65,7 @@ export async function attempt<T extends { ok: true }>(
 ): Promise<T | Refusal> {
   const { flow, user } = loaded;
   const lock = await deps.limits.secondFactor.check(user.id);
-  if (!lock.allowed) return refuse("second_factor_locked", lock.retryAfterMs);
+  if (!lock.allowed) return lockedRefusal(lock);
   if (!answer.wellFormed) return refuse("malformed_code");
 
   const prepared = await answer.prepare();
@@ -82,7 +89,7 @@ export async function attempt<T extends { ok: true }>(
     }
   } catch (err) {
     await bestEffort(() => deps.stores.flows.refundAttempt(flow.idHash));
-    await bestEffort(() => deps.limits.secondFactor.refund(user.id, reserved.lockMs !== undefined));
+    await bestEffort(() => deps.limits.secondFactor.refund(user.id, reserved.account.startedBlock));
     throw err;
   }
   if (verdict.kind === "used") return used(deps, loaded, reserved, answer.ip, verdict.detail);
@@ -133,7 +140,7 @@ async function reserve(deps: AttemptDeps, flow: Flow, user: User): Promise<Reser
     const alive = await deps.stores.flows.find(flow.idHash, deps.clock.now());
     return refuse(alive ? "invalid_code" : "expired");
   }
-  let account: Reservation;
+  let account: LockReservation;
   try {
     account = await deps.limits.secondFactor.consume(user.id);
   } catch (err) {
@@ -145,9 +152,9 @@ async function reserve(deps: AttemptDeps, flow: Flow, user: User): Promise<Reser
   if (!account.allowed) {
     // Not checked, so not a guess on this flow either.
     await deps.stores.flows.refundAttempt(flow.idHash);
-    return refuse("second_factor_locked", account.retryAfterMs);
+    return lockedRefusal(account);
   }
-  return account.blockedForMs === undefined ? { failed } : { failed, lockMs: account.blockedForMs };
+  return { failed, account };
 }
 
 /**
@@ -164,7 +171,7 @@ async function used(
   detail: Record<string, unknown> = {},
 ): Promise<Refusal> {
   await deps.stores.flows.refundAttempt(flow.idHash);
-  await deps.limits.secondFactor.refund(user.id, reserved.lockMs !== undefined);
+  await deps.limits.secondFactor.refund(user.id, reserved.account.startedBlock);
   await deps.audit({
     type: "second_factor_failed",
     userId: user.id,
@@ -175,7 +182,11 @@ async function used(
   return refuse("invalid_code");
 }
 
-/** A wrong answer, counted already by reserve: at a limit it locks or ends the flow. */
+/**
+ * A wrong answer, counted already by reserve: at a limit it locks or ends the flow. A lock
+ * is audited with its block number and length, or as permanent at the cap; the user is
+ * emailed at the first block and at the cap (delivery/wire.ts).
+ */
 async function wrong(
   deps: AttemptDeps,
   { flow, user }: { flow: Flow; user: User },
@@ -192,15 +203,21 @@ async function wrong(
     detail: { ...detail, failed },
   });
   const ended = { purpose: flow.purpose, continuation: flow.continuation };
-  if (reserved.lockMs !== undefined) {
+  const { startedBlock, blockedForMs, reachedCap } = reserved.account;
+  if (startedBlock !== undefined) {
     await deps.stores.flows.delete(flow.idHash);
     await deps.audit({
       type: "second_factor_locked",
       userId: user.id,
       username: user.username,
       ip,
+      detail: reachedCap
+        ? { block: startedBlock, permanent: true }
+        : { block: startedBlock, minutes: Math.ceil((blockedForMs ?? 0) / 60_000) },
     });
-    return { ...refuse("second_factor_locked", reserved.lockMs), ended };
+    return reachedCap
+      ? { ...refuse("second_factor_locked_for_good"), ended }
+      : { ...refuse("second_factor_locked", blockedForMs), ended };
   }
   if (failed >= deps.rules.maxWrongCodesPerFlow) {
     await deps.stores.flows.delete(flow.idHash);

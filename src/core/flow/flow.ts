@@ -22,13 +22,20 @@ export interface FlowRules {
   /** Life of a flow (at most 10 minutes). */
   flowTtlMs: number;
   sessionTtlMs: number;
+  sessionIdleMs: number;
   /** Wrong codes that end a flow. */
   maxWrongCodesPerFlow: number;
   passwordRules: PasswordRules;
+  /**
+   * Before a forced password change, a user with an email address proves it with a code
+   * sent there (FORCED_CHANGE_EMAIL_CODE; only true where email can be sent). Issue 14:
+   * after Force New Password, knowing the old password is not enough to choose the new.
+   */
+  proveEmailBeforeNewPassword: boolean;
 }
 
 export interface FlowDeps {
-  stores: Pick<Stores, "users" | "flows" | "sessions" | "settings">;
+  stores: Pick<Stores, "users" | "flows" | "sessions" | "settings" | "atomically">;
   hasher: PasswordHasher;
   limits: Limits;
   clock: Clock;
@@ -36,6 +43,8 @@ export interface FlowDeps {
   audit: Audit;
   rules: FlowRules;
   factors: Factors;
+  /** Device cookie keys, the current one first (core/device-cookie.ts). */
+  deviceKeys: readonly Buffer[];
 }
 
 /** A flow that belongs to a user who may still sign in, with the enabled methods. */
@@ -122,8 +131,9 @@ async function nextState(
   from: FlowState | undefined,
 ): Promise<FlowState | "signed_in"> {
   if ((from === undefined || from === "password") && user.mustChangePassword) {
-    return "change_password";
+    return deps.rules.proveEmailBeforeNewPassword && user.email ? "prove_email" : "change_password";
   }
+  if (from === "prove_email") return "change_password";
   const methods = await getEnabledMethods(deps.stores.settings);
   if (methods.length === 0) return "signed_in";
   if (methods.includes("app") && !(await deps.factors.app.confirmed(user.id))) return "setup_app";

@@ -1,5 +1,5 @@
 import { HasherBusyError } from "../password.js";
-import { checkNewPassword } from "../password-policy.js";
+import { judgeNewPassword } from "../password-policy.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
 
@@ -14,24 +14,43 @@ export async function changePassword(
   const { flow, user } = loaded;
   if (flow.state !== "change_password") return refuse("wrong_step");
   if (input.newPassword !== input.confirmPassword) return refuse("password_mismatch");
+  const verdict = await judgeNewPassword(deps.hasher, deps.rules.passwordRules, {
+    password: input.newPassword,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    oldPasswordHash: user.passwordHash,
+    secondFactorEnabled: loaded.methods.length > 0,
+  }).catch((err: unknown) => {
+    if (err instanceof HasherBusyError) return "busy" as const;
+    throw err;
+  });
+  if (verdict === "busy") return refuse("busy");
+  if (!verdict.ok) {
+    return {
+      ...refuse(verdict.reason),
+      ...(verdict.weakness ? { weakness: verdict.weakness } : {}),
+      ...(verdict.minLength ? { minLength: verdict.minLength } : {}),
+    };
+  }
   try {
-    const verdict = await checkNewPassword(deps.hasher, deps.rules.passwordRules, {
-      password: input.newPassword,
-      username: user.username,
-      oldPasswordHash: user.passwordHash,
-    });
-    if (!verdict.ok) return verdict;
     const passwordHash = await deps.hasher.hash(input.newPassword);
     // Claim the step first: of two racing submissions only one changes the password.
     const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, input.ip);
     if (!next.ok) return next;
-    await deps.stores.users.setPassword(user.id, passwordHash, false);
-    await deps.audit({
-      type: "password_changed",
-      userId: user.id,
-      actorId: user.id,
-      username: user.username,
-      ip: input.ip,
+    // The new password and its audit event commit together.
+    await deps.stores.atomically(async (tx) => {
+      await tx.users.setPassword(user.id, passwordHash, false);
+      await deps.audit(
+        {
+          type: "password_changed",
+          userId: user.id,
+          actorId: user.id,
+          username: user.username,
+          ip: input.ip,
+        },
+        tx,
+      );
     });
     return next;
   } catch (err) {

@@ -1,5 +1,11 @@
-import { clientKey } from "../client-key.js";
+import { verifyDeviceCookie } from "../device-cookie.js";
 import { HasherBusyError } from "../password.js";
+import {
+  checkPasswordAttempt,
+  type PasswordAttempt,
+  type PasswordLimit,
+  reservePasswordAttempt,
+} from "../password-attempts.js";
 import { normalizeUsername } from "../policy.js";
 import type { Flow } from "../ports/flows.js";
 import type { User } from "../ports/users.js";
@@ -12,10 +18,13 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
  * Step 1: username and password. Unknown user and wrong password look the same.
- * Throttle order: blocked? → well formed? → one attempt taken on the address and on the
- * typed username → argon2 → on success the account's count is reset and the address's
- * attempt given back. Taking the attempts after argon2 let every one of N parallel
- * guesses through a limit none of them had raised yet.
+ * Throttle order: blocked? → well formed? → one attempt taken on every counter of this
+ * attempt → argon2 → on success the browser's own count is forgotten and the shared ones
+ * given back. Taking the attempts after argon2 let every one of N parallel guesses through
+ * a limit none of them had raised yet. The counters (core/password-attempts.ts): account +
+ * address (tight) and account (loose), or instead, for a browser whose device cookie was
+ * issued to this username at an earlier sign-in, account + device; and the address. So
+ * guesses from elsewhere cannot lock the owner out (the lockout lever, issue 14).
  *
  * `current` is the flow this browser holds, if any: one waiting for its password is
  * bound to the user; any other sign-in flow is replaced by the new one, which keeps its
@@ -23,7 +32,14 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
  */
 export async function submitPassword(
   deps: FlowDeps,
-  input: { username: string; password: string; ip: string; current?: Flow | undefined },
+  input: {
+    username: string;
+    password: string;
+    ip: string;
+    current?: Flow | undefined;
+    /** The browser's device cookie (core/device-cookie.ts), if it sent one. */
+    deviceCookie?: string | undefined;
+  },
 ): Promise<Next | Refusal> {
   const { stores, hasher, limits, audit } = deps;
   // A control character (NUL above all: PostgreSQL refuses it in text, so the limiter
@@ -32,35 +48,29 @@ export async function submitPassword(
   // no account can have such a name, so a fast answer tells nothing about accounts.
   if (CONTROL_CHARACTER.test(input.username)) return refuse("bad_credentials");
   const username = normalizeUsername(input.username).slice(0, MAX_USERNAME);
-  // An IPv6 client is counted by its /64: it can take a new address in it per guess.
-  const ipKey = `ip:${clientKey(input.ip)}`;
-  const accountKey = `u:${username}`;
-  const throttled = async (retryAfterMs: number): Promise<Refusal> => {
-    await audit({ type: "password_throttled", username, ip: input.ip });
+  const device = verifyDeviceCookie(
+    deps.deviceKeys,
+    input.deviceCookie,
+    username,
+    deps.clock.now(),
+  );
+  const counted: PasswordAttempt = {
+    username,
+    ip: input.ip,
+    deviceId: device.ok ? device.deviceId : undefined,
+  };
+  const throttled = async (limit: PasswordLimit, retryAfterMs: number): Promise<Refusal> => {
+    await audit({ type: "password_throttled", username, ip: input.ip, detail: { limit } });
     return refuse("throttled", retryAfterMs);
   };
-  for (const [limiter, key] of [
-    [limits.passwordByIp, ipKey],
-    [limits.passwordByAccount, accountKey],
-  ] as const) {
-    const state = await limiter.check(key);
-    if (!state.allowed) return throttled(state.retryAfterMs);
-  }
+  const gate = await checkPasswordAttempt(limits.password, counted);
+  if (!gate.ok) return throttled(gate.limit, gate.retryAfterMs);
   if (username === "" || input.password === "" || input.password.length > MAX_PASSWORD) {
     return refuse("bad_credentials");
   }
 
-  const byIp = await limits.passwordByIp.consume(ipKey);
-  if (!byIp.allowed) return throttled(byIp.retryAfterMs);
-  const byAccount = await limits.passwordByAccount.consume(accountKey);
-  if (!byAccount.allowed) {
-    await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
-    return throttled(byAccount.retryAfterMs);
-  }
-  const giveBack = async (): Promise<void> => {
-    await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
-    await limits.passwordByAccount.refund(accountKey, byAccount.blockedForMs !== undefined);
-  };
+  const reservation = await reservePasswordAttempt(limits.password, counted);
+  if (!reservation.ok) return throttled(reservation.limit, reservation.retryAfterMs);
 
   let user: User | undefined;
   let passwordOk = false;
@@ -77,7 +87,7 @@ export async function submitPassword(
     }
   } catch (err) {
     // Our fault, not the user's: the attempts are given back (better-auth's restore()).
-    await giveBack();
+    await reservation.giveBack();
     if (err instanceof HasherBusyError) return refuse("busy");
     throw err;
   }
@@ -93,14 +103,19 @@ export async function submitPassword(
         why: !user ? "unknown_user" : !passwordOk ? "wrong_password" : "inactive",
       },
     });
-    if (byAccount.blockedForMs !== undefined || byIp.blockedForMs !== undefined) {
-      await audit({ type: "password_throttled", userId: user?.id ?? null, username, ip: input.ip });
+    if (reservation.exhausted.length > 0) {
+      await audit({
+        type: "password_throttled",
+        userId: user?.id ?? null,
+        username,
+        ip: input.ip,
+        detail: { limits: reservation.exhausted },
+      });
     }
     return refuse("bad_credentials");
   }
 
-  await limits.passwordByAccount.reset(accountKey);
-  await limits.passwordByIp.refund(ipKey, byIp.blockedForMs !== undefined);
+  await reservation.succeeded();
   const { current } = input;
   if (current?.state === "password") return enterNextStep(deps, user, current, input.ip);
   // Another flow in this browser (signing in again half-way): the new one replaces it and

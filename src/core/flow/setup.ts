@@ -16,7 +16,7 @@ export async function confirmSetup(
 ): Promise<Next | Refusal> {
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
-  const { flow, user } = loaded;
+  const { flow } = loaded;
   // A sign-in's set-up; an enrolment from the account page confirms elsewhere.
   if (flow.state !== "setup_app" || flow.purpose !== "signin") return refuse("wrong_step");
   const app = deps.factors.app;
@@ -27,20 +27,12 @@ export async function confirmSetup(
       text: code,
       wellFormed: app.accepts(code),
       prepare: async () => {
-        const judge = await app.prepareEnrolment(loaded);
+        const judge = await app.prepareEnrolment(loaded, ip);
         return typeof judge === "function" ? { judges: [judge], faults: [] } : judge;
       },
       ip,
     },
-    async () => {
-      await deps.audit({
-        type: "authenticator_added",
-        userId: user.id,
-        actorId: user.id,
-        username: user.username,
-        ip,
-      });
-      return { ok: true, kind: "ended", continuation: flow.continuation };
-    },
+    // authenticator_added was written with the authenticator (factors/app.ts).
+    async () => ({ ok: true, kind: "ended", continuation: flow.continuation }),
   );
 }

@@ -8,7 +8,19 @@ export interface Authenticator {
   createdAt: number;
 }
 
+/** An authenticator that was removed (Force New Password): its record, not its key. */
+export interface RemovedAuthenticator {
+  createdAt: number;
+  confirmedAt: number | null;
+  removedAt: number;
+  /** The acting account; null for the CLI. */
+  removedBy: string | null;
+  reason: string;
+}
+
 export interface AuthenticatorStore {
+  /** A user's removed authenticators, newest first (which key was in use when). */
+  history(userId: string): Promise<RemovedAuthenticator[]>;
   get(userId: string): Promise<Authenticator | undefined>;
   /** Of these users, the ones with a confirmed authenticator (the users page). */
   confirmedAmong(userIds: readonly string[]): Promise<Set<string>>;

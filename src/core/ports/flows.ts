@@ -11,7 +11,13 @@ export type FlowPurpose = "signin" | "enrol" | "step-up";
  * typed a password (an application sent the browser to sign in); every other state
  * belongs to a known user.
  */
-export type FlowState = "password" | "change_password" | "setup_app" | "verify";
+export type FlowState =
+  | "password"
+  /** Before a forced change: a code sent to the user's email address proves it (issue 14). */
+  | "prove_email"
+  | "change_password"
+  | "setup_app"
+  | "verify";
 
 /**
  * Where the browser goes when its flow ends. Kept on the flow's row, never taken back from
@@ -81,7 +87,7 @@ export interface FlowStore {
   getCode(idHash: string): Promise<FlowCode | undefined>;
   /**
    * Single use: clears the code iff it is still `hmac`, unexpired at `now`, on a flow in
-   * `verify`. True for exactly one caller.
+   * `verify` or `prove_email`. True for exactly one caller.
    */
   useCode(idHash: string, hmac: string, now: number): Promise<boolean>;
   /** Removes the code iff it is still `hmac` (a send that failed). */

@@ -1,3 +1,5 @@
+import type { PasswordLimiters } from "../password-attempts.js";
+
 /** Outcome of a throttled attempt. */
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -28,13 +30,46 @@ export interface Limiter {
   reset(key: string): Promise<void>;
 }
 
+export type LockState =
+  | { allowed: true }
+  | { allowed: false; lock: "temporary"; retryAfterMs: number }
+  /** Only a reset (a supervisor) lets the account use its second factor again. */
+  | { allowed: false; lock: "permanent" };
+
+/**
+ * A reserved attempt. `startedBlock` (1, 2, …): this attempt took the last point, so the
+ * next is refused whatever this one turns out to be; `blockedForMs` is that block's
+ * length, or `reachedCap` says it locks until a reset. If the code turns out wrong, this is
+ * what the user is emailed about (the first block, the cap).
+ */
+export type LockReservation =
+  | { allowed: true; startedBlock?: number; blockedForMs?: number; reachedCap?: true }
+  | Exclude<LockState, { allowed: true }>;
+
+/**
+ * Consecutive wrong second-factor codes per account, across sign-ins: blocks that grow
+ * while failures continue, then a lock that only a reset lifts (limits/escalating.ts).
+ * Same order and meaning as Limiter.
+ */
+export interface SecondFactorLock {
+  /** Is the key locked now? Does not count. */
+  check(key: string): Promise<LockState>;
+  /** Counts one attempt BEFORE the code is checked. */
+  consume(key: string): Promise<LockReservation>;
+  /**
+   * Gives one consumed attempt back (not a guess, or failed on our side). `startedBlock`:
+   * the reservation's, when that attempt started a block (or reached the cap); lifted too.
+   */
+  refund(key: string, startedBlock?: number): Promise<void>;
+  /** Forgets the key: a correct code, a supervisor's unlock, Force New Password. */
+  reset(key: string): Promise<void>;
+}
+
 export interface Limits {
-  /** Wrong passwords per account. */
-  passwordByAccount: Limiter;
-  /** Wrong passwords per client address. */
-  passwordByIp: Limiter;
+  /** Wrong passwords, counted four ways (core/password-attempts.ts). */
+  password: PasswordLimiters;
   /** Consecutive wrong second-factor codes per account, across sign-ins. */
-  secondFactor: Limiter;
+  secondFactor: SecondFactorLock;
 }
 
 export interface SendQuotaKeys {

@@ -14,18 +14,32 @@ export interface Session {
   authTime: number;
   /** How: the methods of that proof, the password first. */
   amr: Amr[];
+  /**
+   * The last request seen with this session, for the idle timeout; written at most once a
+   * minute (core/sessions.ts), so it can be up to a minute behind.
+   */
+  lastSeenAt: number;
 }
 
+/** A session to store; last seen when it begins unless said otherwise. */
+export type NewSession = Omit<Session, "lastSeenAt"> & { lastSeenAt?: number };
+
 export interface SessionStore {
-  create(session: Session): Promise<void>;
+  create(session: NewSession): Promise<void>;
+  /** The session while its absolute lifetime runs; the idle rule is the core's. */
   find(idHash: string, now: number): Promise<Session | undefined>;
+  /** A request used the session at `now` (its last_seen_at). */
+  touch(idHash: string, now: number): Promise<void>;
   delete(idHash: string): Promise<void>;
   /** A step-up proved a second factor again: the session's proof is now this one. */
   reprove(idHash: string, authTime: number, amr: Amr[]): Promise<boolean>;
-  /** A user's live sessions, newest first (the user's settings page). */
-  listForUser(userId: string, now: number): Promise<Session[]>;
-  /** Removes expired sessions; returns how many went. */
-  deleteExpired(now: number): Promise<number>;
+  /**
+   * A user's live sessions, newest first (the user's settings page): unexpired at `now`
+   * and, when `seenSince` is given, last seen after it (not idle).
+   */
+  listForUser(userId: string, now: number, seenSince?: number): Promise<Session[]>;
+  /** Removes expired sessions, and idle ones (last seen at or before `seenSince`); how many went. */
+  deleteExpired(now: number, seenSince?: number): Promise<number>;
   /**
    * Forward-auth: names the session by a second token's hash (the cookie on the cookie
    * domain), replacing any earlier one. False when the session is gone.

@@ -63,8 +63,9 @@ export interface UserStore {
    */
   setActive(userId: string, active: boolean): Promise<void>;
   /**
-   * Force New Password, in one transaction: clears the authenticator, sets
-   * must-change-password, ends the user's sessions and flows.
+   * Force New Password, in one transaction: clears the authenticator (keeping its record
+   * in the history: when added, when removed, by whom), sets must-change-password, ends
+   * the user's sessions and flows. `byId`: the acting account, null for the CLI.
    */
-  forceNewPassword(userId: string): Promise<void>;
+  forceNewPassword(userId: string, removal: { at: number; byId: string | null }): Promise<void>;
 }

@@ -157,7 +157,8 @@ function minuteOrSecond(text: string): { start: number; end: number } | null {
  */
 export async function actorNamesOf(
   users: Pick<UserStore, "findById">,
-  events: StoredAuditEvent[],
+  events: readonly (Pick<StoredAuditEvent, "actorId"> &
+    Partial<Pick<StoredAuditEvent, "userId" | "username">>)[],
 ): Promise<Map<string, string>> {
   const ids = new Set<string>();
   for (const e of events) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
+import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
 import type { Started } from "../../core/factors/factor.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "../../core/flow/flow.js";
 import { changePassword } from "../../core/flow/new-password.js";
 import { submitPassword } from "../../core/flow/password.js";
+import { proveEmail, sendEmailProof } from "../../core/flow/prove-email.js";
 import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
 import type { FlowState } from "../../core/ports/flows.js";
@@ -30,7 +32,7 @@ import { clearForwardCookie } from "../forward-cookie.js";
 import { loginWithReturn } from "../forward-return.js";
 import { requireUser } from "../guards.js";
 import { clearCookie, formField, queryField, sendPage, setCookie, type WebKit } from "../http.js";
-import { type NOTICES, noticeText, REASONS, reasonText } from "../messages.js";
+import { type NOTICES, noticeText, REASONS, reasonText, refusalText } from "../messages.js";
 import type { LoadOidc } from "../oidc-seam.js";
 import {
   changePasswordPage,
@@ -41,6 +43,7 @@ import {
   verifyPage,
 } from "../pages.js";
 import { codePanel, noCodeMethod } from "../pages-codes.js";
+import { proveEmailPage } from "../pages-security.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -61,6 +64,7 @@ export interface LoginRouteDeps {
 
 const STEP_PATHS: Record<FlowState, string> = {
   password: "/login",
+  prove_email: "/login/prove-email",
   change_password: "/login/new-password",
   setup_app: "/login/setup",
   verify: "/login/verify",
@@ -71,10 +75,19 @@ const ENDS_FLOW: Partial<Record<Reason, keyof typeof NOTICES>> = {
   expired: "expired",
   too_many_codes: "too_many_codes",
   second_factor_locked: "locked",
+  second_factor_locked_for_good: "locked_for_good",
 };
 
+/** A browser's device cookie lives this long; each sign-in issues a fresh one. */
+const DEVICE_COOKIE_SECONDS = Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000);
+
 /** Why the first code did not go out, as carried to the verification page (fixed keys). */
-const UNSENT = new Set<Reason>(["send_failed", "send_throttled", "second_factor_locked"]);
+const UNSENT = new Set<Reason>([
+  "send_failed",
+  "send_throttled",
+  "second_factor_locked",
+  "second_factor_locked_for_good",
+]);
 const MAX_WAIT_SECONDS = 86_400;
 
 export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps): void {
@@ -84,12 +97,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     request.cookies[kit.names.signin];
   const ttlSeconds = Math.floor(core.rules.flowTtlMs / 1000);
   const text = (page: PageContext, refusal: Refusal): string =>
-    reasonText(
-      page.locale,
-      refusal.reason,
-      refusal.retryAfterMs,
-      core.rules.passwordRules.minLength,
-    );
+    refusalText(page.locale, refusal, core.rules.passwordRules.minLength);
 
   /**
    * A flow ended: back to Login with a notice. A sign-in that was going somewhere (an
@@ -100,6 +108,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     reply: FastifyReply,
     notice: keyof typeof NOTICES,
     ended: EndedFlow = { purpose: "signin", continuation: HOME },
+    waitMs?: number,
   ): Promise<FastifyReply> => {
     const { purpose, continuation } = ended;
     if (purpose === "step-up" && continuation.kind === "path") {
@@ -112,7 +121,17 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       const token = await startPasswordFlow(core, continuation);
       setCookie(kit, reply, kit.names.signin, token, ttlSeconds);
     }
-    return reply.redirect(`/login?notice=${notice}`, 303);
+    // A lock's length travels as whole seconds (bounded when read back), never as text.
+    const wait =
+      waitMs === undefined ? "" : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(waitMs / 1000))}`;
+    return reply.redirect(`/login?notice=${notice}${wait}`, 303);
+  };
+
+  /** A refusal that ends the flow: back with its notice, saying for how long a lock lasts. */
+  const ended = (reply: FastifyReply, refusal: Refusal, flow?: EndedFlow) => {
+    const notice = ENDS_FLOW[refusal.reason] ?? "expired";
+    const waitMs = notice === "locked" ? refusal.retryAfterMs : undefined;
+    return restart(reply, notice, refusal.ended ?? flow, waitMs);
   };
 
   /** Sends the browser where a step result leads, with the cookie rotated. */
@@ -125,6 +144,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       case "session":
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
+        setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
         // Where the flow was going: home, a page of ours, an application (continuation.ts).
         return leave(
           deps,
@@ -149,6 +169,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         if (next.state === "verify") {
           return reply.redirect(await enteredVerify(request, next.token), 303);
         }
+        if (next.state === "prove_email") {
+          // The code goes out from the POST that entered the step, never from a GET.
+          const sent = await sendEmailProof(core, next.token, request.ip);
+          return reply.redirect(unsentAddress(request, STEP_PATHS.prove_email, sent), 303);
+        }
         return reply.redirect(STEP_PATHS[next.state], 303);
     }
   };
@@ -160,15 +185,23 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    */
   const enteredVerify = async (request: FastifyRequest, token: string): Promise<string> => {
     const first = await sendFirstCode(core, token, request.ip);
-    const result = first?.result;
-    if (!result || result.ok || !UNSENT.has(result.reason)) return "/login/verify";
-    if (result.reason === "send_failed")
-      request.log.warn({ method: first.method }, "code send failed");
+    return unsentAddress(request, "/login/verify", first?.result, first?.method);
+  };
+
+  /** The step's address, with why its code did not go out (a fixed key and a wait). */
+  const unsentAddress = (
+    request: FastifyRequest,
+    path: string,
+    result: Started | Refusal | undefined,
+    method = "email",
+  ): string => {
+    if (!result || result.ok || !UNSENT.has(result.reason)) return path;
+    if (result.reason === "send_failed") request.log.warn({ method }, "code send failed");
     const wait =
       result.retryAfterMs === undefined
         ? ""
         : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(result.retryAfterMs / 1000))}`;
-    return `/login/verify?unsent=${result.reason}${wait}`;
+    return `${path}?unsent=${result.reason}${wait}`;
   };
 
   /** Loads the flow for a step page, or redirects to where the person belongs. */
@@ -237,18 +270,25 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     loaded: LoadedFlow,
     page: PageContext,
   ): string | undefined => {
-    if (request.method !== "GET" || loaded.flow.state !== "verify") return undefined;
+    const { state } = loaded.flow;
+    if (request.method !== "GET" || (state !== "verify" && state !== "prove_email")) {
+      return undefined;
+    }
     const reason = queryField(request, "unsent");
     if (!UNSENT.has(reason as Reason)) return undefined;
-    const seconds = /^\d{1,5}$/.test(queryField(request, "wait"))
-      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
-      : undefined;
+    const seconds = waitOf(request);
     return reasonText(
       page.locale,
       reason as Reason,
       seconds === undefined ? undefined : seconds * 1000,
     );
   };
+
+  /** A wait in seconds from the query string: digits only, at most a day. */
+  const waitOf = (request: FastifyRequest): number | undefined =>
+    /^\d{1,5}$/.test(queryField(request, "wait"))
+      ? Math.min(MAX_WAIT_SECONDS, Number(queryField(request, "wait")))
+      : undefined;
 
   const renderSetup = async (
     request: FastifyRequest,
@@ -291,10 +331,24 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
    * set up and must not show the key, so it ends like the other did.
    */
   const setupDoneElsewhere = async (reply: FastifyReply, loaded: LoadedFlow): Promise<boolean> => {
-    if (!(await core.factors.app.confirmed(loaded.user.id))) return false;
+    const bound = await core.stores.authenticators.get(loaded.user.id);
+    if (!bound?.confirmedAt) return false;
+    const shown = await core.stores.flows.getSetupKey(loaded.flow.idHash);
     await core.stores.flows.delete(loaded.flow.idHash);
-    await restart(reply, "app_added", loaded.flow);
+    // This flow showed a key of its own and another sign-in's key was bound (ten tabs
+    // saved at once: one wins): the person may have added ours to their app, so they are
+    // told it was not saved, not that their app was added.
+    const replaced = shown !== undefined && shown !== bound.secretBox;
+    await restart(reply, replaced ? "key_replaced" : "app_added", loaded.flow);
     return true;
+  };
+
+  /** The minimum a new password needs here: 15 without a second factor (issue 14). */
+  const minLengthFor = (loaded: LoadedFlow): number => {
+    const rules = core.rules.passwordRules;
+    return loaded.methods.length > 0
+      ? rules.minLength
+      : Math.max(rules.minLength, rules.singleFactorMinLength);
   };
 
   app.get("/login", async (request, reply) => {
@@ -311,7 +365,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       setCookie(kit, reply, kit.names.pre, pre);
     }
     const page = ctx(request);
-    const notice = noticeText(page.locale, queryField(request, "notice"));
+    const notice = noticeText(page.locale, queryField(request, "notice"), waitOf(request));
     return sendPage(reply, loginPage(page, { notice }));
   });
 
@@ -320,9 +374,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const token = flowToken(request);
     const result = await submitPassword(core, {
       username,
-      password: formField(request, "password", 1024),
+      password: formField(request, "password"),
       ip: request.ip,
       current: token === undefined ? undefined : await findFlow(core, token),
+      deviceCookie: request.cookies[kit.names.device],
     });
     if (!result.ok) {
       const page = ctx(request);
@@ -333,30 +388,65 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return follow(request, reply, result);
   });
 
-  app.get("/login/new-password", async (request, reply) => {
-    if (!(await atStep(request, reply, "change_password"))) return reply;
-    return sendPage(
-      reply,
-      changePasswordPage(ctx(request), { minLength: core.rules.passwordRules.minLength }),
+  const renderProveEmail = (request: FastifyRequest, loaded: LoadedFlow, error?: string) => {
+    const page = ctx(request);
+    return proveEmailPage(page, {
+      destination: loaded.user.email ? maskEmail(loaded.user.email) : "",
+      error: error ?? unsentError(request, loaded, page),
+    });
+  };
+
+  app.get("/login/prove-email", async (request, reply) => {
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    return sendPage(reply, renderProveEmail(request, loaded));
+  });
+
+  app.post("/login/prove-email", async (request, reply) => {
+    const code = formField(request, "code", 64).trim();
+    const result = await proveEmail(core, flowToken(request), code, request.ip);
+    if (result.ok) return follow(request, reply, result);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    return refusePage(reply, result, () =>
+      renderProveEmail(request, loaded, text(ctx(request), result)),
     );
+  });
+
+  /** Send a new code for the email proof. */
+  app.post("/login/prove-email/send", async (request, reply) => {
+    const loaded = await atStep(request, reply, "prove_email");
+    if (!loaded) return reply;
+    const result = await sendEmailProof(core, flowToken(request), request.ip);
+    if (!result || result.ok) return reply.redirect(STEP_PATHS.prove_email, 303);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
+    if (result.reason === "send_failed") request.log.warn("code send failed");
+    return refusePage(reply, result, () =>
+      renderProveEmail(request, loaded, text(ctx(request), result)),
+    );
+  });
+
+  app.get("/login/new-password", async (request, reply) => {
+    const loaded = await atStep(request, reply, "change_password");
+    if (!loaded) return reply;
+    return sendPage(reply, changePasswordPage(ctx(request), { minLength: minLengthFor(loaded) }));
   });
 
   app.post("/login/new-password", async (request, reply) => {
     const result = await changePassword(core, flowToken(request), {
-      newPassword: formField(request, "newPassword", 4096),
-      confirmPassword: formField(request, "confirmPassword", 4096),
+      newPassword: formField(request, "newPassword"),
+      confirmPassword: formField(request, "confirmPassword"),
       ip: request.ip,
     });
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends, result.ended);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     if (result.reason === "wrong_step") return reply.redirect("/login", 303);
     const page = ctx(request);
+    const loaded = await loadFlow(core, flowToken(request));
+    const minLength = loaded ? minLengthFor(loaded) : core.rules.passwordRules.minLength;
     return refusePage(reply, result, () =>
-      changePasswordPage(page, {
-        minLength: core.rules.passwordRules.minLength,
-        error: text(page, result),
-      }),
+      changePasswordPage(page, { minLength, error: refusalText(page.locale, result, minLength) }),
     );
   });
 
@@ -375,8 +465,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       request.ip,
     );
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends, result.ended);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "setup_app");
     if (!loaded || (await setupDoneElsewhere(reply, loaded))) return reply;
     const page = await renderSetup(request, loaded, true, text(ctx(request), result));
@@ -393,8 +482,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const code = formField(request, "code", 64).trim();
     const result = await verify(core, flowToken(request), code, request.ip);
     if (result.ok) return follow(request, reply, result);
-    const ends = ENDS_FLOW[result.reason];
-    if (ends) return restart(reply, ends, result.ended);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "verify");
     if (!loaded) return reply;
     return refusePage(reply, result, () =>
@@ -418,7 +506,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       return reply.redirect("/login/verify", 303);
     }
     if (result.reason === "expired") return restart(reply, "expired", loaded.flow);
-    if (result.reason === "second_factor_locked") return restart(reply, "locked", loaded.flow);
+    if (ENDS_FLOW[result.reason]) return ended(reply, result, loaded.flow);
     if (result.reason === "wrong_step") {
       return reply.redirect(STEP_PATHS[loaded.flow.state], 303);
     }
