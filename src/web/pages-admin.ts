@@ -47,10 +47,13 @@ export function auditTable(
   events: StoredAuditEvent[],
   withUser: boolean,
   names: Map<string, string> = new Map(),
+  /** What the table is, for the scrolling region's name. */
+  label: string = t(locale, "audit.title"),
 ): Html {
   if (events.length === 0) return html`<p>${t(locale, "audit.none")}</p>`;
-  // A wide table scrolls inside the page, not the page on a phone (.scroll-x).
-  return html`<div class="scroll-x"><table class="audit">
+  // A wide table scrolls inside the page, not the page on a phone (.scroll-x); the
+  // region takes the keyboard focus, so it can be scrolled without a pointer (WCAG 2.1.1).
+  return html`<div class="scroll-x" tabindex="0" role="region" aria-label="${label}"><table class="audit">
 <thead><tr><th>${t(locale, "audit.column.time", { zone: "UTC" })}</th><th>${t(locale, "audit.column.event")}</th>${withUser ? html`<th>${t(locale, "audit.column.user")}</th>` : ""}<th>${t(locale, "audit.column.by")}</th><th>${t(locale, "audit.column.address")}</th><th>${t(locale, "audit.column.detail")}</th></tr></thead>
 <tbody>
 ${events.map(

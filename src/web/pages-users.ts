@@ -131,7 +131,7 @@ ${v.canEdit ? editForm(ctx, v) : ""}
 ${sessionsTable(locale, v.sessions)}
 ${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames) : ""}
 <h2>${t(locale, "user.recent_events")}</h2>
-${auditTable(locale, v.events, false, v.actorNames)}
+${auditTable(locale, v.events, false, v.actorNames, t(locale, "user.recent_events"))}
 <p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
     true,
   );

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { axeViolations } from "../support/axe.js";
+import { axeViolations, overflowX } from "../support/axe.js";
 import { HAS_CHROMIUM, launchBrowser, type TestBrowser } from "../support/browser.js";
 import {
   DEFAULT_PASSWORD,
@@ -95,5 +95,18 @@ describe.runIf(HAS_CHROMIUM)("the audit log in a browser", () => {
       .toBe(1);
     expect(await facts.getByRole("row", { name: "Email nina@example.org" }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  test("both fit a 390-px phone: the audit table scrolls inside its own region", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ["/audit", `/users/${ninaId}`]) {
+      await page.goto(`${server.url}${path}`);
+      expect(await overflowX(page), path).toBe(0);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    // The table itself is wider than the phone: it scrolls in a focusable region.
+    await page.goto(`${server.url}/audit`);
+    const region = page.getByRole("region", { name: "Audit log" });
+    expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
   });
 });

@@ -126,7 +126,9 @@ describe("escalating blocks, then a lock only a supervisor lifts", () => {
     const supUser = await v.addUser("sue", { role: "supervisor" });
     const sue = await v.signIn("sue", await v.enrolApp(supUser));
     const userPage = await sue.get(`/users/${user.id}`);
-    expect(userPage.body).toMatch(/<dt>Second factor locked<\/dt><dd>Locked until unlocked<\/dd>/);
+    expect(userPage.body).toMatch(
+      /<th scope="row">Second factor locked<\/th><td>Locked until unlocked<\/td>/,
+    );
     expect(userPage.body).toContain(">Unlock</button>");
     const unlocked = await sue.post(`/users/${user.id}/unlock`, {});
     expect(location(unlocked)).toBe(`/users/${user.id}?notice=unlocked`);
@@ -159,7 +161,7 @@ describe("escalating blocks, then a lock only a supervisor lifts", () => {
     const supUser = await v.addUser("sue", { role: "supervisor" });
     const sue = await v.signIn("sue", await v.enrolApp(supUser));
     const page = await sue.get(`/users/${user.id}`);
-    expect(page.body).toContain("<dd>Locked until 2030-01-01 00:15:10 UTC</dd>");
+    expect(page.body).toContain("<td>Locked until 2030-01-01 00:15:10 UTC</td>");
 
     const other = await v.addUser("ola");
     const ola = await v.signIn("ola", await v.enrolApp(other));
