@@ -24,8 +24,29 @@ describe("code messages", () => {
 
   it("keeps the SMS short, code first", () => {
     const sms = codeSms("en", { appName: "Vestibule", code: "049381", minutes: 10 });
-    expect(sms).toBe("049381 is your Vestibule verification code. It expires in 10 minutes.");
+    expect(sms).toBe(
+      "049381 is your Vestibule verification code. It expires in 10 minutes. Not you? Change your password, tell IT.",
+    );
     expect(sms.length).toBeLessThanOrEqual(160);
+    for (const locale of ["de", "fr"] as const) {
+      const text = codeSms(locale, { appName: "Vestibule", code: "049381", minutes: 10 });
+      expect(text.startsWith("049381 ")).toBe(true);
+      expect(text.length).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it("says what to do if it was not you (someone has the password), not “ignore this email”", () => {
+    const email = codeEmail("en", { appName: "Vestibule", code: "049381", minutes: 10 });
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain(
+        "someone else knows your password: change it now and tell your IT support.",
+      );
+      expect(body).not.toMatch(/ignore/i);
+    }
+    expect(codeEmail("de", { appName: "V", code: "1", minutes: 1 }).text).toContain("IT-Support");
+    expect(codeEmail("fr", { appName: "V", code: "1", minutes: 1 }).text).toContain(
+      "support informatique",
+    );
   });
 });
 

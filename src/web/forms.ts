@@ -1,5 +1,5 @@
 import formbody from "@fastify/formbody";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
@@ -65,6 +65,11 @@ export function formPages(deps: FormPagesDeps) {
     });
     forms.addHook("preHandler", async (request, reply) => {
       if (request.method !== "POST" || csrfValid(kit, request)) return;
+      // A sign-in form whose pending sign-in is gone (its cookie expired with it): the
+      // person is told on Login that the sign-in expired, not "reload the page". Nothing
+      // is done for the request, so a forged post gains nothing either (issue 12).
+      if (signInFormWithoutSignIn(kit, request))
+        return reply.redirect("/login?notice=expired", 303);
       const ctx = pageContext(kit, request);
       return sendPage(reply, formExpiredPage(ctx), 403);
     });
@@ -80,6 +85,19 @@ export function formPages(deps: FormPagesDeps) {
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };
+}
+
+/**
+ * A post from a step of a sign-in (after Login) by a browser that holds neither a
+ * session nor a pending sign-in: the token was bound to a flow cookie that expired. A
+ * browser that still holds a cookie with another token (a second tab after the cookie
+ * rotated, a forgery) keeps the 403.
+ */
+function signInFormWithoutSignIn(kit: WebKit, request: FastifyRequest): boolean {
+  const path = request.url.split("?")[0] ?? "";
+  if (!path.startsWith("/login/")) return false;
+  const c = request.cookies;
+  return !c[kit.names.session] && !c[kit.names.signin];
 }
 
 /** application/x-www-form-urlencoded, with or without parameters (a charset). */

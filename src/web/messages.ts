@@ -38,7 +38,10 @@ export function reasonText(
     return t(locale, "reason.password_too_short_min", { count: minLength });
   }
   const text = t(locale, `reason.${reason}`);
-  return retryAfterMs === undefined ? text : `${text} ${formatWait(locale, retryAfterMs)}`;
+  const wait = retryAfterMs === undefined ? [] : [formatWait(locale, retryAfterMs)];
+  // A lock says for how long and who can help (issue 12).
+  const help = reason === "second_factor_locked" ? [t(locale, "notice.locked_help")] : [];
+  return [text, ...wait, ...help].join(" ");
 }
 
 /**
@@ -80,14 +83,35 @@ export const NOTICES = {
 } as const;
 
 /**
- * The Login page's notice for a key from the query string; undefined for any other.
- * `waitSeconds` (from the query, bounded) says how long a lock lasts.
+ * Login notices that tell of a refusal (a sign-in ended by wrong codes, a lock, a key not
+ * saved): drawn as refusals (error style, role=alert), not as green news (issue 12).
  */
-export function noticeText(locale: Locale, key: string, waitSeconds?: number): string | undefined {
+const REFUSAL_NOTICES: ReadonlySet<string> = new Set<keyof typeof NOTICES>([
+  "too_many_codes",
+  "locked",
+  "locked_for_good",
+  "key_replaced",
+]);
+
+export interface LoginNotice {
+  text: string;
+  refusal: boolean;
+}
+
+/**
+ * The Login page's notice for a key from the query string; undefined for any other.
+ * `waitSeconds` (from the query, bounded) says how long a lock lasts; a lock also says who
+ * can help.
+ */
+export function noticeText(
+  locale: Locale,
+  key: string,
+  waitSeconds?: number,
+): LoginNotice | undefined {
   const id = lookupWord(NOTICES, key);
   if (!id) return undefined;
-  const text = t(locale, id);
-  return key === "locked" && waitSeconds !== undefined
-    ? `${text} ${formatWait(locale, waitSeconds * 1000)}`
-    : text;
+  const refusal = REFUSAL_NOTICES.has(key);
+  if (key !== "locked") return { text: t(locale, id), refusal };
+  const wait = waitSeconds === undefined ? [] : [formatWait(locale, waitSeconds * 1000)];
+  return { text: [t(locale, id), ...wait, t(locale, "notice.locked_help")].join(" "), refusal };
 }

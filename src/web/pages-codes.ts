@@ -5,10 +5,15 @@ import { formatDateTime } from "../words/format.js";
 import { type Html, html, tHtml } from "../words/html.js";
 import { csrfField, layout, type PageContext } from "./pages.js";
 
+/** The code that is live, where it went (masked) and for how many more minutes. */
+export interface SentCode {
+  method: CodeMethod;
+  destination: string;
+  minutesLeft: number;
+}
+
 export interface CodePanelView {
   methods: readonly CodeMethod[];
-  /** The code that is live, where it went (masked) and for how many more minutes. */
-  sent?: { method: CodeMethod; destination: string; minutesLeft: number } | undefined;
   /** Seconds until another code may be sent; 0 when it may now. */
   resendWaitSeconds: number;
   /** A code is live (the "send a new one" hint shows even when its address is gone). */
@@ -17,24 +22,24 @@ export interface CodePanelView {
   error?: string | undefined;
 }
 
-/** The code panel under the set-up or verification form: send buttons, what was sent. */
+/** "We sent a code by email to …": above the code field, where the eye is. */
+export function sentNotice(ctx: PageContext, sent: SentCode | undefined): Html {
+  if (!sent) return html``;
+  return html`<p class="notice" role="status">${tHtml(
+    ctx.locale,
+    sent.method === "email" ? "codes.sent_email" : "codes.sent_sms",
+    {
+      destination: html`<strong class="nowrap">${sent.destination}</strong>`,
+      count: sent.minutesLeft,
+    },
+  )}</p>`;
+}
+
+/** The code panel under the set-up or verification form: send buttons, when to resend. */
 export function codePanel(ctx: PageContext, view: CodePanelView): Html {
   const { locale } = ctx;
-  const { sent } = view;
   return html`<section class="codes" aria-label="${t(locale, "codes.label")}">
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ""}
-${
-  sent
-    ? html`<p class="notice" role="status">${tHtml(
-        locale,
-        sent.method === "email" ? "codes.sent_email" : "codes.sent_sms",
-        {
-          destination: html`<strong class="nowrap">${sent.destination}</strong>`,
-          count: sent.minutesLeft,
-        },
-      )}</p>`
-    : ""
-}
 ${
   view.resendWaitSeconds > 0
     ? html`<p class="hint" id="resend-wait">${t(locale, "codes.resend_wait", { count: view.resendWaitSeconds })}</p>`

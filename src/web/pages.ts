@@ -87,47 +87,83 @@ ${csrfField(ctx)}
   );
 }
 
+/**
+ * The 6-digit code field. No maxlength nor pattern: "123 456" and "123-456" are read as
+ * the digits (core/factors/factor.ts normaliseAnswer), a cut-off field would lose them. It
+ * takes the focus: a code page is opened to type a code.
+ */
 export function codeField(locale: Locale): Html {
   return html`<label for="code">${t(locale, "code.label")}</label>
-<input type="text" id="code" name="code" class="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="code-hint">
+<input type="text" id="code" name="code" class="code" inputmode="numeric" autocomplete="one-time-code" spellcheck="false" required autofocus aria-describedby="code-hint">
 <p class="hint" id="code-hint">${t(locale, "code.hint")}</p>`;
 }
 
+/** The authenticator apps the support article names (their own download pages). */
+const APP_LINKS = {
+  googleAndroid:
+    "https://play.google.com/store/apps/details?id=com.google.android.apps.authenticator2",
+  googleIos: "https://apps.apple.com/app/google-authenticator/id388497605",
+  microsoft: "https://www.microsoft.com/security/mobile-authenticator-app",
+};
+
+/**
+ * The set-up screen as the support article teaches it: numbered steps, the QR code, then
+ * the code field and Save; the key as text a tap selects whole (CSS user-select: all, no
+ * script); Cancel ends the sign-in.
+ */
 export function setupPage(
   ctx: PageContext,
   opts: {
     username: string;
     qr?: { svg: Html; grouped: string };
     error?: string;
+    /** An earlier authenticator was removed (Force New Password): its entry is stale. */
+    replacesOld?: boolean;
+    /** "We sent a code to …", above the field. */
+    sent?: Html;
     extra?: Html;
   },
 ): Html {
   const { locale } = ctx;
+  const app = ctx.appName;
+  const google = html`Google Authenticator (<a href="${APP_LINKS.googleAndroid}">${t(locale, "setup.store_android")}</a>, <a href="${APP_LINKS.googleIos}">${t(locale, "setup.store_ios")}</a>)`;
+  const microsoft = html`<a href="${APP_LINKS.microsoft}">Microsoft Authenticator</a>`;
   return layout(
     ctx,
     t(locale, "setup.title"),
     html`<h1>${t(locale, "setup.title")}</h1>
 ${messages(undefined, opts.error)}
-<p>${t(locale, "setup.intro", { app: ctx.appName, username: opts.username })}</p>
+${opts.replacesOld ? html`<p class="warning" role="status">${t(locale, "setup.delete_old", { app })}</p>` : ""}
+<p>${t(locale, "setup.intro", { app, username: opts.username })}</p>
+<ol class="steps">
+<li>${tHtml(locale, "setup.step_install", { google, microsoft })}</li>
+<li>${t(locale, "setup.step_add")}</li>
+<li>${t(locale, opts.qr ? "setup.step_scan" : "setup.step_scan_show")}</li>
+<li>${t(locale, "setup.step_account", { app, username: opts.username })}</li>
+<li>${t(locale, "setup.step_code")}</li>
+</ol>
 ${
   opts.qr
     ? html`<div class="qr" role="img" aria-label="${t(locale, "setup.qr_label")}">${opts.qr.svg}</div>
 <p>${t(locale, "setup.manual_key")}</p>
-<p><code class="key" id="manual-key">${opts.qr.grouped}</code></p>`
+<p><code class="key" id="manual-key">${opts.qr.grouped}</code></p>
+<p class="hint" id="key-hint">${t(locale, "setup.key_hint")}</p>`
     : html`<form method="get" action="/login/setup"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
 }
+${opts.sent ?? ""}
 <form method="post" action="/login/setup">
 ${csrfField(ctx)}
 ${codeField(locale)}
 <button type="submit">${t(locale, "common.save")}</button>
 </form>
+<form method="post" action="/login/cancel">${csrfField(ctx)}<button type="submit" class="secondary">${t(locale, "setup.cancel")}</button></form>
 ${opts.extra ?? ""}`,
   );
 }
 
 export function verifyPage(
   ctx: PageContext,
-  opts: { appEnabled: boolean; error?: string; notice?: string; extra?: Html },
+  opts: { appEnabled: boolean; error?: string; notice?: string; sent?: Html; extra?: Html },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -136,6 +172,7 @@ export function verifyPage(
     html`<h1>${t(locale, "verify.title")}</h1>
 ${messages(opts.notice, opts.error)}
 ${opts.appEnabled ? html`<p>${t(locale, "verify.app_hint", { app: ctx.appName })}</p>` : ""}
+${opts.sent ?? ""}
 <form method="post" action="/login/verify">
 ${csrfField(ctx)}
 ${codeField(locale)}

@@ -83,7 +83,7 @@ describe("t()", () => {
     expect(t("en", "users.count", { count: 0 })).toBe("0 users.");
     expect(t("en", "users.count", { count: 2 })).toBe("2 users.");
     expect(t("en", "sms.code", { code: "049381", app: "Vestibule", count: 1 })).toBe(
-      "049381 is your Vestibule verification code. It expires in 1 minute.",
+      "049381 is your Vestibule verification code. It expires in 1 minute. Not you? Change your password, tell IT.",
     );
   });
 

@@ -313,12 +313,13 @@ export const de: WordTable = {
     other: "Er läuft in {count} Minuten ab.",
   },
   "email.code.not_you":
-    "Wenn Sie nicht versucht haben, sich anzumelden, können Sie diese E-Mail ignorieren.",
+    "Wenn Sie nicht versucht haben, sich anzumelden, kennt jemand anderes Ihr Passwort: Ändern Sie es sofort und informieren Sie Ihren IT-Support.",
 
   // SMS: a verification code
   "sms.code": {
-    one: "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minute ab.",
-    other: "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minuten ab.",
+    one: "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minute ab. Nicht Sie? Passwort ändern, IT informieren.",
+    other:
+      "{code} ist Ihr Bestätigungscode für {app}. Er läuft in {count} Minuten ab. Nicht Sie? Passwort ändern, IT informieren.",
   },
 
   // Email: an authenticator app was added
@@ -515,4 +516,34 @@ export const de: WordTable = {
   "audit.detail.email": "E-Mail: {from} → {to}",
   "audit.detail.phone": "Telefon: {from} → {to}",
   "audit.detail.empty": "keine",
+
+  // ux: the sign-in screens, languages, branding (issue 12)
+  "setup.step_install":
+    "Installieren Sie eine Authenticator-App auf Ihrem Telefon, zum Beispiel {google} oder {microsoft}.",
+  "setup.store_android": "Android",
+  "setup.store_ios": "iPhone",
+  "setup.step_add":
+    "Öffnen Sie die App und wählen Sie, ein Konto hinzuzufügen. In Microsoft Authenticator wählen Sie „Anderes Konto“.",
+  "setup.step_scan":
+    "Wählen Sie „QR-Code scannen“ und richten Sie die Kamera Ihres Telefons auf den QR-Code unten.",
+  "setup.step_scan_show":
+    "Klicken Sie unten auf „QR-Code anzeigen“, wählen Sie dann in der App „QR-Code scannen“ und richten Sie die Kamera Ihres Telefons darauf.",
+  "setup.step_account":
+    "In der App erscheint ein Konto namens {app} ({username}) mit einem 6-stelligen Code.",
+  "setup.step_code": "Geben Sie diesen 6-stelligen Code unten ein und klicken Sie auf „Speichern“.",
+  "setup.key_hint": "Markieren Sie den Schlüssel, um ihn zu kopieren: Ein Klick markiert ihn ganz.",
+  "setup.delete_old":
+    "Ihr bisheriger Eintrag für {app} in Ihrer Authenticator-App funktioniert nicht mehr: Löschen Sie ihn in der App und fügen Sie dann den neuen unten hinzu.",
+  "setup.cancel": "Abbrechen",
+  "notice.locked_help":
+    "Wenn Sie nicht warten können, bitten Sie eine Supervisorin oder einen Supervisor, sie zu entsperren.",
+  "language.title": "Sprache",
+  "language.intro": "Die Sprache dieser Seiten und der E-Mails und SMS, die wir Ihnen senden.",
+  "language.choice": "Sprache",
+  "language.browser": "Wie von meinem Browser gewünscht (sonst {language})",
+  "language.saved": "Ihre Sprache wurde gespeichert.",
+  "language.name.en": "English",
+  "language.name.de": "Deutsch",
+  "language.name.fr": "Français",
+  "home.language": "Sprache",
 };

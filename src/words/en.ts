@@ -297,12 +297,14 @@ export const en = {
     one: "It expires in {count} minute.",
     other: "It expires in {count} minutes.",
   },
-  "email.code.not_you": "If you did not try to sign in, you can ignore this email.",
+  "email.code.not_you":
+    "If you did not try to sign in, someone else knows your password: change it now and tell your IT support.",
 
   // SMS: a verification code, code first, one GSM-7 segment with a typical app name
   "sms.code": {
-    one: "{code} is your {app} verification code. It expires in {count} minute.",
-    other: "{code} is your {app} verification code. It expires in {count} minutes.",
+    one: "{code} is your {app} verification code. It expires in {count} minute. Not you? Change your password, tell IT.",
+    other:
+      "{code} is your {app} verification code. It expires in {count} minutes. Not you? Change your password, tell IT.",
   },
 
   // Email: an authenticator app was added
@@ -490,4 +492,32 @@ export const en = {
   "audit.detail.email": "Email: {from} → {to}",
   "audit.detail.phone": "Phone: {from} → {to}",
   "audit.detail.empty": "none",
+
+  // ux: the sign-in screens, languages, branding (issue 12)
+  "setup.step_install":
+    "Install an authenticator app on your phone, for example {google} or {microsoft}.",
+  "setup.store_android": "Android",
+  "setup.store_ios": "iPhone",
+  "setup.step_add":
+    "Open the app and choose to add an account. In Microsoft Authenticator, choose “Other account”.",
+  "setup.step_scan": "Choose to scan a QR code and point your phone's camera at the QR code below.",
+  "setup.step_scan_show":
+    "Press “Show QR code” below, then choose to scan a QR code in the app and point your phone's camera at it.",
+  "setup.step_account":
+    "An account named {app} ({username}) appears in the app, showing a 6-digit code.",
+  "setup.step_code": "Type that 6-digit code below and press “Save”.",
+  "setup.key_hint": "Select the key to copy it: one tap or click selects all of it.",
+  "setup.delete_old":
+    "Your earlier {app} entry in your authenticator app no longer works: delete it from the app, then add the new one below.",
+  "setup.cancel": "Cancel",
+  "notice.locked_help": "If you cannot wait, ask a supervisor to unlock it.",
+  "language.title": "Language",
+  "language.intro": "The language of these pages and of the emails and text messages we send you.",
+  "language.choice": "Language",
+  "language.browser": "As my browser asks (otherwise {language})",
+  "language.saved": "Your language was saved.",
+  "language.name.en": "English",
+  "language.name.de": "Deutsch",
+  "language.name.fr": "Français",
+  "home.language": "Language",
 } as const satisfies Record<string, Word>;

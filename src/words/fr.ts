@@ -330,13 +330,14 @@ export const fr: WordTable = {
     other: "Il expire dans {count} minutes.",
   },
   "email.code.not_you":
-    "Si vous n'avez pas essayé de vous connecter, vous pouvez ignorer cet e-mail.",
+    "Si vous n'avez pas essayé de vous connecter, quelqu'un d'autre connaît votre mot de passe : changez-le tout de suite et prévenez votre support informatique.",
 
   // SMS: a verification code
   "sms.code": {
-    one: "{code} est votre code de vérification {app}. Il expire dans {count} minute.",
-    many: "{code} est votre code de vérification {app}. Il expire dans {count} de minutes.",
-    other: "{code} est votre code de vérification {app}. Il expire dans {count} minutes.",
+    one: "{code} est votre code de vérification {app}. Il expire dans {count} minute. Pas vous ? Changez votre mot de passe, prévenez l'IT.",
+    many: "{code} est votre code de vérification {app}. Il expire dans {count} de minutes. Pas vous ? Changez votre mot de passe, prévenez l'IT.",
+    other:
+      "{code} est votre code de vérification {app}. Il expire dans {count} minutes. Pas vous ? Changez votre mot de passe, prévenez l'IT.",
   },
 
   // Email: an authenticator app was added
@@ -541,4 +542,34 @@ export const fr: WordTable = {
   "audit.detail.email": "E-mail\u00a0: {from} → {to}",
   "audit.detail.phone": "Téléphone\u00a0: {from} → {to}",
   "audit.detail.empty": "aucun",
+
+  // ux: the sign-in screens, languages, branding (issue 12)
+  "setup.step_install":
+    "Installez une application d'authentification sur votre téléphone, par exemple {google} ou {microsoft}.",
+  "setup.store_android": "Android",
+  "setup.store_ios": "iPhone",
+  "setup.step_add":
+    "Ouvrez l'application et choisissez d'ajouter un compte. Dans Microsoft Authenticator, choisissez « Autre compte ».",
+  "setup.step_scan":
+    "Choisissez de scanner un code QR et pointez l'appareil photo de votre téléphone vers le code QR ci-dessous.",
+  "setup.step_scan_show":
+    "Appuyez sur « Afficher le code QR » ci-dessous, puis choisissez de scanner un code QR dans l'application et pointez vers lui l'appareil photo de votre téléphone.",
+  "setup.step_account":
+    "Un compte nommé {app} ({username}) apparaît dans l'application, avec un code à 6 chiffres.",
+  "setup.step_code": "Saisissez ce code à 6 chiffres ci-dessous et appuyez sur « Enregistrer ».",
+  "setup.key_hint": "Sélectionnez la clé pour la copier : un clic la sélectionne en entier.",
+  "setup.delete_old":
+    "Votre ancienne entrée {app} dans votre application d'authentification ne fonctionne plus : supprimez-la de l'application, puis ajoutez la nouvelle ci-dessous.",
+  "setup.cancel": "Annuler",
+  "notice.locked_help":
+    "Si vous ne pouvez pas attendre, demandez à un superviseur de la déverrouiller.",
+  "language.title": "Langue",
+  "language.intro": "La langue de ces pages et des e-mails et SMS que nous vous envoyons.",
+  "language.choice": "Langue",
+  "language.browser": "Celle que demande mon navigateur (sinon {language})",
+  "language.saved": "Votre langue a été enregistrée.",
+  "language.name.en": "English",
+  "language.name.de": "Deutsch",
+  "language.name.fr": "Français",
+  "home.language": "Langue",
 };

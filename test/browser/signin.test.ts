@@ -231,9 +231,11 @@ describe.runIf(HAS_CHROMIUM)(
           await page.getByLabel("Verification code", { exact: true }).fill(wrong);
           await page.getByRole("button", { name: "Confirm" }).click();
           expect(path(page)).toBe("/login?notice=too_many_codes");
-          expect(await page.getByRole("status").textContent()).toBe(
+          // A refusal, drawn as one (issue 12: it used to look like green news).
+          expect(await page.getByRole("alert").textContent()).toBe(
             "Too many incorrect codes. Please sign in again.",
           );
+          expect(await page.getByRole("status").count()).toBe(0);
 
           // The pending sign-in is gone: the verification screen no longer opens, and even
           // the right code cannot be sent to it.

@@ -28,6 +28,15 @@ function wrongCode(app: Vestibule, secret: string, n = 0): string {
   }
 }
 
+/** The password step of a sign-in that does not get past it. */
+async function passwordRefused(app: Vestibule, username: string) {
+  const b = app.browser();
+  await b.get("/login");
+  const res = await b.post("/login", { username, password: DEFAULT_PASSWORD });
+  expect(b.jar.has("vst_signin")).toBe(false);
+  return res;
+}
+
 async function toVerify(app: Vestibule, username: string): Promise<Browser> {
   const b = app.browser();
   await b.get("/login");
@@ -84,8 +93,11 @@ describe("wrong codes", () => {
     const secret = await t.enrolApp(user);
 
     let n = 0;
+    // A sign-in that reached verification before the lock (another browser, meanwhile).
+    let early: Browser | undefined;
     for (let signin = 0; signin < 2; signin++) {
       const b = await toVerify(t, "alice");
+      early ??= signin === 1 ? await toVerify(t, "alice") : undefined;
       for (let i = 0; i < 5; i++) {
         const res = await b.post("/login/verify", { code: wrongCode(t, secret, n++) });
         if (signin === 1 && i === 4) {
@@ -97,17 +109,24 @@ describe("wrong codes", () => {
       }
     }
     // A correct code while locked is refused, and its step is not spent.
-    const locked = await toVerify(t, "alice");
+    const locked = early as Browser;
     const refused = await locked.post("/login/verify", { code: t.totp(secret) });
     expect(location(refused)).toBe("/login?notice=locked&wait=900");
     expect(locked.jar.has("vst_session")).toBe(false);
     expect((await t.system.stores.authenticators.get(user.id))?.lastStep).toBe(0);
+    // A new sign-in is told right after the password (issue 12), before typing a code: a
+    // refusal with the wait and who can help, no pending sign-in.
+    const told = await passwordRefused(t, "alice");
+    expect(told.statusCode).toBe(429);
+    expect(told.headers["retry-after"]).toBe("900");
+    expect(told.body).toContain('<p class="error" role="alert">Too many incorrect codes');
+    expect(told.body).toContain("Try again in about 15 minutes.");
+    expect(told.body).toContain("ask a supervisor to unlock it");
 
     advance(14 * 60_000);
-    const stillLocked = await toVerify(t, "alice");
-    expect(location(await stillLocked.post("/login/verify", { code: t.totp(secret) }))).toBe(
-      "/login?notice=locked&wait=60",
-    );
+    const stillLocked = await passwordRefused(t, "alice");
+    expect(stillLocked.statusCode).toBe(429);
+    expect(stillLocked.body).toContain("Try again in 60 seconds.");
 
     advance(60_000 + 1000);
     const open = await toVerify(t, "alice");

@@ -62,6 +62,18 @@ export interface Factor {
   start(ctx: FactorContext, ip: string): Promise<Started | Refusal>;
 }
 
+/**
+ * A typed answer as a factor reads it: trimmed, and a 6-digit code written the way apps
+ * show it (`123 456`, `123-456`) joined, so every factor judges the digits. Anything else
+ * is left as typed: it is still malformed for a 6-digit factor (never a guess), and a
+ * factor with answers of another shape reads its own.
+ */
+export function normaliseAnswer(typed: string): string {
+  const trimmed = typed.trim();
+  const grouped = /^(\d{3})[ \u00a0-]?(\d{3})$/.exec(trimmed);
+  return grouped ? `${grouped[1]}${grouped[2]}` : trimmed;
+}
+
 /** A 6-digit code, as every authenticator app, email and SMS here shows it. */
 export function isSixDigits(answer: string): boolean {
   return /^\d{6}$/.test(answer);

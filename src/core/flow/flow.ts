@@ -12,6 +12,7 @@ import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { hashToken, newToken } from "../secrets.js";
 import { type StartedSession, startSession } from "../sessions.js";
+import { lockedRefusal } from "./attempts.js";
 
 // The flow: one pending sign-in, enrolment or step-up per browser, as a short server-side
 // state machine (DESIGN §2). Every step checks the flow's state on the server and moves it
@@ -107,6 +108,12 @@ export async function enterNextStep(
   if (state === "signed_in") {
     if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
     return startSession(deps, user, ip, { amr: ["pwd"], continuation });
+  }
+  if (state === "verify" || state === "setup_app") {
+    // A locked second factor is said now, right after the password, not after the person
+    // has typed a code that could not be checked (issue 12). The flow stays where it was.
+    const lock = await deps.limits.secondFactor.check(user.id);
+    if (!lock.allowed) return lockedRefusal(lock);
   }
   const token = newToken(deps.random);
   if (from) {

@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
 import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
-import type { Started } from "../../core/factors/factor.js";
+import { normaliseAnswer, type Started } from "../../core/factors/factor.js";
 import {
   findFlow,
   HOME,
@@ -42,7 +42,7 @@ import {
   setupPage,
   verifyPage,
 } from "../pages.js";
-import { codePanel, noCodeMethod } from "../pages-codes.js";
+import { codePanel, noCodeMethod, sentNotice } from "../pages-codes.js";
 import { proveEmailPage } from "../pages-security.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
@@ -224,37 +224,43 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return loaded;
   };
 
-  /** The code panel under the set-up or verification form, from the code factors. */
+  /**
+   * The code panel under the set-up or verification form, from the code factors, and the
+   * "We sent a code to …" notice that goes above the field.
+   */
   const panel = async (
     request: FastifyRequest,
     loaded: LoadedFlow,
     page: PageContext,
-  ): Promise<Html> => {
+  ): Promise<{ sent: Html; extra: Html }> => {
     const methods = core.factors.codes.filter((f) => f.destination(loaded) !== undefined);
     if (methods.length === 0) {
-      return loaded.flow.state === "verify" && !loaded.methods.includes("app")
-        ? noCodeMethod(page)
-        : html``;
+      const extra =
+        loaded.flow.state === "verify" && !loaded.methods.includes("app")
+          ? noCodeMethod(page)
+          : html``;
+      return { sent: html``, extra };
     }
     const live = await liveCode(core, loaded);
     const liveFactor = live && core.factors.codes.find((f) => f.id === live.method);
     const to = liveFactor?.destination(loaded);
     const waitMs = liveFactor ? await liveFactor.resendWaitMs(loaded.user.id) : 0;
-    return codePanel(page, {
+    const sent =
+      live && to
+        ? {
+            method: live.method,
+            destination: live.method === "email" ? maskEmail(to) : maskPhone(to),
+            minutesLeft: Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000)),
+          }
+        : undefined;
+    const extra = codePanel(page, {
       methods: methods.map((f) => f.id),
-      sent:
-        live && to
-          ? {
-              method: live.method,
-              destination: live.method === "email" ? maskEmail(to) : maskPhone(to),
-              minutesLeft: Math.max(1, Math.ceil((live.expiresAt - core.clock.now()) / 60_000)),
-            }
-          : undefined,
       resendWaitSeconds: waitMs > 0 ? Math.ceil(waitMs / 1000) : 0,
       live: Boolean(live),
       showOutbox: outboxFor(request),
       error: unsentError(request, loaded, page),
     });
+    return { sent: sentNotice(page, sent), extra };
   };
 
   /**
@@ -310,8 +316,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       });
       qr = { svg: raw(svg), grouped: key.grouped };
     }
-    const extra = await panel(request, loaded, page);
-    return setupPage(page, { username: loaded.user.username, qr, error, extra });
+    const { sent, extra } = await panel(request, loaded, page);
+    // After Force New Password the app still holds the removed key's entry (issue 12).
+    const replacesOld = (await core.stores.authenticators.history(loaded.user.id)).length > 0;
+    return setupPage(page, { username: loaded.user.username, qr, error, replacesOld, sent, extra });
   };
 
   const renderVerify = async (
@@ -320,10 +328,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     error?: string,
   ): Promise<Html> => {
     const page = ctx(request);
-    const extra = await panel(request, loaded, page);
+    const { sent, extra } = await panel(request, loaded, page);
     // A user who chose an emailed code on the set-up screen has no app to open yet.
     const appEnabled = await core.factors.app.available(loaded);
-    return verifyPage(page, { appEnabled, error, extra });
+    return verifyPage(page, { appEnabled, error, sent, extra });
   };
 
   /**
@@ -366,7 +374,10 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     }
     const page = ctx(request);
     const notice = noticeText(page.locale, queryField(request, "notice"), waitOf(request));
-    return sendPage(reply, loginPage(page, { notice }));
+    return sendPage(
+      reply,
+      loginPage(page, notice?.refusal ? { error: notice.text } : { notice: notice?.text }),
+    );
   });
 
   app.post("/login", async (request, reply) => {
@@ -403,7 +414,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   });
 
   app.post("/login/prove-email", async (request, reply) => {
-    const code = formField(request, "code", 64).trim();
+    const code = typedCode(request);
     const result = await proveEmail(core, flowToken(request), code, request.ip);
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
@@ -458,12 +469,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   });
 
   app.post("/login/setup", async (request, reply) => {
-    const result = await confirmSetup(
-      core,
-      flowToken(request),
-      formField(request, "code", 64).trim(),
-      request.ip,
-    );
+    const result = await confirmSetup(core, flowToken(request), typedCode(request), request.ip);
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "setup_app");
@@ -479,7 +485,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   });
 
   app.post("/login/verify", async (request, reply) => {
-    const code = formField(request, "code", 64).trim();
+    const code = typedCode(request);
     const result = await verify(core, flowToken(request), code, request.ip);
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
@@ -519,6 +525,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return refusePage(reply, result, () => page ?? renderVerify(request, loaded));
   });
 
+  /** Cancel on the set-up screen: the sign-in (and the key it holds) ends, back to Login. */
+  app.post("/login/cancel", async (request, reply) => {
+    await signOut(core, { flow: flowToken(request) }, undefined, request.ip);
+    clearCookie(kit, reply, kit.names.signin);
+    return reply.redirect("/login", 303);
+  });
+
   app.get("/", async (request, reply) => {
     const page = await requireUser({ kit, core }, request, reply);
     if (!page) return reply;
@@ -535,6 +548,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     clearForwardCookie(kit, reply);
     return reply.redirect("/login?notice=signed_out", 303);
   });
+}
+
+/** The code field as the factors read it (`123 456` and `123-456` are the digits). */
+function typedCode(request: FastifyRequest): string {
+  return normaliseAnswer(formField(request, "code", 64));
 }
 
 async function refusePage(
