@@ -165,4 +165,46 @@ describe("FORWARD_AUTH_COOKIE_DOMAIN (issue 10)", () => {
       ConfigError,
     );
   });
+
+  // Issue 12 (ux): languages and branding, each checked at start with a one-line error.
+  it("DEFAULT_LOCALE is one of ours (en by default)", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).defaultLocale).toBe("en");
+    expect(loadConfig({ SECRET_KEY: KEY, DEFAULT_LOCALE: "de" }).defaultLocale).toBe("de");
+    for (const bad of ["es", "de-CH", "EN", "constructor"]) {
+      expect(() => loadConfig({ SECRET_KEY: KEY, DEFAULT_LOCALE: bad })).toThrow(
+        /^DEFAULT_LOCALE must be one of en, de, fr; got "/,
+      );
+    }
+  });
+
+  it("TIME_ZONE is an IANA zone Intl knows (UTC by default)", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).timeZone).toBe("UTC");
+    expect(loadConfig({ SECRET_KEY: KEY, TIME_ZONE: "Europe/Berlin" }).timeZone).toBe(
+      "Europe/Berlin",
+    );
+    for (const bad of ["Mars/Olympus", "CEST+99", "Europe/Berlin\nx"]) {
+      expect(() => loadConfig({ SECRET_KEY: KEY, TIME_ZONE: bad })).toThrow(
+        /^TIME_ZONE must be an IANA time zone/,
+      );
+    }
+  });
+
+  it("LOGO_URL is optional and https only", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).logoUrl).toBeUndefined();
+    expect(
+      loadConfig({ SECRET_KEY: KEY, LOGO_URL: "https://cdn.example.org/logo.svg" }).logoUrl,
+    ).toBe("https://cdn.example.org/logo.svg");
+    for (const bad of [
+      "http://cdn.example.org/logo.svg",
+      "javascript:alert(1)",
+      "data:image/svg+xml,<svg/>",
+      "//cdn.example.org/logo.svg",
+      "https://user:pw@cdn.example.org/logo.svg",
+      "not a url",
+    ]) {
+      expect(() => loadConfig({ SECRET_KEY: KEY, LOGO_URL: bad })).toThrow(
+        /^LOGO_URL must be an https:\/\/ address/,
+      );
+    }
+  });
 });

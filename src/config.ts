@@ -15,6 +15,8 @@ import {
 import type { PasswordLimitRules } from "./limits/password-limiters.js";
 import { LOG_LEVELS } from "./log.js";
 import { parseAddressList } from "./metrics/allow.js";
+import { LOCALES, type Locale } from "./words/catalogue.js";
+import { asLocale } from "./words/choose.js";
 
 export interface Config {
   production: boolean;
@@ -65,6 +67,13 @@ export interface Config {
   // Issue 12: operations.
   /** METRICS_ALLOW: who may read /metrics (addresses, CIDRs, "loopback"; [] = nobody). */
   metricsAllow: string[];
+  // Issue 12: languages and branding.
+  /** DEFAULT_LOCALE: the language when neither the user nor the browser picks one of ours. */
+  defaultLocale: Locale;
+  /** TIME_ZONE: the installation's IANA zone for dates on pages and in emails (UTC). */
+  timeZone: string;
+  /** LOGO_URL: an https image shown beside APP_NAME on every page and email; optional. */
+  logoUrl: string | undefined;
 }
 
 export interface ForwardAuthConfig {
@@ -142,6 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
     ...securityConfig(env, loadDeliveryConfig(env, production)),
     forwardAuth: { cookieDomain: forwardCookieDomain(env, parsedUrl.hostname) },
     metricsAllow: metricsAllow(env),
+    defaultLocale: defaultLocale(env),
+    timeZone: timeZone(env),
+    logoUrl: logoUrl(env),
   };
 }
 
@@ -261,6 +273,38 @@ function redisPrefix(env: Env): string {
  * APP_NAME is the issuer in the authenticator app's otpauth:// label "issuer:username";
  * the Key URI Format forbids a colon in either part (apps split the label at it).
  */
+function defaultLocale(env: Env): Locale {
+  const value = env.DEFAULT_LOCALE?.trim() || "en";
+  const locale = asLocale(value);
+  if (!locale) {
+    throw new ConfigError(`DEFAULT_LOCALE must be one of ${LOCALES.join(", ")}; got "${value}"`);
+  }
+  return locale;
+}
+
+function timeZone(env: Env): string {
+  const value = env.TIME_ZONE?.trim() || "UTC";
+  try {
+    // Intl knows the IANA zones; it throws a RangeError for any other name.
+    return new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    throw new ConfigError(
+      `TIME_ZONE must be an IANA time zone such as Europe/Berlin; got "${value}"`,
+    );
+  }
+}
+
+function logoUrl(env: Env): string | undefined {
+  const value = env.LOGO_URL?.trim();
+  if (!value) return undefined;
+  // https only: an http image on an https page is mixed content, and img-src allows it alone.
+  const url = URL.parse(value);
+  if (url?.protocol !== "https:" || url.username || url.password) {
+    throw new ConfigError(`LOGO_URL must be an https:// address of an image; got "${value}"`);
+  }
+  return url.href;
+}
+
 function appName(env: Env): string {
   const name = env.APP_NAME?.trim() || "Vestibule";
   if (name.includes(":")) {

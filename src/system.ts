@@ -13,6 +13,7 @@ import { createPasswordHasher, type PasswordHasher } from "./core/password.js";
 import type { Limits } from "./core/ports/limits.js";
 import type { Clock, Random } from "./core/ports/runtime.js";
 import type { Stores } from "./core/ports/stores.js";
+import type { User } from "./core/ports/users.js";
 import { createSecretBox, deriveKey, keyId, type SecretBox } from "./core/secrets.js";
 import { missingProvider } from "./delivery/config.js";
 import { codeEmail, codeSms } from "./delivery/messages.js";
@@ -37,6 +38,7 @@ import { cookieNames, type WebKit } from "./web/http.js";
 import { OIDC_SIGNIN_PATH } from "./web/oidc-seam.js";
 import { layout } from "./web/pages.js";
 import { providerSignOut } from "./web/provider-sign-out.js";
+import { chooseLocale } from "./words/choose.js";
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const systemRandom: Random = {
@@ -174,6 +176,9 @@ export async function createSystem(
           stores,
           channels: { email: Boolean(delivery.mailer), sms: Boolean(delivery.sms) },
           appName: config.appName,
+          logoUrl: config.logoUrl,
+          timeZone: config.timeZone,
+          defaultLocale: config.defaultLocale,
           clock,
         })
       : plainAudit;
@@ -209,16 +214,22 @@ export async function createSystem(
   };
   const { mailer, sms } = delivery;
   const appName = config.appName;
+  const brand = { appName, logoUrl: config.logoUrl };
+  // A message goes out without a request: in the user's chosen language, else DEFAULT_LOCALE.
+  const readerLocale = (user: User) =>
+    chooseLocale({ chosen: user.locale, fallback: config.defaultLocale });
   const factors = registerFactors([
     createEmailFactor(
       codeDeps,
       mailer &&
-        ((to, code, minutes) =>
-          mailer.send({ to, ...codeEmail("en", { appName, code, minutes }) })),
+        ((to, code, minutes, user) =>
+          mailer.send({ to, ...codeEmail(readerLocale(user), { ...brand, code, minutes }) })),
     ),
     createSmsFactor(
       codeDeps,
-      sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
+      sms &&
+        ((to, code, minutes, user) =>
+          sms.send(to, codeSms(readerLocale(user), { appName, code, minutes }))),
     ),
     createAppFactor({ stores, box, clock, random, appName, audit }),
   ]);
@@ -257,6 +268,9 @@ export async function createSystem(
     csrfKey: deriveKey(config.secretKeys[0]!, "csrf"),
     appName,
     forwardCookieDomain: config.forwardAuth.cookieDomain,
+    defaultLocale: config.defaultLocale,
+    timeZone: config.timeZone,
+    logoUrl: config.logoUrl,
   };
   // The mailer (when set) tells a user that Force New Password reset their sign-in.
   const staff = createStaffParts({
@@ -362,7 +376,17 @@ async function loadOidc(
       },
       interactionPath: (uid) => `${OIDC_SIGNIN_PATH}${uid}`,
       page: (title, body) =>
-        layout({ appName: config.appName, csrf: "", locale: "en" }, title, body).value,
+        layout(
+          {
+            appName: config.appName,
+            csrf: "",
+            locale: config.defaultLocale,
+            timeZone: config.timeZone,
+            logoUrl: config.logoUrl,
+          },
+          title,
+          body,
+        ).value,
       onServerError:
         overrides.onServerError ??
         ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),

@@ -26,6 +26,7 @@ function person(role: Role, over: Partial<User> = {}): User {
     active: true,
     createdAt: NOW,
     lastSignInAt: null,
+    locale: null,
     ...over,
   };
 }

@@ -1,7 +1,6 @@
 import type { OutgoingEmail } from "../core/ports/delivery.js";
 import { type Locale, t } from "../words/catalogue.js";
-import { formatDateTime } from "../words/format.js";
-import { noticeEmail } from "./messages.js";
+import { type Brand, emailTime, noticeEmail } from "./messages.js";
 
 /**
  * Tells the owner that a supervisor used Force New Password on their account, so a
@@ -9,9 +8,8 @@ import { noticeEmail } from "./messages.js";
  */
 export function forcedPasswordEmail(
   locale: Locale,
-  input: {
+  input: Brand & {
     to: string;
-    appName: string;
     username: string;
     /** Milliseconds since the epoch. */
     at: number;
@@ -20,11 +18,11 @@ export function forcedPasswordEmail(
   const app = input.appName;
   return {
     to: input.to,
-    ...noticeEmail(app, t(locale, "email.forced.subject", { app }), [
+    ...noticeEmail(input, t(locale, "email.forced.subject", { app }), [
       t(locale, "email.forced.what", {
         username: input.username,
         app,
-        time: formatDateTime(locale, input.at),
+        time: emailTime(locale, input),
       }),
       t(locale, "email.forced.next"),
       t(locale, "email.forced.if_not"),

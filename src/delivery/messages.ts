@@ -7,8 +7,17 @@ import { maskPhone } from "./phone.js";
 
 export type EmailContent = Omit<OutgoingEmail, "to">;
 
-export interface CodeMessageInput {
+/**
+ * Who the message is from and how it shows times: APP_NAME, LOGO_URL (in the HTML part)
+ * and TIME_ZONE (UTC when absent).
+ */
+export interface Brand {
   appName: string;
+  logoUrl?: string | undefined;
+  timeZone?: string | undefined;
+}
+
+export interface CodeMessageInput extends Brand {
   code: string;
   minutes: number;
 }
@@ -17,17 +26,15 @@ export interface CodeMessageInput {
  * The verification code email. The code stays out of the subject, which lock screens
  * and mail lists show to anyone nearby.
  */
-export function codeEmail(
-  locale: Locale,
-  { appName, code, minutes }: CodeMessageInput,
-): EmailContent {
+export function codeEmail(locale: Locale, input: CodeMessageInput): EmailContent {
+  const { appName, code, minutes } = input;
   const expiry = t(locale, "email.code.expiry", { count: minutes });
   const notYou = t(locale, "email.code.not_you");
   return {
     subject: t(locale, "email.code.subject", { app: appName }),
     text: `${t(locale, "email.code.text", { app: appName, code })}\n\n${expiry}\n\n${notYou}\n`,
     html: emailPage(
-      appName,
+      input,
       html`<p>${tHtml(locale, "email.code.intro", { app: appName })}</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">${code}</p><p>${expiry}</p><p>${notYou}</p>`,
     ),
   };
@@ -41,19 +48,18 @@ export function codeSms(locale: Locale, { appName, code, minutes }: CodeMessageI
 /** Tells the owner an authenticator was added, so an unexpected one is noticed. */
 export function authenticatorAddedEmail(
   locale: Locale,
-  input: {
-    appName: string;
+  input: Brand & {
     username: string;
     /** Milliseconds since the epoch. */
     at: number;
   },
 ): EmailContent {
   const app = input.appName;
-  return noticeEmail(app, t(locale, "email.app_added.subject", { app }), [
+  return noticeEmail(input, t(locale, "email.app_added.subject", { app }), [
     t(locale, "email.app_added.what", {
       username: input.username,
       app,
-      time: formatDateTime(locale, input.at),
+      time: emailTime(locale, input),
     }),
     t(locale, "email.app_added.if_you"),
     t(locale, "email.app_added.if_not"),
@@ -63,14 +69,13 @@ export function authenticatorAddedEmail(
 /** Tells the owner that wrong codes paused their second factor: maybe an attack. */
 export function secondFactorLockedEmail(
   locale: Locale,
-  input: {
-    appName: string;
+  input: Brand & {
     username: string;
     minutes: number;
   },
 ): EmailContent {
   const app = input.appName;
-  return noticeEmail(app, t(locale, "email.locked.subject", { app }), [
+  return noticeEmail(input, t(locale, "email.locked.subject", { app }), [
     t(locale, "email.locked.what", { username: input.username, app }),
     t(locale, "email.locked.paused", { count: input.minutes }),
     t(locale, "email.locked.if_not"),
@@ -80,18 +85,17 @@ export function secondFactorLockedEmail(
 /** Tells the owner that wrong codes locked their second factor until a supervisor acts. */
 export function secondFactorLockedForGoodEmail(
   locale: Locale,
-  input: { appName: string; username: string },
+  input: Brand & { username: string },
 ): EmailContent {
   const app = input.appName;
-  return noticeEmail(app, t(locale, "email.locked_for_good.subject", { app }), [
+  return noticeEmail(input, t(locale, "email.locked_for_good.subject", { app }), [
     t(locale, "email.locked_for_good.what", { username: input.username, app }),
     t(locale, "email.locked_for_good.locked"),
     t(locale, "email.locked.if_not"),
   ]);
 }
 
-interface ContactChange {
-  appName: string;
+interface ContactChange extends Brand {
   username: string;
   /** Milliseconds since the epoch. */
   at: number;
@@ -124,11 +128,11 @@ function contactChangedEmail(
     field === "email"
       ? ({ subject: "email.email_changed.subject", what: "email.email_changed.what" } as const)
       : ({ subject: "email.phone_changed.subject", what: "email.phone_changed.what" } as const);
-  return noticeEmail(app, t(locale, ids.subject, { app }), [
+  return noticeEmail(input, t(locale, ids.subject, { app }), [
     t(locale, ids.what, {
       username: input.username,
       app,
-      time: formatDateTime(locale, input.at),
+      time: emailTime(locale, input),
       from: masked(input.from),
       to: masked(input.to),
     }),
@@ -145,15 +149,24 @@ export function phoneChangedSms(
 }
 
 /** A notice email: one paragraph per line, the same words as text and as HTML. */
-export function noticeEmail(appName: string, subject: string, lines: string[]): EmailContent {
+export function noticeEmail(brand: Brand, subject: string, lines: string[]): EmailContent {
   return {
     subject,
     text: `${lines.join("\n\n")}\n`,
-    html: emailPage(appName, html`${lines.map((line) => html`<p>${line}</p>`)}`),
+    html: emailPage(brand, html`${lines.map((line) => html`<p>${line}</p>`)}`),
   };
 }
 
-function emailPage(appName: string, body: Html): string {
-  return html`<!doctype html><html><head><meta charset="utf-8"><title>${appName}</title></head><body style="font-family:sans-serif">${body}</body></html>`
+/** A time in an email, in the installation's TIME_ZONE. */
+export function emailTime(locale: Locale, input: Brand & { at: number }): string {
+  return formatDateTime(locale, input.at, input.timeZone ? { timeZone: input.timeZone } : {});
+}
+
+/** Every email's HTML: the app's name (and LOGO_URL when set) heads it (issue 12). */
+function emailPage(brand: Brand, body: Html): string {
+  const logo = brand.logoUrl
+    ? html`<img src="${brand.logoUrl}" alt="" height="32" style="vertical-align:middle;margin-right:8px">`
+    : "";
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>${brand.appName}</title></head><body style="font-family:sans-serif"><p style="font-weight:bold">${logo}${brand.appName}</p>${body}</body></html>`
     .value;
 }

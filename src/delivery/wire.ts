@@ -4,10 +4,13 @@ import type { QueuedMessage } from "../core/ports/outbox.js";
 import type { Clock } from "../core/ports/runtime.js";
 import type { Stores } from "../core/ports/stores.js";
 import type { User } from "../core/ports/users.js";
+import type { Locale } from "../words/catalogue.js";
+import { chooseLocale } from "../words/choose.js";
 import type { DeliveryConfig } from "./config.js";
 import { forcedPasswordEmail } from "./force-notice.js";
 import {
   authenticatorAddedEmail,
+  type Brand,
   type EmailContent,
   emailChangedEmail,
   phoneChangedEmail,
@@ -63,6 +66,10 @@ export function withNotifications(
     /** Which channels can carry a notice here (a mailer, an SMS sender). */
     channels: { email: boolean; sms: boolean };
     appName: string;
+    logoUrl?: string | undefined;
+    timeZone?: string | undefined;
+    /** DEFAULT_LOCALE: the language of a user who chose none (no request to ask). */
+    defaultLocale?: Locale;
     clock: Clock;
   },
 ): Audit {
@@ -90,14 +97,14 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "user_changed",
 ]);
 
-/** The messages an event sends its user, in their words (English until issue 12). */
+/** The messages an event sends its user, in their words: their language, else the default. */
 function messagesFor(
   event: AuditInput,
   user: User,
-  deps: { appName: string; at: number },
+  deps: Brand & { at: number; defaultLocale?: Locale },
 ): QueuedMessage[] {
-  const locale = "en";
-  const appName = deps.appName;
+  const locale = chooseLocale({ chosen: user.locale, fallback: deps.defaultLocale ?? "en" });
+  const brand: Brand = { appName: deps.appName, logoUrl: deps.logoUrl, timeZone: deps.timeZone };
   const base = { kind: event.type, userId: user.id };
   const email = (to: string | null, content: EmailContent): QueuedMessage[] =>
     to ? [{ ...base, channel: "email", to, ...content }] : [];
@@ -106,21 +113,21 @@ function messagesFor(
     case "authenticator_added":
       return email(
         user.email,
-        authenticatorAddedEmail(locale, { appName, username: user.username, at: deps.at }),
+        authenticatorAddedEmail(locale, { ...brand, username: user.username, at: deps.at }),
       );
     case "second_factor_locked":
       // The first block and the cap, not every block: enough to notice, not a flood.
       if (detail.permanent === true) {
         return email(
           user.email,
-          secondFactorLockedForGoodEmail(locale, { appName, username: user.username }),
+          secondFactorLockedForGoodEmail(locale, { ...brand, username: user.username }),
         );
       }
       if (detail.block !== 1 || typeof detail.minutes !== "number") return [];
       return email(
         user.email,
         secondFactorLockedEmail(locale, {
-          appName,
+          ...brand,
           username: user.username,
           minutes: detail.minutes,
         }),
@@ -129,14 +136,14 @@ function messagesFor(
       if (!user.email) return [];
       const { to: _to, ...content } = forcedPasswordEmail(locale, {
         to: user.email,
-        appName,
+        ...brand,
         username: user.username,
         at: deps.at,
       });
       return email(user.email, content);
     }
     case "user_changed":
-      return contactChangeMessages(locale, event, user, { appName, at: deps.at, base });
+      return contactChangeMessages(locale, event, user, { ...brand, at: deps.at, base });
     default:
       return [];
   }
@@ -148,10 +155,10 @@ function messagesFor(
  * address): whoever lost the contact learns it, and an unexpected change is noticed.
  */
 function contactChangeMessages(
-  locale: "en",
+  locale: Locale,
   event: AuditInput,
   user: User,
-  deps: { appName: string; at: number; base: Pick<QueuedMessage, "kind" | "userId"> },
+  deps: Brand & { at: number; base: Pick<QueuedMessage, "kind" | "userId"> },
 ): QueuedMessage[] {
   const messages: QueuedMessage[] = [];
   const change = (field: "email" | "phone") => {
@@ -159,7 +166,8 @@ function contactChangeMessages(
     const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
     return value ? { from: text(value.from), to: text(value.to) } : undefined;
   };
-  const input = { appName: deps.appName, username: user.username, at: deps.at };
+  const { base: _base, ...brand } = deps;
+  const input = { ...brand, username: user.username, at: deps.at };
   const emailChange = change("email");
   const phoneChange = change("phone");
   // The same message once per address (an unchanged address is both old and new).

@@ -15,6 +15,8 @@ export interface UsersTable {
   active: number;
   created_at: number;
   last_sign_in_at: number | null;
+  /** Issue 12: the user's language; null follows the browser / DEFAULT_LOCALE. */
+  locale: string | null;
 }
 
 export interface SettingsTable {

@@ -36,6 +36,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
           active: 1,
           created_at: now,
           last_sign_in_at: null,
+          locale: null,
         })
         .onConflict((oc) => oc.column("username").doNothing())
         .executeTakeFirst();
@@ -49,6 +50,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       if (patch.phone !== undefined) values.phone = patch.phone;
       if (patch.role !== undefined) values.role = patch.role;
       if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+      if (patch.locale !== undefined) values.locale = patch.locale;
       if (Object.keys(values).length === 0) return;
       await db.updateTable("users").set(values).where("id", "=", id).execute();
     },
@@ -184,5 +186,6 @@ export function toUser(row: Selectable<UsersTable>): User {
     active: Number(row.active) === 1,
     createdAt: Number(row.created_at),
     lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
+    locale: row.locale ?? null,
   };
 }

@@ -10,6 +10,7 @@ import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
 import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
+import { registerLanguageRoutes } from "./routes/language.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -82,6 +83,7 @@ export function formPages(deps: FormPagesDeps) {
       returnPolicy: deps.returnPolicy,
     });
     registerOidcEntry(forms, { kit, core: deps.core, oidc: deps.oidc });
+    registerLanguageRoutes(forms, { kit, core: deps.core });
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };

@@ -1,6 +1,7 @@
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { hmacHex, safeEqual } from "../core/secrets.js";
+import type { Locale } from "../words/catalogue.js";
 import type { Html } from "../words/html.js";
 
 export interface CookieNames {
@@ -35,6 +36,10 @@ export interface WebKit {
   appName: string;
   /** FORWARD_AUTH_COOKIE_DOMAIN without its dot; undefined: the forward cookie is host-only. */
   forwardCookieDomain: string | undefined;
+  /** Issue 12: DEFAULT_LOCALE, TIME_ZONE and LOGO_URL (config.ts). */
+  defaultLocale: Locale;
+  timeZone: string;
+  logoUrl: string | undefined;
 }
 
 export function setCookie(

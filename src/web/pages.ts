@@ -7,6 +7,10 @@ export interface PageContext {
   csrf: string;
   /** The language of the page's words and of <html lang>. */
   locale: Locale;
+  /** The installation's TIME_ZONE, for every date on the page. */
+  timeZone: string;
+  /** LOGO_URL: shown beside the name in the header. */
+  logoUrl: string | undefined;
   user?: User;
 }
 
@@ -190,7 +194,7 @@ export function homePage(ctx: PageContext & { user: User }, links: Html): Html {
     t(locale, "home.title"),
     html`<h1>${t(locale, "home.welcome", { name })}</h1>
 <p>${tHtml(locale, "home.signed_in", { app: ctx.appName, username: html`<strong>${ctx.user.username}</strong>` })}</p>
-<nav class="links">${links}</nav>
+<nav class="links">${links}<a href="/account/language">${t(locale, "home.language")}</a></nav>
 <form method="post" action="/logout">${csrfField(ctx)}<button type="submit">${t(locale, "common.sign_out")}</button></form>`,
   );
 }

@@ -70,7 +70,13 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
         passwordHash: "$argon2id$new",
         mustChangePassword: false,
         lastSignInAt: NOW + 5,
+        locale: null,
       });
+      // Issue 12: the user's language, chosen and cleared (back to the browser's).
+      await store.users.update(user.id, { locale: "de" });
+      expect((await other.users.findById(user.id))?.locale).toBe("de");
+      await store.users.update(user.id, { locale: null });
+      expect((await other.users.findById(user.id))?.locale).toBeNull();
     });
 
     test("two instances creating one username at once: exactly one wins", async () => {

@@ -129,16 +129,15 @@ describe.runIf(services.postgres && services.redis).each(SETUPS)(
         // the second sign-in's 5th wrong code locks the second factor.
         const firstSignIn = await wrongCodesUntilEnd([...instances], user.username, secret);
         const secondSignIn = await wrongCodesUntilEnd([...instances], user.username, secret);
+        // The lock is said right after the password (issue 12), by the other instance too.
         const b = new BalancedBrowser([...instances].reverse(), randomIp());
-        expect(await b.password(0, user.username)).toBe("/login/verify");
-        await b.get(0, "/login/verify");
-        const locked = await b.post(1, "/login/verify", { code: code(secret) });
-        results[label] = { firstSignIn, secondSignIn, locked: location(locked) };
+        const locked = await b.password(0, user.username);
+        results[label] = { firstSignIn, secondSignIn, locked };
       }
       expect(results.one).toEqual({
         firstSignIn: { attempts: 5, to: "/login?notice=too_many_codes" },
         secondSignIn: { attempts: 5, to: "/login?notice=locked&wait=900" },
-        locked: "/login?notice=locked&wait=900",
+        locked: "429",
       });
       expect(results.two).toEqual(results.one);
     });

@@ -16,8 +16,8 @@ import { type Factor, type FactorContext, isSixDigits, type Started } from "./fa
 
 export type CodeMethod = "email" | "sms";
 
-/** Delivers a code: builds the message in the reader's words and sends it. */
-export type DeliverCode = (to: string, code: string, minutes: number) => Promise<void>;
+/** Delivers a code: builds the message in the reader's words (the user's language) and sends it. */
+export type DeliverCode = (to: string, code: string, minutes: number, user: User) => Promise<void>;
 
 export interface CodeFactorDeps {
   stores: Pick<Stores, "flows">;
@@ -135,7 +135,8 @@ export function createCodeFactor(
       }
 
       try {
-        await channel.deliver(to, code, Math.max(1, Math.round(deps.codeTtlMs / 60_000)));
+        const minutes = Math.max(1, Math.round(deps.codeTtlMs / 60_000));
+        await channel.deliver(to, code, minutes, user);
       } catch (err) {
         // A definite refusal (4xx, nothing connected) sent nothing: the send is given back
         // and the code withdrawn. A timeout or 5xx may have delivered it: the send stays

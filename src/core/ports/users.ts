@@ -12,6 +12,8 @@ export interface User {
   active: boolean;
   createdAt: number;
   lastSignInAt: number | null;
+  /** The language the user chose ("en", "de", "fr"); null: the browser's, else the default. */
+  locale: string | null;
 }
 
 export interface NewUser {
@@ -30,6 +32,7 @@ export interface UserPatch {
   phone?: string | null;
   role?: Role;
   active?: boolean;
+  locale?: string | null;
 }
 
 export interface UserSearch {
