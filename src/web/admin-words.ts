@@ -54,7 +54,12 @@ export function roleName(locale: Locale, role: Role): string {
   return t(locale, `role.${role}`);
 }
 
-/** A time on a staff page, to the second, or "never". */
-export function staffTime(locale: Locale, ms: number | null): string {
-  return ms === null ? t(locale, "time.never") : formatDateTime(locale, ms, { seconds: true });
+/**
+ * A time on a staff page, to the second, or "never": in the installation's TIME_ZONE on
+ * the user pages, in UTC on the audit log (compared with the logs).
+ */
+export function staffTime(locale: Locale, ms: number | null, timeZone = "UTC"): string {
+  return ms === null
+    ? t(locale, "time.never")
+    : formatDateTime(locale, ms, { seconds: true, timeZone });
 }

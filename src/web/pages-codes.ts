@@ -75,7 +75,7 @@ ${messages.length === 0 ? html`<p>${t(locale, "outbox.empty")}</p>` : ""}
 ${messages.map(
   (m) => html`<article class="outbox">
 <h2>${t(locale, m.channel === "email" ? "outbox.email_to" : "outbox.sms_to", { to: m.to })}</h2>
-<p class="hint">${formatDateTime(locale, m.at, { seconds: true })}${m.subject ? html` · ${m.subject}` : ""}</p>
+<p class="hint">${formatDateTime(locale, m.at, { seconds: true, timeZone: ctx.timeZone })}${m.subject ? html` · ${m.subject}` : ""}</p>
 <pre>${m.body}</pre>
 </article>`,
 )}

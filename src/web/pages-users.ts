@@ -65,7 +65,7 @@ ${opts.rows.map((u) =>
 </tr>`
     : html`<tr>
 <td><a href="/users/${u.id}">${u.username}</a></td><td>${u.displayName ?? ""}</td><td>${roleName(locale, u.role)}</td>
-<td>${w.yesNo(u.appSetUp)}</td><td>${w.locked(u.locked)}</td><td>${staffTime(locale, u.lastSignInAt)}</td><td>${w.status(u.active)}</td>
+<td>${w.yesNo(u.appSetUp)}</td><td>${w.locked(u.locked)}</td><td>${staffTime(locale, u.lastSignInAt, ctx.timeZone)}</td><td>${w.status(u.active)}</td>
 </tr>`,
 )}
 </tbody>
@@ -114,9 +114,9 @@ ${factsTable(locale, [
   [t(locale, "account.role"), roleName(locale, target.role)],
   [t(locale, "account.status"), w.status(target.active)],
   [t(locale, "account.app_set_up"), w.yesNo(v.appSetUp)],
-  [t(locale, "account.second_factor_locked"), lockText(locale, v.lock)],
+  [t(locale, "account.second_factor_locked"), lockText(locale, v.lock, ctx.timeZone)],
   [t(locale, "account.must_change_password"), w.yesNo(target.mustChangePassword)],
-  [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt)],
+  [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt, ctx.timeZone)],
 ])}
 ${
   v.mayAct
@@ -128,8 +128,8 @@ ${
 ${v.mayAct && v.lock.locked ? unlockForm(ctx, target) : ""}
 ${v.canEdit ? editForm(ctx, v) : ""}
 <h2>${t(locale, "user.sessions")}</h2>
-${sessionsTable(locale, v.sessions)}
-${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames) : ""}
+${sessionsTable(locale, v.sessions, ctx.timeZone)}
+${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames, ctx.timeZone) : ""}
 <h2>${t(locale, "user.recent_events")}</h2>
 ${auditTable(locale, v.events, false, v.actorNames, t(locale, "user.recent_events"))}
 <p><a href="/users">${t(locale, "nav.all_users")}</a></p>`,
@@ -151,10 +151,10 @@ ${rows.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}<
 }
 
 /** "Locked until …" (a block) or "Locked until unlocked" (the cap), or "No". */
-function lockText(locale: Locale, lock: LockView): string {
+function lockText(locale: Locale, lock: LockView, timeZone: string): string {
   if (!lock.locked) return t(locale, "common.no");
   if (lock.until === "unlock") return t(locale, "account.locked_for_good");
-  return t(locale, "account.locked_until", { time: staffTime(locale, lock.until) });
+  return t(locale, "account.locked_until", { time: staffTime(locale, lock.until, timeZone) });
 }
 
 /** A supervisor's unlock of a locked second factor (audited; fresh proof first). */
@@ -173,8 +173,9 @@ function removedAppsTable(
   locale: Locale,
   removed: RemovedAuthenticator[],
   actorNames: Map<string, string>,
+  timeZone: string,
 ): Html {
-  const zone = { zone: "UTC" };
+  const zone = { zone: timeZone };
   return html`<h2>${t(locale, "user.removed_apps")}</h2>
 <div class="scroll-x">
 <table>
@@ -182,7 +183,7 @@ function removedAppsTable(
 <tbody>
 ${removed.map(
   (r) =>
-    html`<tr><td>${staffTime(locale, r.confirmedAt ?? r.createdAt)}</td><td>${staffTime(locale, r.removedAt)}</td><td>${r.removedBy ? (actorNames.get(r.removedBy) ?? r.removedBy) : t(locale, "user.removed_apps.cli")}</td></tr>`,
+    html`<tr><td>${staffTime(locale, r.confirmedAt ?? r.createdAt, timeZone)}</td><td>${staffTime(locale, r.removedAt, timeZone)}</td><td>${r.removedBy ? (actorNames.get(r.removedBy) ?? r.removedBy) : t(locale, "user.removed_apps.cli")}</td></tr>`,
 )}
 </tbody>
 </table>
@@ -302,15 +303,15 @@ ${fieldError(locale, opts.errors, "password", opts.password)}
 }
 
 /** A user's sessions: when each began, when and how the user last proved who they are. */
-function sessionsTable(locale: Locale, sessions: Session[]): Html {
+function sessionsTable(locale: Locale, sessions: Session[], timeZone: string): Html {
   if (sessions.length === 0) return html`<p>${t(locale, "user.no_sessions")}</p>`;
-  const zone = { zone: "UTC" };
+  const zone = { zone: timeZone };
   return html`<table>
 <thead><tr><th>${t(locale, "sessions.column.started", zone)}</th><th>${t(locale, "sessions.column.proved", zone)}</th><th>${t(locale, "sessions.column.how")}</th><th>${t(locale, "sessions.column.ends", zone)}</th></tr></thead>
 <tbody>
 ${sessions.map(
   (s) =>
-    html`<tr><td>${staffTime(locale, s.createdAt)}</td><td>${staffTime(locale, s.authTime)}</td><td>${s.amr.map((m: Amr) => t(locale, `amr.${m}`)).join(" + ")}</td><td>${staffTime(locale, s.expiresAt)}</td></tr>`,
+    html`<tr><td>${staffTime(locale, s.createdAt, timeZone)}</td><td>${staffTime(locale, s.authTime, timeZone)}</td><td>${s.amr.map((m: Amr) => t(locale, `amr.${m}`)).join(" + ")}</td><td>${staffTime(locale, s.expiresAt, timeZone)}</td></tr>`,
 )}
 </tbody>
 </table>`;

@@ -143,3 +143,21 @@ describe("messages in the user's language", () => {
     expect(mail?.subject).toContain("Vestibule");
   });
 });
+
+describe("TIME_ZONE on pages", () => {
+  it("a user's page shows times in the installation's zone, in the reader's language", async () => {
+    t = await startVestibule({ methods: ["app"], env: { TIME_ZONE: "America/New_York" } });
+    const sup = await t.addUser("sue", { role: "administrator" });
+    const user = await t.addUser("max");
+    await t.system.stores.users.recordSignIn(user.id, t.clock.now());
+    const b = await t.signIn("sue", await t.enrolApp(sup));
+    // 2030-01-01 00:00:10 UTC is 19:00:10 the evening before in New York.
+    const en = (await getIn(b, `/users/${user.id}`, "en")).body;
+    expect(en).toContain("2029-12-31 19:00:10 EST");
+    const de = (await getIn(b, `/users/${user.id}`, "de")).body;
+    expect(de).toContain("31.12.2029, 19:00:10");
+    // The audit log stays in UTC, the zone of the logs it is compared with.
+    const audit = (await getIn(b, "/audit", "en")).body;
+    expect(audit).toContain("2030-01-01 00:00:10 UTC");
+  });
+});
