@@ -12,7 +12,7 @@ import type { Metrics } from "../metrics/metrics.js";
 import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
-import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { type FormPagesDeps, formPages, logoOrigins, pageCsp } from "./forms.js";
 import { forwardAuthEndpoints } from "./forward-auth.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
 import { csrfValid, sendPage } from "./http.js";
@@ -32,6 +32,9 @@ export interface AppDeps extends FormPagesDeps, HealthDeps {
 }
 
 const CSS = readFileSync(new URL("./assets/app.css", import.meta.url));
+const FAVICON = readFileSync(new URL("./assets/favicon.svg", import.meta.url));
+/** The favicon never changes under its name: a year, immutable (a new one gets a new name). */
+const FAVICON_CACHE = "public, max-age=31536000, immutable";
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
@@ -58,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: kit.secure,
     referrerPolicy: { policy: "no-referrer" },
   });
-  const pages = pageCsp(kit.secure);
+  const pages = pageCsp(kit.secure, [], logoOrigins(kit));
   app.addHook("onSend", async (_request, reply, payload) => {
     // Nothing we serve after a sign-in step should sit in a shared or back-button cache.
     if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
@@ -123,6 +126,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get("/assets/app.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(CSS),
+  );
+
+  app.get("/assets/favicon.svg", async (_request, reply) =>
+    reply.type("image/svg+xml").header("cache-control", FAVICON_CACHE).send(FAVICON),
+  );
+  // Browsers ask for /favicon.ico whatever the page links: sent to the SVG, not a 404 line.
+  app.get("/favicon.ico", async (_request, reply) =>
+    reply.header("cache-control", FAVICON_CACHE).redirect("/assets/favicon.svg", 301),
   );
 
   registerHealthRoutes(app, deps);

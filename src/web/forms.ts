@@ -36,7 +36,8 @@ export interface FormPagesDeps {
  */
 export function formPages(deps: FormPagesDeps) {
   const { kit } = deps;
-  const csp = pageCsp(kit.secure);
+  const images = logoOrigins(kit);
+  const csp = pageCsp(kit.secure, [], images);
   return async (forms: FastifyInstance): Promise<void> => {
     // The form pages read urlencoded forms and nothing else: a JSON or text body (the
     // parsers the root instance has) is 415 before anything reads it (issue 14).
@@ -61,7 +62,10 @@ export function formPages(deps: FormPagesDeps) {
       // form-action on every redirect after a form post (continuation.ts).
       const page = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
       const targets = page ? await formTargets(deps, request) : [];
-      reply.header("content-security-policy", targets.length ? pageCsp(kit.secure, targets) : csp);
+      reply.header(
+        "content-security-policy",
+        targets.length ? pageCsp(kit.secure, targets, images) : csp,
+      );
       return payload;
     });
     forms.addHook("preHandler", async (request, reply) => {
@@ -102,6 +106,11 @@ function signInFormWithoutSignIn(kit: WebKit, request: FastifyRequest): boolean 
   return !c[kit.names.session] && !c[kit.names.signin];
 }
 
+/** Where LOGO_URL's image comes from: the one origin img-src adds beside our own. */
+export function logoOrigins(kit: Pick<WebKit, "logoUrl">): string[] {
+  return kit.logoUrl ? [new URL(kit.logoUrl).origin] : [];
+}
+
 /** application/x-www-form-urlencoded, with or without parameters (a charset). */
 export function isFormPost(contentType: string | undefined): boolean {
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
@@ -114,14 +123,18 @@ export function isFormPost(contentType: string | undefined): boolean {
  * for the usual case. The directives and their order are helmet's defaults merged with
  * ours, as before the pages had a plugin.
  */
-export function pageCsp(secure: boolean, formTargets: readonly string[] = []): string {
+export function pageCsp(
+  secure: boolean,
+  formTargets: readonly string[] = [],
+  imageOrigins: readonly string[] = [],
+): string {
   return [
     "default-src 'none'",
     "base-uri 'none'",
     "font-src 'self' https: data:",
     ["form-action 'self'", ...formTargets].join(" "),
     "frame-ancestors 'none'",
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...imageOrigins].join(" "),
     "object-src 'none'",
     "script-src 'none'",
     "script-src-attr 'none'",

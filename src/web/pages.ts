@@ -22,10 +22,11 @@ export function layout(ctx: PageContext, title: string, body: Html, wide = false
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t(locale, "layout.title", { page: title, app: ctx.appName })}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
-<header class="top"><span class="brand">${ctx.appName}</span>${
+<header class="top"><span class="brand">${ctx.logoUrl ? html`<img src="${ctx.logoUrl}" alt="">` : ""}${ctx.appName}</span>${
     ctx.user
       ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><span>${ctx.user.displayName || ctx.user.username}</span> <button class="link" type="submit">${t(locale, "common.sign_out")}</button></form>`
       : ""
