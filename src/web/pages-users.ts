@@ -54,6 +54,7 @@ export function usersPage(
 </form>
 ${opts.canAdd ? html`<p><a href="/users/new">${t(locale, "users.add")}</a></p>` : ""}
 <p>${t(locale, opts.q ? "users.count_matching" : "users.count", { count: opts.total })}</p>
+<div class="scroll-x" tabindex="0" role="region" aria-label="${t(locale, "users.title")}">
 <table>
 <thead><tr><th>${t(locale, "account.username")}</th><th>${t(locale, "account.name")}</th><th>${t(locale, "account.role")}</th><th>${t(locale, "account.app_set_up")}</th><th>${t(locale, "account.second_factor_locked")}</th><th>${t(locale, "account.last_sign_in")}</th><th>${t(locale, "account.status")}</th></tr></thead>
 <tbody>
@@ -70,6 +71,7 @@ ${opts.rows.map((u) =>
 )}
 </tbody>
 </table>
+</div>
 ${
   firstHref || previousHref || nextHref
     ? html`<p>${firstHref ? html`<a href="${firstHref}">${t(locale, "users.first_page")}</a> ` : ""}${previousHref ? html`<a href="${previousHref}" rel="prev">${t(locale, "users.previous_page")}</a> ` : ""}${nextHref ? html`<a href="${nextHref}" rel="next">${t(locale, "users.next_page")}</a>` : ""}</p>`
@@ -306,7 +308,7 @@ ${fieldError(locale, opts.errors, "password", opts.password)}
 function sessionsTable(locale: Locale, sessions: Session[], timeZone: string): Html {
   if (sessions.length === 0) return html`<p>${t(locale, "user.no_sessions")}</p>`;
   const zone = { zone: timeZone };
-  return html`<table>
+  return html`<div class="scroll-x" tabindex="0" role="region" aria-label="${t(locale, "user.sessions")}"><table>
 <thead><tr><th>${t(locale, "sessions.column.started", zone)}</th><th>${t(locale, "sessions.column.proved", zone)}</th><th>${t(locale, "sessions.column.how")}</th><th>${t(locale, "sessions.column.ends", zone)}</th></tr></thead>
 <tbody>
 ${sessions.map(
@@ -314,5 +316,5 @@ ${sessions.map(
     html`<tr><td>${staffTime(locale, s.createdAt, timeZone)}</td><td>${staffTime(locale, s.authTime, timeZone)}</td><td>${s.amr.map((m: Amr) => t(locale, `amr.${m}`)).join(" + ")}</td><td>${staffTime(locale, s.expiresAt, timeZone)}</td></tr>`,
 )}
 </tbody>
-</table>`;
+</table></div>`;
 }

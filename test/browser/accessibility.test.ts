@@ -100,7 +100,74 @@ describe.runIf(HAS_CHROMIUM)("accessibility and small screens", () => {
     await check(page, "home");
     await page.goto(`${server.url}/no-such-page`);
     await check(page, "not found");
+    await page.goto(`${server.url}/account/language`);
+    await check(page, "language");
+    // A user on a staff page: the 403 page.
+    await page.goto(`${server.url}/users`);
+    await check(page, "forbidden");
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await page.goto(`${server.url}/login?notice=locked&wait=900`);
+    await check(page, "login with a refusal");
     await page.context().close();
+    expect(problems).toEqual([]);
+  });
+
+  test("the staff pages, in English and in German", async () => {
+    for (const locale of ["en-GB", "de-DE"]) {
+      const context = await browser.context.browser()?.newContext({ viewport: PHONE, locale });
+      const page = context ? await context.newPage() : browser.page;
+      const label = (name: string) => `${name} (${locale})`;
+      await page.goto(`${server.url}/login`);
+      await page.locator("#username").fill("ada.administrator");
+      await page.locator("#password").fill(DEFAULT_PASSWORD);
+      await page.locator("form[action='/login'] button[type=submit]").click();
+      server.clock.advance(30_000);
+      await page.locator("#code").fill(server.totp(adminSecret));
+      await page.locator("form[action='/login/verify'] button[type=submit]").click();
+      expect(new URL(page.url()).pathname).toBe("/");
+      await check(page, label("home of an administrator"));
+      for (const [name, path] of [
+        ["users", "/users"],
+        ["users found", "/users?q=carol"],
+        ["user", `/users/${carolId}`],
+        ["add user", "/users/new"],
+        ["Force New Password confirm", `/users/${carolId}/force-new-password`],
+        ["settings", "/settings"],
+        ["audit", "/audit"],
+        ["audit filtered", "/audit?user=carol"],
+        ["language", "/account/language"],
+      ] as const) {
+        await page.goto(`${server.url}${path}`);
+        expect(new URL(page.url()).pathname).toBe(path.split("?")[0]);
+        await check(page, label(name));
+      }
+      // An edit refused (a malformed address): the form with its field error.
+      await page.goto(`${server.url}/users/${carolId}`);
+      await page.evaluate(() => {
+        // The server's refusal is the page under test, not the browser's own validation.
+        for (const form of document.forms) form.noValidate = true;
+      });
+      await page.locator("form[action$='/edit'] input[name=email]").fill("not an address");
+      await page.locator("form[action$='/edit'] button[type=submit]").click();
+      await check(page, label("user edit refused"));
+      // An add refused (no username).
+      await page.goto(`${server.url}/users/new`);
+      await page.evaluate(() => {
+        for (const form of document.forms) form.noValidate = true;
+      });
+      await page.locator("form[action='/users/new'] button[type=submit]").click();
+      await check(page, label("add user refused"));
+      // A form whose token no longer matches: the "form expired" page.
+      await page.goto(`${server.url}/settings`);
+      await page.evaluate(() => {
+        for (const input of document.querySelectorAll<HTMLInputElement>("input[name=_csrf]")) {
+          input.value = "0".repeat(64);
+        }
+      });
+      await page.locator("form[action='/settings'] button[type=submit]").first().click();
+      await check(page, label("form expired"));
+      await context?.close();
+    }
     expect(problems).toEqual([]);
   });
 });
