@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
 import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
@@ -20,12 +19,12 @@ import { sendFirstCode, verify } from "../../core/flow/verify.js";
 import type { FlowState } from "../../core/ports/flows.js";
 import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
-import { newToken } from "../../core/secrets.js";
+import { hashToken, newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
-import { type Html, html, raw } from "../../words/html.js";
+import { type Html, html } from "../../words/html.js";
 import { pageContext } from "../context.js";
 import { leave } from "../continuation.js";
 import { clearForwardCookie } from "../forward-cookie.js";
@@ -44,6 +43,7 @@ import {
 } from "../pages.js";
 import { codePanel, noCodeMethod } from "../pages-codes.js";
 import { proveEmailPage } from "../pages-security.js";
+import { keyQr } from "../qr.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -142,6 +142,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   ): Promise<FastifyReply> => {
     switch (next.kind) {
       case "session":
+        // Where it began, for the account page's list of sessions (issue 11).
+        await core.stores.sessions.describe(hashToken(next.token), {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+        });
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
@@ -303,12 +308,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       // (expiry, Force New Password, a code sent from another tab).
       const key = await core.factors.app.start(loaded, request.ip);
       if (!key.ok || key.kind !== "key") return undefined;
-      const svg = await QRCode.toString(key.uri, {
-        type: "svg",
-        errorCorrectionLevel: "M",
-        margin: 4,
-      });
-      qr = { svg: raw(svg), grouped: key.grouped };
+      qr = { svg: await keyQr(key.uri), grouped: key.grouped };
     }
     const extra = await panel(request, loaded, page);
     return setupPage(page, { username: loaded.user.username, qr, error, extra });
