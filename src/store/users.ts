@@ -50,7 +50,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       if (patch.role !== undefined) values.role = patch.role;
       if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
       if (Object.keys(values).length === 0) return true;
-      return inTransaction(db, (trx) => updateKeepingAnAdministrator(trx, id, values));
+      return guarded(db, (trx) => updateKeepingAnAdministrator(trx, id, values));
     },
     async setPassword(userId, passwordHash, mustChangePassword) {
       await db
@@ -115,7 +115,10 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     },
 
     async setActive(userId, active) {
-      return inTransaction(db, async (trx) => {
+      // On SQLite without a caller's transaction the deletes follow the conditional UPDATE
+      // as statements of their own: a crash between them leaves sessions and flows of an
+      // inactive account, which are refused anyway (core/sessions.ts, loadFlow).
+      return guarded(db, async (trx) => {
         const done = await updateKeepingAnAdministrator(trx, userId, { active: active ? 1 : 0 });
         if (done && !active) {
           await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
@@ -159,6 +162,15 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       });
     },
   };
+}
+
+/**
+ * PostgreSQL needs a transaction for its lock (below); SQLite does not (one statement is
+ * atomic there), and a transaction held across awaits would keep its write lock while
+ * another connection of this process busy-waits on the one thread (store/authenticators.ts).
+ */
+function guarded<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? inTransaction(db, work) : work(db);
 }
 
 /**

@@ -66,8 +66,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
       ),
       404,
     );
-  const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
-    reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
+  // last_administrator: the web acts on no administrator (mayActOn), so only the CLI meets it.
+  const refused = (
+    reply: FastifyReply,
+    ctx: StaffContext,
+    reason: "not_found" | "forbidden" | "last_administrator",
+  ) => (reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403));
   // A settings page shows the account's recent audit events with their IP addresses: a
   // supervisor opens only the users they may act on (docs/supervision.md).
   const mayOpen = (actor: User, target: User): boolean =>
