@@ -1,4 +1,4 @@
-import { HasherBusyError } from "../password.js";
+import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
 import { judgeNewPassword } from "../password-policy.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
@@ -25,7 +25,7 @@ export async function changePassword(
     if (err instanceof HasherBusyError) return "busy" as const;
     throw err;
   });
-  if (verdict === "busy") return refuse("busy");
+  if (verdict === "busy") return refuse("busy", BUSY_RETRY_AFTER_MS);
   if (!verdict.ok) {
     return {
       ...refuse(verdict.reason),
@@ -54,7 +54,7 @@ export async function changePassword(
     });
     return next;
   } catch (err) {
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
 }
