@@ -23,6 +23,23 @@ export function overloadRows(results, rows) {
     verdict: verdict(overload.errors === 0 && overload.busy > 0),
   });
   const base = login?.find((r) => r.concurrency === 16) ?? login?.[0];
+  // What turning one sign-in away cost the server's main thread: its CPU over the window
+  // less the sign-ins' share (row 3's main-thread figure at concurrency 16), per 503. Read
+  // from /proc, so it holds while other work on the machine bends the rates.
+  const mainPer = base?.cpu?.serverMainMsPer;
+  if (
+    overload.busy > 0 &&
+    Number.isFinite(mainPer) &&
+    Number.isFinite(overload.cpu?.serverMainMs)
+  ) {
+    const refusals = overload.cpu.serverMainMs - mainPer * overload.count;
+    rows.push({
+      row: "6",
+      what: `Server main-thread CPU per sign-in turned away (${ms(overload.cpu.serverMainMs)} in the window − ${overload.count} sign-ins × ${ms(mainPer)}, ÷ ${overload.busy} × 503)`,
+      result: ms(Math.max(0, refusals) / overload.busy),
+      target: "almost nothing",
+    });
+  }
   const ratio = base ? overload.perSecond / base.perSecond : Number.NaN;
   rows.push({
     row: "6",

@@ -49,9 +49,13 @@ export function formPages(deps: FormPagesDeps) {
       // A flood of sign-ins beyond the hasher's cap: a password step now could only be
       // refused as busy, so it is refused before anything is spent on it — the form is not
       // read or parsed, no CSRF check, no limiter, no store, no page rendered (issue 13).
-      // No attempt is counted: the person did nothing wrong.
+      // No attempt is counted: the person did nothing wrong. The Login page itself is
+      // turned away too (its form could only be refused), except for a signed-in browser
+      // (forward-auth's `rd` sends it on without a password). The later steps go on: a
+      // person past the password finishes.
       forms.addHook("onRequest", async (request, reply) => {
-        if (request.method !== "POST" || request.routeOptions.url !== "/login" || !saturated()) {
+        if (request.routeOptions.url !== "/login" || !saturated()) return;
+        if (request.method !== "POST" && request.cookies[kit.names.session] !== undefined) {
           return;
         }
         return reply

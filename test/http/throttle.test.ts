@@ -334,9 +334,26 @@ describe("password throttling", () => {
     // Not one chunk of it was pulled: no parsing, no CSRF check (it has no token).
     expect(unread.pulled.bytes).toBe(0);
     expect(saturated).toHaveBeenCalled();
-    // Only POST /login is turned away this way: the other steps go on (a person half-way
-    // through finishes), and GET /login still shows the form.
-    expect((await b.get("/login")).statusCode).toBe(200);
+    // The Login page is turned away too, without a page rendered; the other steps go on
+    // (a person half-way through finishes).
+    const page = await b.get("/login");
+    expect(page.statusCode).toBe(503);
+    expect(page.headers["retry-after"]).toBe("2");
+    expect(page.body).toContain("The service is busy");
+    expect(page.body).not.toContain("_csrf");
     expect((await b.post("/login/verify", { code: "123456" })).statusCode).not.toBe(503);
+  });
+
+  it("while the hasher is full, a signed-in browser still reaches Login (forward-auth's rd)", async () => {
+    t = await startVestibule({ methods: [], env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0" } });
+    await t.addUser("alice");
+    const b = t.browser();
+    await b.get("/login");
+    expect(
+      location(await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD })),
+    ).toBe("/");
+    vi.spyOn(t.system.hasher as GatedHasher, "saturated").mockReturnValue(true);
+    expect((await b.get("/login")).statusCode).toBe(200);
+    expect((await t.browser().get("/login")).statusCode).toBe(503);
   });
 });
