@@ -80,8 +80,9 @@ export function formPages(deps: FormPagesDeps) {
       );
     });
     forms.addHook("onSend", async (request, reply, payload) => {
-      // Set already (the busy answer above): no flow to look up.
-      if (reply.hasHeader("content-security-policy")) return payload;
+      // The busy answer above carries its CSP already: no flow to look up. (The root's
+      // onSend, which runs first, gives every answer a CSP: the header cannot tell.)
+      if (payload === BUSY_PAGE) return payload;
       // A page whose form post can end at an application (an OpenID Connect client, a
       // forward-auth address) lists that origin in form-action: Chromium checks
       // form-action on every redirect after a form post (continuation.ts).
