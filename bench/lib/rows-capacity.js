@@ -1,7 +1,8 @@
 import { mib, ms, rate, verdict } from "./report.js";
 import { TARGETS } from "./targets.js";
 
-// Rows 6 and 7: overload (503s, goodput, memory) and the 1,000 vs 1,000,000 users run.
+// Rows 6 and 7: overload (503s, goodput, memory) and the 1,000 vs 1,000,000 users run;
+// row 8: the OpenID Connect sign-in beside the plain one (issue 10).
 
 export function overloadRows(results, rows) {
   const { overload, login } = results;
@@ -80,5 +81,34 @@ export function scaleRows(scale, rows) {
     result: ratio.toFixed(2),
     target: `≤ ${TARGETS.scaleP99Ratio} (flat)`,
     verdict: verdict(ratio <= TARGETS.scaleP99Ratio),
+  });
+}
+
+/**
+ * (8) Issue 10: full OpenID Connect sign-ins (authorize → Login → Confirm → token request)
+ * beside the plain sign-in at the same concurrency, with the ratio of the rates and what
+ * the provider adds to the server's CPU per sign-in (the target: at most a fifth).
+ */
+export function oidcRows(results, rows) {
+  const { oidc, login } = results;
+  const plain = login?.find((r) => r.concurrency === oidc.concurrency);
+  const ratio = plain ? oidc.perSecond / plain.perSecond : Number.NaN;
+  rows.push({
+    row: "8",
+    what: `Full OpenID Connect sign-in (authorize → Login → Confirm → token), concurrency ${oidc.concurrency}, ${oidc.seconds.toFixed(0)} s${plain ? `, vs plain sign-in (${rate(plain.perSecond, "/s")})` : ""}`,
+    result: `${rate(oidc.perSecond, "sign-ins/s")}${plain ? ` = ${ratio.toFixed(2)} × plain` : ""}`,
+    p50: ms(oidc.p50),
+    p99: ms(oidc.p99),
+    errors: `${oidc.errors}${oidc.busy ? `, ${oidc.busy} busy` : ""}`,
+  });
+  const extra = plain ? oidc.cpu.serverMsPer / plain.cpu.serverMsPer - 1 : Number.NaN;
+  rows.push({
+    row: "8",
+    what: "Server CPU per sign-in: OpenID Connect vs plain (the provider's share)",
+    result: plain
+      ? `${ms(oidc.cpu.serverMsPer)} vs ${ms(plain.cpu.serverMsPer)} = +${(extra * 100).toFixed(1)} %`
+      : ms(oidc.cpu.serverMsPer),
+    target: `≤ +${(TARGETS.oidcExtraShare * 100).toFixed(0)} %`,
+    verdict: plain ? verdict(extra <= TARGETS.oidcExtraShare) : "",
   });
 }
