@@ -3,7 +3,7 @@ import type { AppFactor } from "./factors/app.js";
 import { isSixDigits } from "./factors/factor.js";
 import { attempt } from "./flow/attempts.js";
 import { type FlowDeps, loadFlow, startEnrolment } from "./flow/flow.js";
-import { HasherBusyError } from "./password.js";
+import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "./password.js";
 import {
   checkPasswordAttempt,
   type PasswordAttempt,
@@ -74,7 +74,7 @@ export async function changeOwnPassword(
   } catch (err) {
     // Our fault, not the user's: the attempt is given back.
     await reservation.giveBack();
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
   if (!right) {
@@ -118,7 +118,7 @@ export async function changeOwnPassword(
     });
     return { ok: true, sessionsEnded };
   } catch (err) {
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
 }

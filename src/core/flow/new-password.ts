@@ -1,4 +1,4 @@
-import { HasherBusyError } from "../password.js";
+import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
 import { refuseOwnNewPassword } from "../password-policy.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
@@ -21,7 +21,7 @@ export async function changePassword(
     input.newPassword,
     loaded.methods.length > 0,
   ).catch((err: unknown) => {
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   });
   if (refused) return refused;
@@ -46,7 +46,7 @@ export async function changePassword(
     });
     return next;
   } catch (err) {
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
 }

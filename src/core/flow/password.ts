@@ -1,5 +1,5 @@
 import { verifyDeviceCookie } from "../device-cookie.js";
-import { HasherBusyError } from "../password.js";
+import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
 import {
   checkPasswordAttempt,
   type PasswordAttempt,
@@ -88,7 +88,7 @@ export async function submitPassword(
   } catch (err) {
     // Our fault, not the user's: the attempts are given back (better-auth's restore()).
     await reservation.giveBack();
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
 

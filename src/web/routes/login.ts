@@ -16,7 +16,7 @@ import { submitPassword } from "../../core/flow/password.js";
 import { proveEmail, sendEmailProof } from "../../core/flow/prove-email.js";
 import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
-import type { FlowState } from "../../core/ports/flows.js";
+import type { Continuation, FlowState } from "../../core/ports/flows.js";
 import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
 import { hashToken, newToken } from "../../core/secrets.js";
@@ -26,7 +26,7 @@ import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
 import { type Html, html } from "../../words/html.js";
 import { pageContext } from "../context.js";
-import { leave } from "../continuation.js";
+import { leave, noteFlow } from "../continuation.js";
 import { clearForwardCookie } from "../forward-cookie.js";
 import { loginWithReturn } from "../forward-return.js";
 import { requireUser } from "../guards.js";
@@ -134,6 +134,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return restart(reply, notice, refusal.ended ?? flow, waitMs);
   };
 
+  /**
+   * The session an application's sign-in finishes with (its user, amr, auth_time): only
+   * an OpenID Connect continuation reads it, so no other one spends the two lookups.
+   */
+  const sessionFor = (continuation: Continuation, token: string | undefined) =>
+    continuation.kind === "oidc" ? currentSession(core, token) : undefined;
+
   /** Sends the browser where a step result leads, with the cookie rotated. */
   const follow = async (
     request: FastifyRequest,
@@ -156,7 +163,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           request,
           reply,
           next.continuation,
-          await currentSession(core, next.token),
+          await sessionFor(next.continuation, next.token),
         );
       case "done":
         clearCookie(kit, reply, kit.names.signin);
@@ -165,7 +172,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           request,
           reply,
           next.continuation,
-          await currentSession(core, request.cookies[kit.names.session]),
+          await sessionFor(next.continuation, request.cookies[kit.names.session]),
         );
       case "ended":
         return restart(reply, "app_added", { purpose: "signin", continuation: next.continuation });
@@ -226,6 +233,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       await reply.redirect(STEP_PATHS[loaded.flow.state], 303);
       return undefined;
     }
+    noteFlow(request, loaded.flow);
     return loaded;
   };
 
