@@ -158,6 +158,8 @@ export async function createSystem(
   );
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
   let hasher: PasswordHasher;
+  // Whether the next hash would be refused: POST /login answers 503 before its form is read.
+  let hashSaturated = (): boolean => false;
   if (overrides.hasher) {
     hasher = overrides.hasher;
   } else {
@@ -166,6 +168,7 @@ export async function createSystem(
       onWait: (seconds) => metrics.hashWait.observe(seconds),
     });
     metrics.watchHashQueue(() => gated.queueDepth());
+    hashSaturated = () => gated.saturated();
     hasher = gated;
   }
   const delivery = createDelivery(config.delivery, clock);
@@ -335,6 +338,7 @@ export async function createSystem(
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         publicUrl: config.publicUrl,
         oidc: async () => (await oidc()).seam,
+        hashSaturated,
         returnPolicy: {
           cookieDomain: config.forwardAuth.cookieDomain,
           publicHost: new URL(config.publicUrl).hostname,

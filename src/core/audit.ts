@@ -26,6 +26,11 @@ export const AUDIT_TYPES = [
   "access_rule_changed",
   // Issue 14
   "second_factor_unlocked",
+  // Issue 11: the account page, temporary passwords
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
+  "current_password_wrong",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

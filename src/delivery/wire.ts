@@ -9,6 +9,7 @@ import { chooseLocale } from "../words/choose.js";
 import type { DeliveryConfig } from "./config.js";
 import { forcedPasswordEmail } from "./force-notice.js";
 import {
+  accountChangeEmail,
   authenticatorAddedEmail,
   type Brand,
   type EmailContent,
@@ -17,6 +18,7 @@ import {
   phoneChangedSms,
   secondFactorLockedEmail,
   secondFactorLockedForGoodEmail,
+  temporaryPasswordEmail,
 } from "./messages.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { createSmtpMailer } from "./smtp.js";
@@ -95,6 +97,11 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "second_factor_locked",
   "force_new_password",
   "user_changed",
+  // Issue 11
+  "password_changed",
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
 ]);
 
 /** The messages an event sends its user, in their words: their language, else the default. */
@@ -109,6 +116,7 @@ function messagesFor(
   const email = (to: string | null, content: EmailContent): QueuedMessage[] =>
     to ? [{ ...base, channel: "email", to, ...content }] : [];
   const detail = event.detail ?? {};
+  const input = () => ({ ...brand, username: user.username, at: deps.at });
   switch (event.type) {
     case "authenticator_added":
       return email(
@@ -144,6 +152,23 @@ function messagesFor(
     }
     case "user_changed":
       return contactChangeMessages(locale, event, user, { ...brand, at: deps.at, base });
+    // Issue 11. A forced change at sign-in (no `via`) follows a notice of its own already.
+    case "password_changed":
+      return detail.via === "account"
+        ? email(user.email, accountChangeEmail(locale, "password_changed", input()))
+        : [];
+    case "authenticator_replaced":
+      return email(user.email, accountChangeEmail(locale, "app_replaced", input()));
+    case "other_sessions_ended":
+      return email(user.email, accountChangeEmail(locale, "sessions_ended", input()));
+    case "temporary_password_set":
+      return email(
+        user.email,
+        temporaryPasswordEmail(locale, {
+          ...input(),
+          validHours: typeof detail.validHours === "number" ? detail.validHours : null,
+        }),
+      );
     default:
       return [];
   }

@@ -42,6 +42,8 @@ export const ADMIN_NOTICES = {
   methods_saved: "admin_notice.methods_saved",
   // Issue 14
   unlocked: "admin_notice.unlocked",
+  // Issue 11
+  temporary_set: "admin_notice.temporary_set",
 } as const;
 
 /** The notice for a key from the query string; undefined for any other. */

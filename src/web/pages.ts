@@ -28,7 +28,7 @@ export function layout(ctx: PageContext, title: string, body: Html, wide = false
 <body>
 <header class="top"><span class="brand">${ctx.logoUrl ? html`<img src="${ctx.logoUrl}" alt="">` : ""}${ctx.appName}</span>${
     ctx.user
-      ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><span>${ctx.user.displayName || ctx.user.username}</span> <button class="link" type="submit">${t(locale, "common.sign_out")}</button></form>`
+      ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><a href="/account">${ctx.user.displayName || ctx.user.username}</a> <button class="link" type="submit">${t(locale, "common.sign_out")}</button></form>`
       : ""
   }</header>
 <main${wide ? html` class="wide"` : ""}>
@@ -71,24 +71,37 @@ ${csrfField(ctx)}
 
 export function changePasswordPage(
   ctx: PageContext,
-  opts: { minLength: number; error?: string },
+  opts: {
+    minLength: number;
+    error?: string;
+    /** The account page's change (issue 11): the current password first, posted there. */
+    own?: { title: string; intro: string; currentLabel: string; back: Html };
+  },
 ): Html {
   const { locale } = ctx;
+  const title = opts.own?.title ?? t(locale, "new_password.title");
   return layout(
     ctx,
-    t(locale, "new_password.title"),
-    html`<h1>${t(locale, "new_password.title")}</h1>
+    title,
+    html`<h1>${title}</h1>
 ${messages(undefined, opts.error)}
-<p>${t(locale, "new_password.intro")}</p>
-<form method="post" action="/login/new-password">
+<p>${opts.own?.intro ?? t(locale, "new_password.intro")}</p>
+<form method="post" action="${opts.own ? "/account/password" : "/login/new-password"}">
 ${csrfField(ctx)}
-<label for="new-password">${t(locale, "new_password.label")}</label>
+${
+  opts.own
+    ? html`<label for="current-password">${opts.own.currentLabel}</label>
+<input type="password" id="current-password" name="currentPassword" autocomplete="current-password" maxlength="1024" required>
+`
+    : ""
+}<label for="new-password">${t(locale, "new_password.label")}</label>
 <input type="password" id="new-password" name="newPassword" autocomplete="new-password" minlength="${opts.minLength}" maxlength="128" required aria-describedby="pw-hint">
 <p class="hint" id="pw-hint">${t(locale, "new_password.hint", { count: opts.minLength })}</p>
 <label for="confirm-password">${t(locale, "new_password.confirm_label")}</label>
 <input type="password" id="confirm-password" name="confirmPassword" autocomplete="new-password" maxlength="128" required>
 <button type="submit">${t(locale, "common.save")}</button>
-</form>`,
+</form>
+${opts.own?.back ?? ""}`,
   );
 }
 
@@ -127,19 +140,27 @@ export function setupPage(
     /** "We sent a code to …", above the field. */
     sent?: Html;
     extra?: Html;
+    /** Where the screen posts and shows its key: the sign-in's, or the account page's. */
+    action?: string;
+    title?: string;
+    intro?: string;
   },
 ): Html {
   const { locale } = ctx;
   const app = ctx.appName;
   const google = html`Google Authenticator (<a href="${APP_LINKS.googleAndroid}">${t(locale, "setup.store_android")}</a>, <a href="${APP_LINKS.googleIos}">${t(locale, "setup.store_ios")}</a>)`;
   const microsoft = html`<a href="${APP_LINKS.microsoft}">Microsoft Authenticator</a>`;
+  const action = opts.action ?? "/login/setup";
+  const title = opts.title ?? t(locale, "setup.title");
+  // Cancel ends a sign-in; the account page's replacement has its own way back.
+  const signingIn = action === "/login/setup";
   return layout(
     ctx,
-    t(locale, "setup.title"),
-    html`<h1>${t(locale, "setup.title")}</h1>
+    title,
+    html`<h1>${title}</h1>
 ${messages(undefined, opts.error)}
 ${opts.replacesOld ? html`<p class="warning" role="status">${t(locale, "setup.delete_old", { app })}</p>` : ""}
-<p>${t(locale, "setup.intro", { app, username: opts.username })}</p>
+<p>${opts.intro ?? t(locale, "setup.intro", { app, username: opts.username })}</p>
 <ol class="steps">
 <li>${tHtml(locale, "setup.step_install", { google, microsoft })}</li>
 <li>${t(locale, "setup.step_add")}</li>
@@ -153,15 +174,15 @@ ${
 <p>${t(locale, "setup.manual_key")}</p>
 <p><code class="key" id="manual-key">${opts.qr.grouped}</code></p>
 <p class="hint" id="key-hint">${t(locale, "setup.key_hint")}</p>`
-    : html`<form method="get" action="/login/setup"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
+    : html`<form method="get" action="${action}"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
 }
 ${opts.sent ?? ""}
-<form method="post" action="/login/setup">
+<form method="post" action="${action}">
 ${csrfField(ctx)}
 ${codeField(locale)}
 <button type="submit">${t(locale, "common.save")}</button>
 </form>
-<form method="post" action="/login/cancel">${csrfField(ctx)}<button type="submit" class="secondary">${t(locale, "setup.cancel")}</button></form>
+${signingIn ? html`<form method="post" action="/login/cancel">${csrfField(ctx)}<button type="submit" class="secondary">${t(locale, "setup.cancel")}</button></form>` : ""}
 ${opts.extra ?? ""}`,
   );
 }
@@ -195,7 +216,7 @@ export function homePage(ctx: PageContext & { user: User }, links: Html): Html {
     t(locale, "home.title"),
     html`<h1>${t(locale, "home.welcome", { name })}</h1>
 <p>${tHtml(locale, "home.signed_in", { app: ctx.appName, username: html`<strong>${ctx.user.username}</strong>` })}</p>
-<nav class="links">${links}<a href="/account/language">${t(locale, "home.language")}</a></nav>
+<nav class="links"><a href="/account">${t(locale, "nav.account")}</a>${links}</nav>
 <form method="post" action="/logout">${csrfField(ctx)}<button type="submit">${t(locale, "common.sign_out")}</button></form>`,
   );
 }

@@ -100,8 +100,8 @@ describe.runIf(HAS_CHROMIUM)("accessibility and small screens", () => {
     await check(page, "home");
     await page.goto(`${server.url}/no-such-page`);
     await check(page, "not found");
-    await page.goto(`${server.url}/account/language`);
-    await check(page, "language");
+    await page.goto(`${server.url}/account`);
+    await check(page, "account");
     // A user on a staff page: the 403 page.
     await page.goto(`${server.url}/users`);
     await check(page, "forbidden");
@@ -135,7 +135,7 @@ describe.runIf(HAS_CHROMIUM)("accessibility and small screens", () => {
         ["settings", "/settings"],
         ["audit", "/audit"],
         ["audit filtered", "/audit?user=carol"],
-        ["language", "/account/language"],
+        ["account", "/account"],
       ] as const) {
         await page.goto(`${server.url}${path}`);
         expect(new URL(page.url()).pathname).toBe(path.split("?")[0]);

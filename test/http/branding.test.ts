@@ -24,7 +24,7 @@ describe("branding", () => {
 
     const user = await t.addUser("ann");
     const b = await t.signIn("ann", await t.enrolApp(user));
-    for (const url of ["/login", "/", "/no-such-page", "/account/language"]) {
+    for (const url of ["/login", "/", "/no-such-page", "/account"]) {
       const page = await b.get(url);
       expect(page.body).toContain(
         '<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">',

@@ -67,13 +67,14 @@ describe("which language a page speaks", () => {
     const b = await t.signIn("greta", await t.enrolApp(user));
     const home = (await getIn(b, "/", "de")).body;
     expect(langOf(home)).toBe("de");
-    expect(home).toContain('href="/account/language">Sprache</a>');
+    const account = (await getIn(b, "/account", "de")).body;
+    expect(account).toContain('<h2 id="language-heading">Sprache</h2>');
+    expect(account).toContain('<option value="" lang="de" selected>');
 
-    await getIn(b, "/account/language");
     const saved = await b.post("/account/language", { locale: "fr" });
-    expect(location(saved)).toBe("/account/language?notice=saved");
+    expect(location(saved)).toBe("/account?notice=language_saved#language");
     expect((await t.system.stores.users.findById(user.id))?.locale).toBe("fr");
-    const after = (await getIn(b, "/account/language?notice=saved", "de")).body;
+    const after = (await getIn(b, "/account?notice=language_saved", "de")).body;
     expect(langOf(after)).toBe("fr");
     expect(after).toContain("Votre langue a été enregistrée.");
     expect(after).toContain('<option value="fr" lang="fr" selected>Français</option>');
@@ -82,6 +83,7 @@ describe("which language a page speaks", () => {
     for (const bad of ["es", "constructor", "de-CH"]) {
       const res = await b.post("/account/language", { locale: bad });
       expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('<p class="error" role="alert">Choisissez'); // still French
     }
     expect((await t.system.stores.users.findById(user.id))?.locale).toBe("fr");
 
@@ -94,9 +96,12 @@ describe("which language a page speaks", () => {
     t = await startVestibule({ methods: ["app"] });
     const user = await t.addUser("hal");
     const anonymous = t.browser();
-    expect(location(await anonymous.get("/account/language"))).toBe("/login");
+    expect(location(await anonymous.get("/account/language"))).toBe("/account#language");
+    expect(location(await anonymous.get("/account"))).toBe("/login");
+    await anonymous.get("/login");
+    expect(location(await anonymous.post("/account/language", { locale: "de" }))).toBe("/login");
     const b = await t.signIn("hal", await t.enrolApp(user));
-    await b.get("/account/language");
+    await b.get("/account");
     const forged = await b.post("/account/language", { locale: "de" }, { csrf: "0".repeat(64) });
     expect(forged.statusCode).toBe(403);
     expect((await t.system.stores.users.findById(user.id))?.locale).toBeNull();
