@@ -4,7 +4,8 @@ import { BUSY_RETRY_AFTER_MS } from "../core/password.js";
 import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
-import { t } from "../words/catalogue.js";
+import { LOCALES, type Locale, t } from "../words/catalogue.js";
+import { chooseLocale } from "../words/choose.js";
 import { escapeHtml, type Html } from "../words/html.js";
 import { pageContext } from "./context.js";
 import { formTargets } from "./continuation.js";
@@ -66,7 +67,7 @@ export function formPages(deps: FormPagesDeps) {
           .header("retry-after", BUSY_RETRY_SECONDS)
           .header("content-security-policy", csp)
           .type("text/html; charset=utf-8")
-          .send(BUSY_PAGE);
+          .send(busyPage(kit, request));
       });
     }
     forms.addHook("onRequest", async (request, reply) => {
@@ -85,7 +86,7 @@ export function formPages(deps: FormPagesDeps) {
     forms.addHook("onSend", async (request, reply, payload) => {
       // The busy answer above carries its CSP already: no flow to look up. (The root's
       // onSend, which runs first, gives every answer a CSP: the header cannot tell.)
-      if (payload === BUSY_PAGE) return payload;
+      if (BUSY_PAGES.has(payload as string)) return payload;
       // A page whose form post can end at an application (an OpenID Connect client, a
       // forward-auth address) lists that origin in form-action: Chromium checks
       // form-action on every redirect after a form post (continuation.ts).
@@ -144,10 +145,22 @@ export function logoOrigins(kit: Pick<WebKit, "logoUrl">): string[] {
 /** Seconds a browser turned away by a full hasher is asked to wait (Retry-After). */
 const BUSY_RETRY_SECONDS = Math.ceil(BUSY_RETRY_AFTER_MS / 1000);
 
-/** The busy answer, made once: a tiny page, the busy words (the pages are English for now). */
-const BUSY_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(
-  t("en", "error.unavailable.title"),
-)}</title><p>${escapeHtml(t("en", "reason.busy"))}</p></html>`;
+/** The busy answer, made once per language: a tiny page, the busy words. */
+const BUSY_PAGE: Record<Locale, string> = Object.fromEntries(
+  LOCALES.map((locale) => [
+    locale,
+    `<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${escapeHtml(
+      t(locale, "error.unavailable.title"),
+    )}</title><p>${escapeHtml(t(locale, "reason.busy"))}</p></html>`,
+  ]),
+) as Record<Locale, string>;
+const BUSY_PAGES: ReadonlySet<string> = new Set(Object.values(BUSY_PAGE));
+
+/** The busy page in the browser's language (no store is read: the answer stays cheap). */
+function busyPage(kit: WebKit, request: FastifyRequest): string {
+  const acceptLanguage = request.headers["accept-language"];
+  return BUSY_PAGE[chooseLocale({ acceptLanguage, fallback: kit.defaultLocale })];
+}
 
 /** application/x-www-form-urlencoded, with or without parameters (a charset). */
 export function isFormPost(contentType: string | undefined): boolean {

@@ -299,6 +299,17 @@ describe("password throttling", () => {
       expect(res.body).toContain("The service is busy");
       expect(res.cookies).toEqual([]);
     }
+    // In the browser's language (issue 12), made without reading any store.
+    const german = await b.request("POST", "/login", {
+      body: "username=alice",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "accept-language": "de-CH",
+      },
+    });
+    expect(german.statusCode).toBe(503);
+    expect(german.body).toContain('<html lang="de">');
+    expect(german.body).not.toContain("The service is busy");
     expect(verify).not.toHaveBeenCalled();
     // Six refusals, more than the three attempts the account + address allow: none was
     // counted, nothing was audited, and the right password signs in once there is room.
