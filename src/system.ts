@@ -379,18 +379,12 @@ async function loadOidc(
         return user?.active ? user : undefined;
       },
       interactionPath: (uid) => `${OIDC_SIGNIN_PATH}${uid}`,
-      page: (title, body) =>
-        layout(
-          {
-            appName: config.appName,
-            csrf: "",
-            locale: config.defaultLocale,
-            timeZone: config.timeZone,
-            logoUrl: config.logoUrl,
-          },
-          title,
-          body,
-        ).value,
+      page: (acceptLanguage, page) => {
+        const locale = chooseLocale({ acceptLanguage, fallback: config.defaultLocale });
+        const { title, body } = page(locale);
+        const brand = { appName: config.appName, timeZone: config.timeZone };
+        return layout({ ...brand, csrf: "", locale, logoUrl: config.logoUrl }, title, body).value;
+      },
       onServerError:
         overrides.onServerError ??
         ((err) => log(`OpenID Connect provider fault: ${err.name}: ${err.message}`)),

@@ -634,4 +634,17 @@ export const de: WordTable = {
   "language.name.de": "Deutsch",
   "language.name.fr": "Français",
   "language.unknown": "Wählen Sie eine der Sprachen aus der Liste.",
+  "oidc.error.title": "Die Anmeldung konnte nicht fortgesetzt werden",
+  "oidc.error.text": "Die Anfrage der Anwendung konnte nicht ausgeführt werden.",
+  "oidc.error.server_text":
+    "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in Kürze erneut.",
+  "oidc.error.code": "Fehler",
+  "oidc.sign_out.title": "Abmelden",
+  "oidc.sign_out.question":
+    "Möchten Sie sich von allen Anwendungen abmelden, die diese Anmeldung verwenden?",
+  "oidc.sign_out.submit": "Abmelden",
+  "oidc.sign_out.stay": "Angemeldet bleiben",
+  "oidc.signed_out.title": "Abgemeldet",
+  "oidc.signed_out.text": "Sie wurden abgemeldet.",
+  "oidc.signed_out.of": "Sie wurden von {client} abgemeldet.",
 };

@@ -661,4 +661,17 @@ export const fr: WordTable = {
   "language.name.de": "Deutsch",
   "language.name.fr": "Français",
   "language.unknown": "Choisissez l'une des langues de la liste.",
+  "oidc.error.title": "La connexion n'a pas pu continuer",
+  "oidc.error.text": "La demande de l'application n'a pas pu aboutir.",
+  "oidc.error.server_text":
+    "Le service est momentanément indisponible. Veuillez réessayer dans un instant.",
+  "oidc.error.code": "Erreur",
+  "oidc.sign_out.title": "Se déconnecter",
+  "oidc.sign_out.question":
+    "Voulez-vous vous déconnecter de toutes les applications qui utilisent cette connexion ?",
+  "oidc.sign_out.submit": "Se déconnecter",
+  "oidc.sign_out.stay": "Rester connecté",
+  "oidc.signed_out.title": "Déconnecté",
+  "oidc.signed_out.text": "Vous avez été déconnecté.",
+  "oidc.signed_out.of": "Vous avez été déconnecté de {client}.",
 };

@@ -313,6 +313,23 @@ describe("one sign-out", () => {
     }
   });
 
+  it("the provider's own pages speak the browser's language (issue 12)", async () => {
+    const browser = server.browser();
+    for (const [language, lang, words] of [
+      ["de-DE,de;q=0.9", "de", "Die Anmeldung konnte nicht fortgesetzt werden"],
+      ["fr", "fr", "La connexion n'a pas pu continuer"],
+      ["en", "en", "Sign-in could not continue"],
+    ] as const) {
+      const res = await browser.request("/oidc/auth?client_id=no-such-client&response_type=code", {
+        headers: { "accept-language": language },
+      });
+      expect(res.status).toBe(400);
+      const page = await res.text();
+      expect(page).toContain(`<html lang="${lang}">`);
+      expect(page).toContain(words.replace("'", "&#39;"));
+    }
+  });
+
   it("someone else's sign-in is untouched", async () => {
     const mine = await signedInAtApp();
     const theirs = await signedInAtApp();
