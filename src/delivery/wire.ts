@@ -12,6 +12,8 @@ import {
   emailChangedEmail,
   phoneChangedEmail,
   phoneChangedSms,
+  recoveryCodesIssuedEmail,
+  recoveryCodeUsedEmail,
   secondFactorLockedEmail,
   secondFactorLockedForGoodEmail,
 } from "./messages.js";
@@ -88,6 +90,9 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "second_factor_locked",
   "force_new_password",
   "user_changed",
+  // Issue 11
+  "recovery_codes_issued",
+  "recovery_code_used",
 ]);
 
 /** The messages an event sends its user, in their words (English until issue 12). */
@@ -137,6 +142,21 @@ function messagesFor(
     }
     case "user_changed":
       return contactChangeMessages(locale, event, user, { appName, at: deps.at, base });
+    case "recovery_codes_issued":
+      return email(
+        user.email,
+        recoveryCodesIssuedEmail(locale, { appName, username: user.username, at: deps.at }),
+      );
+    case "recovery_code_used":
+      return email(
+        user.email,
+        recoveryCodeUsedEmail(locale, {
+          appName,
+          username: user.username,
+          at: deps.at,
+          left: typeof detail.left === "number" ? detail.left : 0,
+        }),
+      );
     default:
       return [];
   }

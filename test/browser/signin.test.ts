@@ -134,7 +134,11 @@ describe.runIf(HAS_CHROMIUM)(
           await page.getByLabel("Verification code", { exact: true }).fill(setupCode);
           await page.getByRole("button", { name: "Save" }).click();
 
-          // The pending sign-in ended: Login says the app was added and asks to sign in again.
+          // Issue 11: the recovery codes, shown once; then Login says the app was added
+          // and asks to sign in again.
+          const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+          expect(await codes.count()).toBe(10);
+          await page.getByRole("link", { name: "I have saved them: sign in again" }).click();
           expect(path(page)).toBe("/login?notice=app_added");
           const notice = await page.getByRole("status").textContent();
           expect(notice).toContain("authenticator app has been added");

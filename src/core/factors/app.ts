@@ -3,13 +3,20 @@ import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { type SecretBox, totpSecretAad } from "../secrets.js";
-import { generateTotpSecret, groupSecret, matchTotpStep, totpUri } from "../totp.js";
+import {
+  generateTotpSecret,
+  groupSecret,
+  matchTotpStep,
+  totpClockOffsetSeconds,
+  totpUri,
+} from "../totp.js";
 import {
   type Factor,
   type FactorContext,
   isSixDigits,
   type Judge,
   type Started,
+  type Verdict,
 } from "./factor.js";
 
 export interface AppFactorDeps {
@@ -62,7 +69,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       const secret = box.open(auth.secretBox, totpSecretAad(ctx.user.id));
       return async (code) => {
         const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return { kind: "wrong" };
+        if (step === null) return wrongCode(secret, code, clock.now());
         // The compare-and-swap on the last used step lets exactly one of many concurrent
         // submissions of one code through, on any number of instances.
         if (!(await stores.authenticators.useStep(ctx.user.id, step))) return { kind: "used" };
@@ -107,7 +114,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       const secret = box.open(sealed, totpSecretAad(user.id));
       return async (code) => {
         const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return { kind: "wrong" };
+        if (step === null) return wrongCode(secret, code, clock.now());
         // One transaction ends this flow, which must still hold the key shown, copies its
         // key into the user's authenticator with the step used, and writes the audit event
         // (with the owner's notice): of racing Saves (any tab, any instance) exactly one
@@ -137,4 +144,15 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       };
     },
   };
+}
+
+/**
+ * A wrong code, with the phone's clock offset when the code would be right up to 10
+ * minutes away (issue 11): the page says how to fix the clock, the audit event records it.
+ */
+function wrongCode(secret: string, code: string, now: number): Verdict {
+  const offset = totpClockOffsetSeconds(secret, code, now);
+  return offset === null
+    ? { kind: "wrong" }
+    : { kind: "wrong", detail: { clockOffsetSeconds: offset } };
 }

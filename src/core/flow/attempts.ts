@@ -179,7 +179,15 @@ async function used(
     ip,
     detail: { ...detail, reused: true },
   });
-  return refuse("invalid_code");
+  // Said so (issue 11): whoever typed it had the right code, so this tells them nothing
+  // new, and "wait for the next code" is what helps.
+  const triesLeft = Math.max(0, deps.rules.maxWrongCodesPerFlow - (reserved.failed - 1));
+  if (detail.unavailable === true) return { ...refuse("invalid_code"), triesLeft };
+  return {
+    ...refuse("invalid_code"),
+    triesLeft,
+    hint: { kind: "used", recoveryCode: detail.recoveryCode === true },
+  };
 }
 
 /**
@@ -230,7 +238,12 @@ async function wrong(
     });
     return { ...refuse("too_many_codes"), ended };
   }
-  return refuse("invalid_code");
+  const offset = detail.clockOffsetSeconds;
+  return {
+    ...refuse("invalid_code"),
+    triesLeft: deps.rules.maxWrongCodesPerFlow - failed,
+    ...(typeof offset === "number" ? { hint: { kind: "clock", offsetSeconds: offset } } : {}),
+  };
 }
 
 /** A refund during a fault: if it fails too, the first error is the one reported. */
