@@ -115,12 +115,19 @@ export async function attempt<T extends { ok: true }>(
  */
 async function judge(judges: Judge[], text: string): Promise<Verdict> {
   let wrong = judges.length === 0;
+  // What the judges found out about a wrong answer (a phone's clock offset), for the audit
+  // event and the words on the page.
+  let detail: Record<string, unknown> | undefined;
   for (const j of judges) {
     const verdict = await j(text);
     if (verdict.kind === "matched" || verdict.kind === "used") return verdict;
-    if (verdict.kind === "wrong") wrong = true;
+    if (verdict.kind === "wrong") {
+      wrong = true;
+      if (verdict.detail) detail = { ...detail, ...verdict.detail };
+    }
   }
-  return wrong ? { kind: "wrong" } : { kind: "unavailable" };
+  if (!wrong) return { kind: "unavailable" };
+  return detail ? { kind: "wrong", detail } : { kind: "wrong" };
 }
 
 /**
