@@ -96,7 +96,7 @@ export function codeField(locale: Locale): Html {
 /** Issue 11: "Remember this device for 30 days" in a verification form; nothing when off. */
 export function rememberField(locale: Locale, days: number): Html {
   if (days <= 0) return html``;
-  return html`<p class="check"><input type="checkbox" id="remember" name="remember" value="1"> <label for="remember">${t(locale, "verify.remember", { count: days })}</label></p>`;
+  return html`<p><input type="checkbox" id="remember" name="remember" value="1"> <label for="remember" class="inline">${t(locale, "verify.remember", { count: days })}</label></p>`;
 }
 
 export function setupPage(
