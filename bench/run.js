@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { combineArgon, measureArgon2 } from "./lib/argon.js";
 import { freshDatabase } from "./lib/database.js";
 import { generatorPhase } from "./lib/generator-phase.js";
+import { fullOidcSignIn, registerBenchClient } from "./lib/oidc-flow.js";
 import { loginPhase, overloadPhase, PASSWORD, soakPhase, verifyPhase } from "./lib/phases.js";
 import { splitProfileFile } from "./lib/profile-split.js";
 import { commandLine, commit, machine, markdown } from "./lib/report.js";
@@ -87,6 +88,31 @@ async function main() {
           },
         ]);
       }
+    }
+    if (phases.has("oidc")) {
+      // Issue 10: authorize → Login → Confirm → token request, beside the plain sign-in.
+      const clientId = await registerBenchClient(seeder);
+      const concurrency = settings.concurrencies[0];
+      const product = {
+        name: "Vestibule (OpenID Connect)",
+        fullSignIn: (t, b, user) => fullOidcSignIn(t, b, user, PASSWORD, clientId),
+      };
+      steps.push([
+        "oidc",
+        async (server) => {
+          say(`full OpenID Connect sign-in at concurrency ${concurrency}, ${settings.seconds} s`);
+          const r = await loginPhase(server, book, {
+            ...settings,
+            concurrency,
+            product,
+            healthzIntervalMs: 0,
+            extraPids,
+            label: `oidc-c${concurrency}`,
+            profileDir,
+          });
+          results.oidc = { concurrency, ...r };
+        },
+      ]);
     }
     if (phases.has("generator")) {
       steps.push([
@@ -171,6 +197,7 @@ function splitProfiles() {
     ...(results.login ?? []).map((r) => [`login-c${r.concurrency}`, r]),
     ["totp", results.totp],
     ["overload", results.overload],
+    [`oidc-c${results.oidc?.concurrency}`, results.oidc],
   ];
   for (const [label, r] of phases) {
     if (r?.profile) {

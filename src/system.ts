@@ -157,6 +157,8 @@ export async function createSystem(
   );
   const limits = overrides.wrapLimits?.(baseLimits) ?? baseLimits;
   let hasher: PasswordHasher;
+  // Whether the next hash would be refused: POST /login answers 503 before its form is read.
+  let hashSaturated = (): boolean => false;
   if (overrides.hasher) {
     hasher = overrides.hasher;
   } else {
@@ -165,6 +167,7 @@ export async function createSystem(
       onWait: (seconds) => metrics.hashWait.observe(seconds),
     });
     metrics.watchHashQueue(() => gated.queueDepth());
+    hashSaturated = () => gated.saturated();
     hasher = gated;
   }
   const delivery = createDelivery(config.delivery, clock);
@@ -323,6 +326,7 @@ export async function createSystem(
         healthChecks: limitStore.kind === "redis" ? { redis: limitStore.ping } : {},
         publicUrl: config.publicUrl,
         oidc: async () => (await oidc()).seam,
+        hashSaturated,
         returnPolicy: {
           cookieDomain: config.forwardAuth.cookieDomain,
           publicHost: new URL(config.publicUrl).hostname,

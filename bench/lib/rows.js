@@ -1,6 +1,6 @@
 import { splitTable } from "./profile-split.js";
 import { mib, ms, pct, rate, verdict } from "./report.js";
-import { overloadRows, scaleRows } from "./rows-capacity.js";
+import { oidcRows, overloadRows, scaleRows } from "./rows-capacity.js";
 import { TARGETS } from "./targets.js";
 
 export const errorsOf = (r) =>
@@ -128,6 +128,7 @@ export function buildRows(results) {
       verdict: verdict(r.healthz.p99 <= TARGETS.healthzP99),
     });
   }
+  if (results.oidc) oidcRows(results, rows);
   if (overload) overloadRows(results, rows);
   if (soak) {
     rows.push({

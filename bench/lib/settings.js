@@ -7,7 +7,7 @@ const num = (name, fallback) => {
   return value;
 };
 
-const ALL_PHASES = ["argon", "login", "generator", "totp", "overload", "soak", "scale"];
+const ALL_PHASES = ["argon", "login", "oidc", "generator", "totp", "overload", "soak", "scale"];
 
 export function loadSettings() {
   const phases = (process.env.BENCH_PHASES ?? ALL_PHASES.join(","))

@@ -10,4 +10,6 @@ export const TARGETS = {
   soakGrowthPct: 10,
   scaleP99Ratio: 1.2,
   peerRatio: 6,
+  /** Issue 10: the provider costs at most a fifth of a plain sign-in. */
+  oidcExtraShare: 0.2,
 };

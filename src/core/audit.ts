@@ -31,6 +31,11 @@ export const AUDIT_TYPES = [
   "recovery_code_used",
   "device_remembered",
   "device_forgotten",
+  // Issue 11: the account page, temporary passwords
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
+  "current_password_wrong",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

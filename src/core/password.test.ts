@@ -127,6 +127,19 @@ describe("hasher cap", () => {
     expect(await hasher.verify(hb, "password number b")).toBe(true);
   });
 
+  it("saturated() says whether the next hash would be refused, and agrees with the gate", async () => {
+    const hasher = await createPasswordHasher({ maxConcurrent: 1, maxQueued: 1 });
+    expect(hasher.saturated()).toBe(false);
+    const a = hasher.hash("password number a");
+    // One running, the queue (1) empty: the next one would wait, not be refused.
+    expect(hasher.saturated()).toBe(false);
+    const b = hasher.hash("password number b");
+    expect(hasher.saturated()).toBe(true);
+    await expect(hasher.hash("password number c")).rejects.toBeInstanceOf(HasherBusyError);
+    await Promise.all([a, b]);
+    expect(hasher.saturated()).toBe(false);
+  });
+
   it("a failed task frees its slot", async () => {
     const hasher = await createPasswordHasher({ maxConcurrent: 1, maxQueued: 0 });
     expect(await hasher.verify("$argon2id$broken", "x")).toBe(false);

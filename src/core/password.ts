@@ -12,6 +12,9 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/** How long a sign-in turned away by a full hasher is asked to wait (Retry-After). */
+export const BUSY_RETRY_AFTER_MS = 2000;
+
 export class HasherBusyError extends Error {
   override readonly name = "HasherBusyError";
 }
@@ -47,6 +50,11 @@ export interface HasherOptions {
 /** The production hasher also says how many hashes are waiting (read at each scrape). */
 export interface GatedHasher extends PasswordHasher {
   queueDepth(): number;
+  /**
+   * True when every slot is taken and the queue is at its cap: the next hash would be
+   * refused (HasherBusyError). Lets POST /login answer 503 before reading the form.
+   */
+  saturated(): boolean;
 }
 
 /** The form a password is hashed and compared in (UAX #15 compatibility composition). */
@@ -82,6 +90,7 @@ export async function createPasswordHasher(options: HasherOptions = {}): Promise
 
   const hasher: GatedHasher = {
     queueDepth: () => gate.waiting(),
+    saturated: () => gate.full(),
     hash: (password) => gate.run(() => hash(normalizePassword(password), argon)),
     async verify(passwordHash, password) {
       const normalized = normalizePassword(password);
@@ -100,6 +109,7 @@ export async function createPasswordHasher(options: HasherOptions = {}): Promise
 interface Gate {
   run<T>(task: () => Promise<T>): Promise<T>;
   waiting(): number;
+  full(): boolean;
 }
 
 function createGate(
@@ -116,6 +126,7 @@ function createGate(
   };
   return {
     waiting: () => waiting.length,
+    full: () => running >= maxConcurrent && waiting.length >= maxQueued,
     async run(task) {
       if (running >= maxConcurrent) {
         if (waiting.length >= maxQueued) throw new HasherBusyError("password hasher is saturated");

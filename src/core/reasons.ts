@@ -23,7 +23,10 @@ export type Reason =
   | "password_weak"
   | "method_unavailable"
   | "send_throttled"
-  | "send_failed";
+  | "send_failed"
+  // Issue 11
+  | "current_password_wrong"
+  | "temporary_password_expired";
 
 export type Refusal = {
   ok: false;

@@ -7,6 +7,7 @@ import type { User } from "../core/ports/users.js";
 import type { DeliveryConfig } from "./config.js";
 import { forcedPasswordEmail } from "./force-notice.js";
 import {
+  accountChangeEmail,
   authenticatorAddedEmail,
   type EmailContent,
   emailChangedEmail,
@@ -16,6 +17,7 @@ import {
   recoveryCodeUsedEmail,
   secondFactorLockedEmail,
   secondFactorLockedForGoodEmail,
+  temporaryPasswordEmail,
 } from "./messages.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { createSmtpMailer } from "./smtp.js";
@@ -91,6 +93,10 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "force_new_password",
   "user_changed",
   // Issue 11
+  "password_changed",
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
   "recovery_codes_issued",
   "recovery_code_used",
 ]);
@@ -107,6 +113,7 @@ function messagesFor(
   const email = (to: string | null, content: EmailContent): QueuedMessage[] =>
     to ? [{ ...base, channel: "email", to, ...content }] : [];
   const detail = event.detail ?? {};
+  const input = () => ({ appName, username: user.username, at: deps.at });
   switch (event.type) {
     case "authenticator_added":
       return email(
@@ -142,18 +149,30 @@ function messagesFor(
     }
     case "user_changed":
       return contactChangeMessages(locale, event, user, { appName, at: deps.at, base });
-    case "recovery_codes_issued":
+    // Issue 11. A forced change at sign-in (no `via`) follows a notice of its own already.
+    case "password_changed":
+      return detail.via === "account"
+        ? email(user.email, accountChangeEmail(locale, "password_changed", input()))
+        : [];
+    case "authenticator_replaced":
+      return email(user.email, accountChangeEmail(locale, "app_replaced", input()));
+    case "other_sessions_ended":
+      return email(user.email, accountChangeEmail(locale, "sessions_ended", input()));
+    case "temporary_password_set":
       return email(
         user.email,
-        recoveryCodesIssuedEmail(locale, { appName, username: user.username, at: deps.at }),
+        temporaryPasswordEmail(locale, {
+          ...input(),
+          validHours: typeof detail.validHours === "number" ? detail.validHours : null,
+        }),
       );
+    case "recovery_codes_issued":
+      return email(user.email, recoveryCodesIssuedEmail(locale, input()));
     case "recovery_code_used":
       return email(
         user.email,
         recoveryCodeUsedEmail(locale, {
-          appName,
-          username: user.username,
-          at: deps.at,
+          ...input(),
           left: typeof detail.left === "number" ? detail.left : 0,
         }),
       );

@@ -15,6 +15,8 @@ export interface UsersTable {
   active: number;
   created_at: number;
   last_sign_in_at: number | null;
+  /** A temporary password set by staff stops working then (migration 0012). */
+  password_expires_at: number | null;
 }
 
 export interface SettingsTable {
@@ -62,6 +64,9 @@ export interface SessionsTable {
   forward_id_hash: string | null;
   /** Last request seen, written at most once a minute (the idle timeout). */
   last_seen_at: number;
+  /** Where the session began (migration 0012): the client address and browser. */
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface AuditEventsTable {

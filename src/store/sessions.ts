@@ -15,6 +15,8 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
           auth_time: s.authTime,
           amr: s.amr.join(","),
           last_seen_at: s.lastSeenAt ?? s.createdAt,
+          ip: s.ip ?? null,
+          user_agent: s.userAgent ?? null,
         })
         .execute();
     },
@@ -46,6 +48,21 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     },
     async delete(idHash) {
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    },
+    async describe(idHash, client) {
+      await db
+        .updateTable("sessions")
+        .set({ ip: client.ip, user_agent: client.userAgent?.slice(0, 256) ?? null })
+        .where("id_hash", "=", idHash)
+        .execute();
+    },
+    async deleteOthers(userId, keepIdHash) {
+      const result = await db
+        .deleteFrom("sessions")
+        .where("user_id", "=", userId)
+        .where("id_hash", "<>", keepIdHash)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async reprove(idHash, authTime, amr) {
       const result = await db
@@ -95,5 +112,7 @@ function toSession(row: Selectable<SessionsTable>): Session {
     authTime: Number(row.auth_time),
     amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
     lastSeenAt: Number(row.last_seen_at),
+    ip: row.ip,
+    userAgent: row.user_agent,
   };
 }

@@ -45,6 +45,7 @@ export const ADMIN_NOTICES = {
   // Issue 11
   device_forgotten: "user.device_forgotten",
   remember_saved: "settings.remember_saved",
+  temporary_set: "admin_notice.temporary_set",
 } as const;
 
 /** The notice for a key from the query string; undefined for any other. */

@@ -11,7 +11,7 @@ import { roleName } from "./admin-words.js";
 
 type Detail = Record<string, unknown>;
 
-const WHY = ["unknown_user", "wrong_password", "inactive"] as const;
+const WHY = ["unknown_user", "wrong_password", "inactive", "temporary_password_expired"] as const;
 /** Send quotas (limits/send-quota.ts) and password counters (core/password-attempts.ts). */
 const LIMITS = [
   "user_burst",
@@ -142,6 +142,19 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
       return value === "cli" || value === "web" || value === "setup" || value === "account"
         ? t(locale, `audit.detail.via_${value}`)
         : undefined;
+    // Issue 11: the account page and temporary passwords.
+    case "sessionsEnded":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.sessions_ended", { count: value })
+        : undefined;
+    case "generated":
+      return t(locale, value === true ? "audit.detail.generated" : "audit.detail.typed");
+    case "validHours":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.valid_hours", { count: value })
+        : undefined;
+    case "mustChange":
+      return t(locale, value === true ? "audit.detail.must_change" : "audit.detail.may_keep");
     // Issue 11
     case "left":
     case "count":

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { findFlow } from "../core/flow/flow.js";
-import type { Continuation } from "../core/ports/flows.js";
+import type { Continuation, Flow } from "../core/ports/flows.js";
 import type { SignedIn } from "../core/sessions.js";
 import type { Core } from "../system.js";
 import { t } from "../words/catalogue.js";
@@ -31,17 +31,27 @@ export async function continuationOrigin(
   return details && details.redirectOrigin !== "null" ? details.redirectOrigin : undefined;
 }
 
+/** The flow a route read for this request (by its cookie), so the page's CSP need not. */
+const readFlows = new WeakMap<FastifyRequest, Flow>();
+
+/** Notes the flow behind this request's sign-in cookie, as a route just read it. */
+export function noteFlow(request: FastifyRequest, flow: Flow): void {
+  readFlows.set(request, flow);
+}
+
 /**
  * Origins the page answering this request may post forms towards: the one its browser's
- * flow ends at. A failed lookup (the store away) leaves only 'self': the page still works,
- * the final redirect would be refused by the browser rather than the page fail.
+ * flow ends at (a flow's continuation never changes, so the row a route read will do). A
+ * failed lookup (the store away) leaves only 'self': the page still works, the final
+ * redirect would be refused by the browser rather than the page fail.
  */
 export async function formTargets(
   deps: Pick<ContinuationDeps, "kit" | "core" | "oidc">,
   request: FastifyRequest,
 ): Promise<string[]> {
   try {
-    const flow = await findFlow(deps.core, request.cookies[deps.kit.names.signin]);
+    const flow =
+      readFlows.get(request) ?? (await findFlow(deps.core, request.cookies[deps.kit.names.signin]));
     const origin = flow && (await continuationOrigin(deps, flow.continuation));
     return origin ? [origin] : [];
   } catch {

@@ -1,15 +1,17 @@
 import formbody from "@fastify/formbody";
 import type { FastifyInstance } from "fastify";
+import { BUSY_RETRY_AFTER_MS } from "../core/password.js";
 import type { ReturnPolicy } from "../core/return-address.js";
 import type { Outbox } from "../delivery/outbox.js";
 import type { Core } from "../system.js";
 import { t } from "../words/catalogue.js";
-import type { Html } from "../words/html.js";
+import { escapeHtml, type Html } from "../words/html.js";
 import { pageContext } from "./context.js";
 import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
 import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
+import { registerAccountRoutes } from "./routes/account.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -26,6 +28,8 @@ export interface FormPagesDeps {
   oidc: LoadOidc;
   /** Where forward-auth may send a browser after sign-in (`rd`). */
   returnPolicy: ReturnPolicy;
+  /** The password hasher's slots and queue are full: the next hash would be refused. */
+  hashSaturated?: () => boolean;
 }
 
 /**
@@ -41,6 +45,28 @@ export function formPages(deps: FormPagesDeps) {
     // parsers the root instance has) is 415 before anything reads it (issue 14).
     forms.removeAllContentTypeParsers();
     await forms.register(formbody);
+    const saturated = deps.hashSaturated;
+    if (saturated) {
+      // A flood of sign-ins beyond the hasher's cap: a password step now could only be
+      // refused as busy, so it is refused before anything is spent on it — the form is not
+      // read or parsed, no CSRF check, no limiter, no store, no page rendered (issue 13).
+      // No attempt is counted: the person did nothing wrong. The Login page itself is
+      // turned away too (its form could only be refused), except for a signed-in browser
+      // (forward-auth's `rd` sends it on without a password). The later steps go on: a
+      // person past the password finishes.
+      forms.addHook("onRequest", async (request, reply) => {
+        if (request.routeOptions.url !== "/login" || !saturated()) return;
+        if (request.method !== "POST" && request.cookies[kit.names.session] !== undefined) {
+          return;
+        }
+        return reply
+          .code(503)
+          .header("retry-after", BUSY_RETRY_SECONDS)
+          .header("content-security-policy", csp)
+          .type("text/html; charset=utf-8")
+          .send(BUSY_PAGE);
+      });
+    }
     forms.addHook("onRequest", async (request, reply) => {
       if (request.method !== "POST" || isFormPost(request.headers["content-type"])) return;
       const ctx = pageContext(kit, request);
@@ -55,6 +81,9 @@ export function formPages(deps: FormPagesDeps) {
       );
     });
     forms.addHook("onSend", async (request, reply, payload) => {
+      // The busy answer above carries its CSP already: no flow to look up. (The root's
+      // onSend, which runs first, gives every answer a CSP: the header cannot tell.)
+      if (payload === BUSY_PAGE) return payload;
       // A page whose form post can end at an application (an OpenID Connect client, a
       // forward-auth address) lists that origin in form-action: Chromium checks
       // form-action on every redirect after a form post (continuation.ts).
@@ -76,11 +105,20 @@ export function formPages(deps: FormPagesDeps) {
       oidc: deps.oidc,
       returnPolicy: deps.returnPolicy,
     });
+    registerAccountRoutes(forms, { kit, core: deps.core });
     registerOidcEntry(forms, { kit, core: deps.core, oidc: deps.oidc });
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);
   };
 }
+
+/** Seconds a browser turned away by a full hasher is asked to wait (Retry-After). */
+const BUSY_RETRY_SECONDS = Math.ceil(BUSY_RETRY_AFTER_MS / 1000);
+
+/** The busy answer, made once: a tiny page, the busy words (the pages are English for now). */
+const BUSY_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(
+  t("en", "error.unavailable.title"),
+)}</title><p>${escapeHtml(t("en", "reason.busy"))}</p></html>`;
 
 /** application/x-www-form-urlencoded, with or without parameters (a charset). */
 export function isFormPost(contentType: string | undefined): boolean {

@@ -605,7 +605,6 @@ export const de: WordTable = {
   "audit.detail.recovery_code": "Mit einem Wiederherstellungscode",
   "audit.detail.remember_days": "Geräte merken: {from} → {to} Tage",
   "audit.detail.via_setup": "Bei der Einrichtung",
-  "audit.detail.via_account": "Über die Kontoseite",
   "settings.remember": "Dieses Gerät merken",
   "settings.remember_days": "Tage, die ein Gerät gemerkt wird (0 schaltet es aus)",
   "settings.remember_hint":
@@ -626,4 +625,92 @@ export const de: WordTable = {
   "user.recovery_left": "Verbleibende Wiederherstellungscodes",
   "user.clock_offset": "Telefonuhr beim letzten falschen Code",
   "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Ihr Konto",
+  "account_page.title": "Ihr Konto",
+  "account_page.methods": "Wie Sie sich anmelden",
+  "account_page.password": "Passwort",
+  "account_page.app": "Authenticator-App",
+  "account_page.app_since": "Eingerichtet am {time}",
+  "account_page.app_none": "Nicht eingerichtet",
+  "account_page.replace_app": "Authenticator-App ersetzen",
+  "account_page.replace_explain":
+    "Für ein neues Telefon oder eine andere App. Ihre bisherige App funktioniert weiter, bis Sie einen Code der neuen bestätigen.",
+  "account_page.change_password": "Passwort ändern",
+  "account_page.password_explain":
+    "Wenn Sie Ihr Passwort ändern, werden Sie überall sonst abgemeldet.",
+  "account_page.sessions": "Wo Sie angemeldet sind",
+  "account_page.column.where": "Wo",
+  "account_page.column.last_used": "Zuletzt verwendet ({zone})",
+  "account_page.this_session": "dieser Browser",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} unter {os}",
+  "account_page.unknown_browser": "Unbekannter Browser",
+  "account_page.unknown_address": "unbekannte Adresse",
+  "account_page.end_others": "Andere Sitzungen abmelden",
+  "account_page.end_others_explain":
+    "Beendet alle Ihre anderen Sitzungen. Diese bleibt angemeldet.",
+  "account_page.events": "Letzte Sicherheitsereignisse",
+  "account_page.back": "Zurück zu Ihrem Konto",
+  "account_page.notice.password_changed":
+    "Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden abgemeldet.",
+  "account_page.notice.app_replaced":
+    "Ihre neue Authenticator-App ist eingerichtet. Codes der alten App gelten nicht mehr.",
+  "account_page.notice.others_ended": "Ihre anderen Sitzungen wurden abgemeldet.",
+  "account_page.notice.expired": "Das hat zu lange gedauert. Bitte beginnen Sie erneut.",
+  "password_page.current": "Aktuelles Passwort",
+  "password_page.intro":
+    "Geben Sie Ihr aktuelles Passwort ein, dann zweimal das neue. Ihre anderen Sitzungen werden abgemeldet.",
+  "replace_page.intro":
+    "Fügen Sie diesen Schlüssel der neuen Authenticator-App hinzu ({app}, {username}) und geben Sie dann den angezeigten Code ein. Ihre bisherige App funktioniert bis dahin weiter.",
+  "reason.current_password_wrong": "Ihr aktuelles Passwort ist nicht korrekt.",
+  "reason.temporary_password_expired":
+    "Dieses vorläufige Passwort ist abgelaufen. Bitten Sie einen Supervisor oder Administrator, ein neues festzulegen.",
+  "audit.event.authenticator_replaced": "Authenticator-App ersetzt",
+  "audit.event.other_sessions_ended": "Andere Sitzungen abgemeldet",
+  "audit.event.temporary_password_set": "Vorläufiges Passwort festgelegt",
+  "audit.event.current_password_wrong": "Falsches aktuelles Passwort",
+  "audit.detail.via_account": "Auf der Kontoseite",
+  "audit.detail.sessions_ended": {
+    one: "{count} andere Sitzung beendet",
+    other: "{count} andere Sitzungen beendet",
+  },
+  "audit.detail.generated": "Erzeugt",
+  "audit.detail.typed": "Von Mitarbeitenden eingegeben",
+  "audit.detail.must_change": "Muss bei der nächsten Anmeldung geändert werden",
+  "audit.detail.may_keep": "Darf beibehalten werden",
+  "audit.detail.why.temporary_password_expired": "vorläufiges Passwort abgelaufen",
+  "email.password_changed.subject": "{app}: Ihr Passwort wurde geändert",
+  "email.password_changed.what":
+    "Das Passwort von {username} bei {app} wurde am {time} geändert. Ihre anderen Sitzungen wurden abgemeldet.",
+  "email.app_replaced.subject": "{app}: Authenticator-App ersetzt",
+  "email.app_replaced.what":
+    "Die Authenticator-App von {username} bei {app} wurde am {time} ersetzt. Codes der alten App gelten nicht mehr.",
+  "email.sessions_ended.subject": "{app}: andere Sitzungen abgemeldet",
+  "email.sessions_ended.what":
+    "Ihre anderen Sitzungen von {username} bei {app} wurden am {time} abgemeldet.",
+  "email.temporary_password.subject": "{app}: ein neues Passwort wurde für Sie festgelegt",
+  "email.temporary_password.what":
+    "Für {username} bei {app} wurde am {time} ein neues Passwort festgelegt. Ihre Sitzungen wurden abgemeldet.",
+  "email.temporary_password.change":
+    "Es ist ein vorläufiges Passwort: Bei der nächsten Anmeldung wählen Sie Ihr eigenes. Es gilt {count} Stunden.",
+  "email.account.if_you": "Wenn Sie das waren, ist nichts zu tun.",
+  "email.account.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor oder Administrator.",
+  "temp_password.heading": "Passwort vergessen?",
+  "temp_password.explain":
+    "Legen Sie ein vorläufiges Passwort für {username} fest: Die Sitzungen enden, es muss bei der nächsten Anmeldung geändert werden und gilt {count} Stunden. Die Person wird per E-Mail informiert.",
+  "temp_password.generate": "Vorläufiges Passwort erzeugen",
+  "temp_password.or_type": "Oder eines eingeben",
+  "temp_password.label": "Vorläufiges Passwort",
+  "temp_password.set": "Dieses Passwort festlegen",
+  "temp_password.shown_title": "Vorläufiges Passwort für {username}",
+  "temp_password.shown_intro":
+    "Geben Sie dieses Passwort {username} telefonisch oder persönlich weiter, nie per E-Mail. Es wird nur dieses eine Mal angezeigt und gilt bis {time}.",
+  "audit.detail.valid_hours": {
+    one: "Gültig für {count} Stunde",
+    other: "Gültig für {count} Stunden",
+  },
+  "admin_notice.temporary_set":
+    "Das vorläufige Passwort wurde festgelegt. Die Sitzungen wurden beendet.",
 };

@@ -576,7 +576,6 @@ export const en = {
   "audit.detail.recovery_code": "With a recovery code",
   "audit.detail.remember_days": "Remember devices: {from} → {to} days",
   "audit.detail.via_setup": "At set-up",
-  "audit.detail.via_account": "From the account page",
   "settings.remember": "Remember this device",
   "settings.remember_days": "Days a device is remembered (0 turns it off)",
   "settings.remember_hint":
@@ -597,4 +596,85 @@ export const en = {
   "user.recovery_left": "Recovery codes left",
   "user.clock_offset": "Phone clock at the last wrong code",
   "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Your account",
+  "account_page.title": "Your account",
+  "account_page.methods": "How you sign in",
+  "account_page.password": "Password",
+  "account_page.app": "Authenticator app",
+  "account_page.app_since": "Set up {time}",
+  "account_page.app_none": "Not set up",
+  "account_page.replace_app": "Replace the authenticator app",
+  "account_page.replace_explain":
+    "For a new phone or another app. Your current app keeps working until you confirm a code from the new one.",
+  "account_page.change_password": "Change password",
+  "account_page.password_explain": "Changing your password signs you out everywhere else.",
+  "account_page.sessions": "Where you are signed in",
+  "account_page.column.where": "Where",
+  "account_page.column.last_used": "Last used ({zone})",
+  "account_page.this_session": "this browser",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} on {os}",
+  "account_page.unknown_browser": "Unknown browser",
+  "account_page.unknown_address": "unknown address",
+  "account_page.end_others": "Sign out other sessions",
+  "account_page.end_others_explain": "Ends all your other sessions. This one stays signed in.",
+  "account_page.events": "Recent security events",
+  "account_page.back": "Back to your account",
+  "account_page.notice.password_changed":
+    "Your password was changed. Your other sessions were signed out.",
+  "account_page.notice.app_replaced":
+    "Your new authenticator app is set up. Codes from the old one no longer work.",
+  "account_page.notice.others_ended": "Your other sessions were signed out.",
+  "account_page.notice.expired": "That took too long. Please start again.",
+  "password_page.current": "Current password",
+  "password_page.intro":
+    "Enter your current password, then the new one twice. Your other sessions will be signed out.",
+  "replace_page.intro":
+    "Add this key to the new authenticator app ({app}, {username}), then enter the code it shows. Your current app keeps working until then.",
+  "reason.current_password_wrong": "Your current password is not correct.",
+  "reason.temporary_password_expired":
+    "This temporary password has expired. Ask a supervisor or administrator to set a new one.",
+  "audit.event.authenticator_replaced": "Authenticator app replaced",
+  "audit.event.other_sessions_ended": "Other sessions signed out",
+  "audit.event.temporary_password_set": "Temporary password set",
+  "audit.event.current_password_wrong": "Wrong current password",
+  "audit.detail.via_account": "On the account page",
+  "audit.detail.sessions_ended": {
+    one: "{count} other session ended",
+    other: "{count} other sessions ended",
+  },
+  "audit.detail.generated": "Generated",
+  "audit.detail.typed": "Typed by staff",
+  "audit.detail.must_change": "Must be changed at the next sign-in",
+  "audit.detail.may_keep": "May be kept",
+  "audit.detail.why.temporary_password_expired": "temporary password expired",
+  "email.password_changed.subject": "{app}: your password was changed",
+  "email.password_changed.what":
+    "The password of {username} on {app} was changed at {time}. Your other sessions were signed out.",
+  "email.app_replaced.subject": "{app}: authenticator app replaced",
+  "email.app_replaced.what":
+    "The authenticator app of {username} on {app} was replaced at {time}. Codes from the old one no longer work.",
+  "email.sessions_ended.subject": "{app}: other sessions signed out",
+  "email.sessions_ended.what":
+    "Your other sessions of {username} on {app} were signed out at {time}.",
+  "email.temporary_password.subject": "{app}: a new password was set for you",
+  "email.temporary_password.what":
+    "A new password was set for {username} on {app} at {time}. Your sessions were signed out.",
+  "email.temporary_password.change":
+    "It is a temporary password: you choose your own when you next sign in. It stops working after {count} hours.",
+  "email.account.if_you": "If this was you, there is nothing to do.",
+  "email.account.if_not": "If this was not you, contact your supervisor or administrator at once.",
+  "temp_password.heading": "Forgot their password?",
+  "temp_password.explain":
+    "Set a temporary password for {username}: their sessions end, they must change it at their next sign-in, and it stops working after {count} hours. They are told by email.",
+  "temp_password.generate": "Generate a temporary password",
+  "temp_password.or_type": "Or type one",
+  "temp_password.label": "Temporary password",
+  "temp_password.set": "Set this password",
+  "temp_password.shown_title": "Temporary password for {username}",
+  "temp_password.shown_intro":
+    "Give this password to {username} by phone or in person, never by email. It is shown only this once and stops working at {time}.",
+  "audit.detail.valid_hours": { one: "Valid for {count} hour", other: "Valid for {count} hours" },
+  "admin_notice.temporary_set": "The temporary password was set. Their sessions ended.",
 } as const satisfies Record<string, Word>;

@@ -647,7 +647,6 @@ export const fr: WordTable = {
   "audit.detail.recovery_code": "Avec un code de récupération",
   "audit.detail.remember_days": "Mémoriser les appareils : {from} → {to} jours",
   "audit.detail.via_setup": "Lors de la configuration",
-  "audit.detail.via_account": "Depuis la page du compte",
   "settings.remember": "Se souvenir de cet appareil",
   "settings.remember_days": "Jours pendant lesquels un appareil est mémorisé (0 pour désactiver)",
   "settings.remember_hint":
@@ -668,4 +667,93 @@ export const fr: WordTable = {
   "user.recovery_left": "Codes de récupération restants",
   "user.clock_offset": "Horloge du téléphone au dernier code erroné",
   "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Votre compte",
+  "account_page.title": "Votre compte",
+  "account_page.methods": "Comment vous vous connectez",
+  "account_page.password": "Mot de passe",
+  "account_page.app": "Application d'authentification",
+  "account_page.app_since": "Configurée le {time}",
+  "account_page.app_none": "Non configurée",
+  "account_page.replace_app": "Remplacer l'application d'authentification",
+  "account_page.replace_explain":
+    "Pour un nouveau téléphone ou une autre application. Votre application actuelle fonctionne jusqu'à ce que vous confirmiez un code de la nouvelle.",
+  "account_page.change_password": "Changer le mot de passe",
+  "account_page.password_explain": "Changer votre mot de passe vous déconnecte partout ailleurs.",
+  "account_page.sessions": "Où vous êtes connecté",
+  "account_page.column.where": "Où",
+  "account_page.column.last_used": "Dernière utilisation ({zone})",
+  "account_page.this_session": "ce navigateur",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} sous {os}",
+  "account_page.unknown_browser": "Navigateur inconnu",
+  "account_page.unknown_address": "adresse inconnue",
+  "account_page.end_others": "Déconnecter les autres sessions",
+  "account_page.end_others_explain":
+    "Met fin à toutes vos autres sessions. Celle-ci reste connectée.",
+  "account_page.events": "Événements de sécurité récents",
+  "account_page.back": "Retour à votre compte",
+  "account_page.notice.password_changed":
+    "Votre mot de passe a été changé. Vos autres sessions ont été déconnectées.",
+  "account_page.notice.app_replaced":
+    "Votre nouvelle application d'authentification est configurée. Les codes de l'ancienne ne fonctionnent plus.",
+  "account_page.notice.others_ended": "Vos autres sessions ont été déconnectées.",
+  "account_page.notice.expired": "Cela a pris trop de temps. Veuillez recommencer.",
+  "password_page.current": "Mot de passe actuel",
+  "password_page.intro":
+    "Saisissez votre mot de passe actuel, puis deux fois le nouveau. Vos autres sessions seront déconnectées.",
+  "replace_page.intro":
+    "Ajoutez cette clé à la nouvelle application d'authentification ({app}, {username}), puis saisissez le code qu'elle affiche. Votre application actuelle fonctionne jusque-là.",
+  "reason.current_password_wrong": "Votre mot de passe actuel n'est pas correct.",
+  "reason.temporary_password_expired":
+    "Ce mot de passe temporaire a expiré. Demandez à un superviseur ou à un administrateur d'en définir un nouveau.",
+  "audit.event.authenticator_replaced": "Application d'authentification remplacée",
+  "audit.event.other_sessions_ended": "Autres sessions déconnectées",
+  "audit.event.temporary_password_set": "Mot de passe temporaire défini",
+  "audit.event.current_password_wrong": "Mot de passe actuel erroné",
+  "audit.detail.via_account": "Sur la page du compte",
+  "audit.detail.sessions_ended": {
+    one: "{count} autre session terminée",
+    many: "{count} autres sessions terminées",
+    other: "{count} autres sessions terminées",
+  },
+  "audit.detail.generated": "Généré",
+  "audit.detail.typed": "Saisi par le personnel",
+  "audit.detail.must_change": "À changer à la prochaine connexion",
+  "audit.detail.may_keep": "Peut être conservé",
+  "audit.detail.why.temporary_password_expired": "mot de passe temporaire expiré",
+  "email.password_changed.subject": "{app}\u00a0: votre mot de passe a été changé",
+  "email.password_changed.what":
+    "Le mot de passe de {username} sur {app} a été changé le {time}. Vos autres sessions ont été déconnectées.",
+  "email.app_replaced.subject": "{app}\u00a0: application d'authentification remplacée",
+  "email.app_replaced.what":
+    "L'application d'authentification de {username} sur {app} a été remplacée le {time}. Les codes de l'ancienne ne fonctionnent plus.",
+  "email.sessions_ended.subject": "{app}\u00a0: autres sessions déconnectées",
+  "email.sessions_ended.what":
+    "Vos autres sessions de {username} sur {app} ont été déconnectées le {time}.",
+  "email.temporary_password.subject": "{app}\u00a0: un nouveau mot de passe a été défini pour vous",
+  "email.temporary_password.what":
+    "Un nouveau mot de passe a été défini pour {username} sur {app} le {time}. Vos sessions ont été déconnectées.",
+  "email.temporary_password.change":
+    "C'est un mot de passe temporaire\u00a0: vous choisirez le vôtre à la prochaine connexion. Il expire après {count} heures.",
+  "email.account.if_you": "Si c'était vous, il n'y a rien à faire.",
+  "email.account.if_not":
+    "Si ce n'était pas vous, contactez immédiatement votre superviseur ou votre administrateur.",
+  "temp_password.heading": "Mot de passe oublié\u00a0?",
+  "temp_password.explain":
+    "Définissez un mot de passe temporaire pour {username}\u00a0: ses sessions prennent fin, il devra le changer à la prochaine connexion, et il expire après {count} heures. La personne est prévenue par e-mail.",
+  "temp_password.generate": "Générer un mot de passe temporaire",
+  "temp_password.or_type": "Ou en saisir un",
+  "temp_password.label": "Mot de passe temporaire",
+  "temp_password.set": "Définir ce mot de passe",
+  "temp_password.shown_title": "Mot de passe temporaire pour {username}",
+  "temp_password.shown_intro":
+    "Transmettez ce mot de passe à {username} par téléphone ou en personne, jamais par e-mail. Il n'est affiché qu'une seule fois et expire le {time}.",
+  "audit.detail.valid_hours": {
+    one: "Valable {count} heure",
+    many: "Valable {count} heures",
+    other: "Valable {count} heures",
+  },
+  "admin_notice.temporary_set":
+    "Le mot de passe temporaire a été défini. Ses sessions ont pris fin.",
 };

@@ -1,7 +1,9 @@
 // Issue 2's limits over HTTP: wrong codes per sign-in and per account, password
 // throttling per account and per address, same answer for unknown user and wrong
 // password, and the hasher cap answering 503.
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { GatedHasher } from "../../src/core/password.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
   type Browser,
@@ -253,5 +255,105 @@ describe("password throttling", () => {
     expect(statuses.every((s) => s === 401 || s === 503)).toBe(true);
     const busy = results.find((r) => r.statusCode === 503)!;
     expect(busy.body).toContain("The service is busy");
+    expect(busy.headers["retry-after"]).toBe("2");
+  });
+
+  it("with the hasher's slots and queue full, POST /login is 503 with Retry-After at once, no attempt counted", async () => {
+    t = await startVestibule({
+      methods: [],
+      env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0", LIMIT_PASSWORD_ACCOUNT_IP: "3/900/900" },
+    });
+    await t.addUser("alice");
+    const b = t.browser();
+    await b.get("/login");
+    // The gate's own state is unit-tested (core/password.test.ts); here it reads "full".
+    const saturated = vi.spyOn(t.system.hasher as GatedHasher, "saturated").mockReturnValue(true);
+    const verify = vi.spyOn(t.system.hasher, "verify");
+    const busy = [];
+    for (let i = 0; i < 6; i++) {
+      busy.push(await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD }));
+    }
+    for (const res of busy) {
+      expect(res.statusCode).toBe(503);
+      expect(res.headers["retry-after"]).toBe("2");
+      expect(res.headers["content-security-policy"]).toContain("script-src 'none'");
+      expect(res.body).toContain("The service is busy");
+      expect(res.cookies).toEqual([]);
+    }
+    expect(verify).not.toHaveBeenCalled();
+    // Six refusals, more than the three attempts the account + address allow: none was
+    // counted, nothing was audited, and the right password signs in once there is room.
+    expect((await t.system.stores.audit.list({ limit: 50 })).map((e) => e.type)).not.toContain(
+      "password_throttled",
+    );
+    saturated.mockRestore();
+    await b.get("/login");
+    const ok = await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD });
+    expect(ok.statusCode).toBe(303);
+    expect(location(ok)).toBe("/");
+  });
+
+  it("a busy refusal reads no form: a body far beyond the limit, no CSRF token, is not read", async () => {
+    t = await startVestibule({ methods: [], env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0" } });
+    const b = t.browser();
+    await b.get("/login");
+    const megabyte = () => {
+      const pulled = { bytes: 0 };
+      let left = 64;
+      const body = new Readable({
+        read() {
+          if (left-- <= 0) return this.push(null);
+          const chunk = Buffer.alloc(16 * 1024, "a");
+          pulled.bytes += chunk.length;
+          this.push(chunk);
+        },
+      });
+      return { body, pulled };
+    };
+    // Sent chunked (no Content-Length), so only reading it shows how long it is.
+    const post = (payload: Readable) =>
+      t!.app.inject({
+        method: "POST",
+        url: "/login",
+        headers: {
+          cookie: b.cookieHeader(),
+          "content-type": "application/x-www-form-urlencoded",
+          "transfer-encoding": "chunked",
+        },
+        payload,
+      });
+    // Not saturated: the same body is refused as too large, once Fastify read past the limit.
+    const read = megabyte();
+    expect((await post(read.body)).statusCode).toBe(413);
+    expect(read.pulled.bytes).toBeGreaterThan(0);
+    const saturated = vi.spyOn(t.system.hasher as GatedHasher, "saturated").mockReturnValue(true);
+    const unread = megabyte();
+    const res = await post(unread.body);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers["retry-after"]).toBe("2");
+    // Not one chunk of it was pulled: no parsing, no CSRF check (it has no token).
+    expect(unread.pulled.bytes).toBe(0);
+    expect(saturated).toHaveBeenCalled();
+    // The Login page is turned away too, without a page rendered; the other steps go on
+    // (a person half-way through finishes).
+    const page = await b.get("/login");
+    expect(page.statusCode).toBe(503);
+    expect(page.headers["retry-after"]).toBe("2");
+    expect(page.body).toContain("The service is busy");
+    expect(page.body).not.toContain("_csrf");
+    expect((await b.post("/login/verify", { code: "123456" })).statusCode).not.toBe(503);
+  });
+
+  it("while the hasher is full, a signed-in browser still reaches Login (forward-auth's rd)", async () => {
+    t = await startVestibule({ methods: [], env: { HASH_CONCURRENCY: "1", HASH_QUEUE: "0" } });
+    await t.addUser("alice");
+    const b = t.browser();
+    await b.get("/login");
+    expect(
+      location(await b.post("/login", { username: "alice", password: DEFAULT_PASSWORD })),
+    ).toBe("/");
+    vi.spyOn(t.system.hasher as GatedHasher, "saturated").mockReturnValue(true);
+    expect((await b.get("/login")).statusCode).toBe(200);
+    expect((await t.browser().get("/login")).statusCode).toBe(503);
   });
 });

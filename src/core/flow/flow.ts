@@ -212,14 +212,36 @@ export async function startStepUp(
   signedIn: { sessionIdHash: string; userId: string },
   continuation: Continuation,
 ): Promise<string> {
+  return startForSession(deps, signedIn, "step-up", continuation);
+}
+
+/**
+ * An enrolment from the account page (replace the authenticator app): a flow in
+ * `setup_app` that belongs to the session and ends back at `continuation`.
+ */
+export async function startEnrolment(
+  deps: Pick<FlowDeps, "stores" | "clock" | "random" | "rules">,
+  signedIn: { sessionIdHash: string; userId: string },
+  continuation: Continuation,
+): Promise<string> {
+  return startForSession(deps, signedIn, "enrol", continuation);
+}
+
+/** A step-up (at `verify`) or an enrolment (at `setup_app`) of a signed-in session. */
+async function startForSession(
+  deps: Pick<FlowDeps, "stores" | "clock" | "random" | "rules">,
+  signedIn: { sessionIdHash: string; userId: string },
+  purpose: "step-up" | "enrol",
+  continuation: Continuation,
+): Promise<string> {
   if (continuation.kind === "path" && !isLocalPath(continuation.path)) {
-    throw new Error(`a step-up returns to a path of ours, not "${continuation.path}"`);
+    throw new Error(`a ${purpose} returns to a path of ours, not "${continuation.path}"`);
   }
   const token = newToken(deps.random);
   await createFlow(deps, token, {
     userId: signedIn.userId,
-    purpose: "step-up",
-    state: "verify",
+    purpose,
+    state: purpose === "enrol" ? "setup_app" : "verify",
     continuation,
     sessionIdHash: signedIn.sessionIdHash,
   });

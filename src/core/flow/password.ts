@@ -1,5 +1,5 @@
 import { verifyDeviceCookie } from "../device-cookie.js";
-import { HasherBusyError } from "../password.js";
+import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
 import {
   checkPasswordAttempt,
   type PasswordAttempt,
@@ -90,7 +90,7 @@ export async function submitPassword(
   } catch (err) {
     // Our fault, not the user's: the attempts are given back (better-auth's restore()).
     await reservation.giveBack();
-    if (err instanceof HasherBusyError) return refuse("busy");
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   }
 
@@ -118,6 +118,19 @@ export async function submitPassword(
   }
 
   await reservation.succeeded();
+  // A temporary password set by staff works for 72 hours (issue 11). Said only to whoever
+  // typed it right: ask for a new one.
+  const expiresAt = user.passwordExpiresAt ?? null;
+  if (expiresAt !== null && deps.clock.now() >= expiresAt) {
+    await audit({
+      type: "signin_failed",
+      userId: user.id,
+      username,
+      ip: input.ip,
+      detail: { step: "password", why: "temporary_password_expired" },
+    });
+    return refuse("temporary_password_expired");
+  }
   const { current } = input;
   const remembered = input.remembered;
   if (current?.state === "password") {

@@ -1,4 +1,5 @@
 import type { Factor, FactorContext, Matched, Started } from "../factors/factor.js";
+import { getEnabledMethods } from "../policy.js";
 import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
 import { rememberDevice } from "../remembered-devices.js";
@@ -116,6 +117,9 @@ export async function sendFirstCode(
   token: string | undefined,
   ip: string,
 ): Promise<{ method: string; result: Started | Refusal } | undefined> {
+  // The methods first (the settings cache): with the app enabled nothing is sent, and the
+  // flow need not be read again.
+  if ((await getEnabledMethods(deps.stores.settings)).includes("app")) return undefined;
   const loaded = await loadFlow(deps, token);
   if (loaded?.flow.state !== "verify" || loaded.methods.includes("app")) return undefined;
   const first = deps.factors.codes.find((f) => f.destination(loaded) !== undefined);

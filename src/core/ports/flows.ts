@@ -76,6 +76,11 @@ export interface FlowStore {
   take(idHash: string, state: FlowState): Promise<Flow | undefined>;
   delete(idHash: string): Promise<void>;
   /**
+   * Ends a user's flows (their sign-ins in progress elsewhere), except those that belong
+   * to the session `keepSessionIdHash` (its step-up or enrolment), issue 11.
+   */
+  deleteForUser(userId: string, keepSessionIdHash?: string): Promise<void>;
+  /**
    * Reserves one code attempt before the code is checked, in one statement: the new
    * count iff it was below `max`, else undefined (also when the flow is gone).
    */

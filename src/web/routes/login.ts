@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
 import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
@@ -26,15 +25,15 @@ import {
 } from "../../core/recovery-codes.js";
 import { getRememberDays } from "../../core/remembered-devices.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
-import { newToken } from "../../core/secrets.js";
+import { hashToken, newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
 import { t } from "../../words/catalogue.js";
-import { type Html, html, raw } from "../../words/html.js";
+import { type Html, html } from "../../words/html.js";
 import { pageContext } from "../context.js";
-import { leave } from "../continuation.js";
+import { leave, noteFlow } from "../continuation.js";
 import { clearForwardCookie } from "../forward-cookie.js";
 import { loginWithReturn } from "../forward-return.js";
 import { requireUser } from "../guards.js";
@@ -59,6 +58,7 @@ import {
   verifyHelp,
 } from "../pages-recovery.js";
 import { proveEmailPage } from "../pages-security.js";
+import { keyQr } from "../qr.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -164,6 +164,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     return restart(reply, notice, refusal.ended ?? flow, waitMs);
   };
 
+  /**
+   * The session an application's sign-in finishes with (its user, amr, auth_time): only
+   * an OpenID Connect continuation reads it, so no other one spends the two lookups.
+   */
+  const sessionFor = (continuation: Continuation, token: string | undefined) =>
+    continuation.kind === "oidc" ? currentSession(core, token) : undefined;
+
   /** Sends the browser where a step result leads, with the cookie rotated. */
   const follow = async (
     request: FastifyRequest,
@@ -172,6 +179,11 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   ): Promise<FastifyReply> => {
     switch (next.kind) {
       case "session":
+        // Where it began, for the account page's list of sessions (issue 11).
+        await core.stores.sessions.describe(hashToken(next.token), {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+        });
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
@@ -186,7 +198,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           request,
           reply,
           next.continuation,
-          await currentSession(core, next.token),
+          await sessionFor(next.continuation, next.token),
         );
       case "done":
         clearCookie(kit, reply, kit.names.signin);
@@ -195,7 +207,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           request,
           reply,
           next.continuation,
-          await currentSession(core, request.cookies[kit.names.session]),
+          await sessionFor(next.continuation, request.cookies[kit.names.session]),
         );
       case "ended":
         if (core.factors.recovery) {
@@ -284,6 +296,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       await reply.redirect(STEP_PATHS[loaded.flow.state], 303);
       return undefined;
     }
+    noteFlow(request, loaded.flow);
     return loaded;
   };
 
@@ -366,12 +379,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       // (expiry, Force New Password, a code sent from another tab).
       const key = await core.factors.app.start(loaded, request.ip);
       if (!key.ok || key.kind !== "key") return undefined;
-      const svg = await QRCode.toString(key.uri, {
-        type: "svg",
-        errorCorrectionLevel: "M",
-        margin: 4,
-      });
-      qr = { svg: raw(svg), grouped: key.grouped };
+      qr = { svg: await keyQr(key.uri), grouped: key.grouped };
     }
     const extra = await panel(request, loaded, page);
     return setupPage(page, { username: loaded.user.username, qr, error, extra });

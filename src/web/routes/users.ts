@@ -11,6 +11,11 @@ import {
   unlockSecondFactor,
 } from "../../core/supervision.js";
 import {
+  generateTemporaryPassword,
+  setTemporaryPassword,
+  TEMPORARY_PASSWORD_TTL_MS,
+} from "../../core/temporary-password.js";
+import {
   addUser,
   editUser,
   type FormErrors,
@@ -19,7 +24,7 @@ import {
 } from "../../core/user-admin.js";
 import type { Core } from "../../system.js";
 import { t } from "../../words/catalogue.js";
-import { adminNoticeText } from "../admin-words.js";
+import { adminNoticeText, fieldErrorText } from "../admin-words.js";
 import { type GuardDeps, requireStaff, type UserContext } from "../guards.js";
 import { formField, queryField, sendPage } from "../http.js";
 import { errorPage } from "../pages.js";
@@ -29,6 +34,7 @@ import {
   addUserPage,
   confirmForcePage,
   type StaffContext,
+  temporaryPasswordShownPage,
   userSettingsPage,
   usersPage,
 } from "../pages-users.js";
@@ -62,8 +68,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
       ),
       404,
     );
-  const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
-    reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
+  // last_administrator: the web acts on no administrator (mayActOn), so only the CLI meets it.
+  const refused = (
+    reply: FastifyReply,
+    ctx: StaffContext,
+    reason: "not_found" | "forbidden" | "last_administrator",
+  ) => (reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403));
   // A settings page shows the account's recent audit events with their IP addresses: a
   // supervisor opens only the users they may act on (docs/supervision.md).
   const mayOpen = (actor: User, target: User): boolean =>
@@ -162,6 +172,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     reply: FastifyReply,
     ctx: StaffContext,
     form?: { values: Record<string, string>; errors: FormErrors },
+    temporaryError?: string,
   ) => {
     const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
@@ -198,8 +209,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         notice: adminNoticeText(ctx.locale, queryField(request, "notice")),
         form,
         recovery,
+        temporaryHours: TEMPORARY_PASSWORD_TTL_MS / 3600_000,
+        ...(temporaryError ? { temporaryError } : {}),
       }),
-      form ? 400 : 200,
+      form || temporaryError ? 400 : 200,
     );
   };
 
@@ -243,6 +256,42 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     const result = await unlockSecondFactor(admin, ctx.user, idOf(request), request.ip);
     if (!result.ok) return refused(reply, ctx, result.reason);
     return reply.redirect(`/users/${result.user.id}?notice=unlocked`, 303);
+  });
+
+  /**
+   * Issue 11: a temporary password for a user who forgot theirs. Generated (shown once, on
+   * this answer, never stored in clear) or typed; a fresh second factor first.
+   */
+  app.post("/users/:id/temporary-password", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    if (!(await freshProof(reply, ctx, request))) return reply;
+    const generated = formField(request, "generate") === "1";
+    const password = generated
+      ? generateTemporaryPassword(deps.core.random)
+      : formField(request, "password");
+    const result = await setTemporaryPassword(
+      admin,
+      ctx.user,
+      idOf(request),
+      { password, generated },
+      request.ip,
+    );
+    if (!result.ok) {
+      if (result.reason !== "invalid") return refused(reply, ctx, result.reason);
+      const error = fieldErrorText(ctx.locale, result.error, {
+        ...(result.weakness ? { weakness: result.weakness } : {}),
+        ...(result.minLength ? { minLength: result.minLength } : {}),
+      });
+      return showUser(request, reply, ctx, undefined, error);
+    }
+    if (!generated || result.expiresAt === null) {
+      return reply.redirect(`/users/${result.user.id}?notice=temporary_set`, 303);
+    }
+    return sendPage(
+      reply,
+      temporaryPasswordShownPage(ctx, result.user, password, result.expiresAt),
+    );
   });
 
   app.post("/users/:id/edit", async (request, reply) => {
