@@ -37,9 +37,11 @@ export function devicesSection(
   ctx: PageContext,
   devices: RememberedDevice[],
   forgetAction?: (device: RememberedDevice) => string,
+  /** False inside a page section that has its heading already (the account page). */
+  withHeading = true,
 ): Html {
   const { locale } = ctx;
-  const heading = html`<h2>${t(locale, "user.devices")}</h2>`;
+  const heading = withHeading ? html`<h2>${t(locale, "user.devices")}</h2>` : html``;
   if (devices.length === 0) return html`${heading}<p>${t(locale, "user.devices_none")}</p>`;
   const zone = { zone: "UTC" };
   return html`${heading}

@@ -10,8 +10,14 @@ import { csrfField, layout, messages, type PageContext, rememberField } from "./
 /** The ten codes, once, right after Save on the set-up screen; then "sign in again". */
 export function recoveryCodesPage(
   ctx: PageContext,
-  opts: { codes: readonly string[] | undefined; continueHref: string },
+  opts: {
+    codes: readonly string[] | undefined;
+    continueHref: string;
+    /** Right after Save on the set-up screen (else: new codes from the account page). */
+    afterSetup?: boolean;
+  },
 ): Html {
+  const afterSetup = opts.afterSetup ?? true;
   const { locale } = ctx;
   const { codes } = opts;
   const body = codes
@@ -30,9 +36,9 @@ ${codes.map((c) => html`<input type="hidden" name="codes" value="${c}">`)}
     ctx,
     t(locale, "codes_shown.title"),
     html`<h1>${t(locale, "codes_shown.title")}</h1>
-<p class="notice" role="status">${t(locale, "notice.app_added")}</p>
+${afterSetup ? html`<p class="notice" role="status">${t(locale, "notice.app_added")}</p>` : ""}
 ${body}
-<p><a class="button" href="${opts.continueHref}">${t(locale, "codes_shown.continue")}</a></p>`,
+<p><a class="button" href="${opts.continueHref}">${t(locale, afterSetup ? "codes_shown.continue" : "codes_shown.back_to_account")}</a></p>`,
   );
 }
 

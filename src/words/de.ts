@@ -713,4 +713,14 @@ export const de: WordTable = {
   },
   "admin_notice.temporary_set":
     "Das vorläufige Passwort wurde festgelegt. Die Sitzungen wurden beendet.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Wiederherstellungscodes",
+  "account_page.recovery_none":
+    "Sie haben keine Wiederherstellungscodes mehr. Erstellen Sie neue: Ohne sie müssen Sie bei verlorenem Telefon einen Supervisor fragen.",
+  "account_page.recovery_few": "Erstellen Sie bald neue.",
+  "account_page.recovery_new": "Neue Wiederherstellungscodes",
+  "account_page.recovery_new_intro":
+    "Zehn neue Codes ersetzen Ihre jetzigen: Die alten Codes funktionieren sofort nicht mehr.",
+  "account_page.recovery_make": "Neue Codes erstellen",
+  "codes_shown.back_to_account": "Ich habe sie gespeichert: zurück zu meinem Konto",
 };

@@ -677,4 +677,14 @@ export const en = {
     "Give this password to {username} by phone or in person, never by email. It is shown only this once and stops working at {time}.",
   "audit.detail.valid_hours": { one: "Valid for {count} hour", other: "Valid for {count} hours" },
   "admin_notice.temporary_set": "The temporary password was set. Their sessions ended.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Recovery codes",
+  "account_page.recovery_none":
+    "You have no recovery codes left. Make new ones: without them, a lost phone means asking a supervisor.",
+  "account_page.recovery_few": "Make new ones soon.",
+  "account_page.recovery_new": "New recovery codes",
+  "account_page.recovery_new_intro":
+    "Ten new codes replace the ones you have now: the old codes stop working at once.",
+  "account_page.recovery_make": "Make new codes",
+  "codes_shown.back_to_account": "I have saved them: back to my account",
 } as const satisfies Record<string, Word>;

@@ -756,4 +756,14 @@ export const fr: WordTable = {
   },
   "admin_notice.temporary_set":
     "Le mot de passe temporaire a été défini. Ses sessions ont pris fin.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Codes de récupération",
+  "account_page.recovery_none":
+    "Vous n'avez plus de codes de récupération. Créez-en de nouveaux : sans eux, un téléphone perdu vous oblige à demander à un superviseur.",
+  "account_page.recovery_few": "Créez-en bientôt de nouveaux.",
+  "account_page.recovery_new": "Nouveaux codes de récupération",
+  "account_page.recovery_new_intro":
+    "Dix nouveaux codes remplacent ceux que vous avez : les anciens cessent aussitôt de fonctionner.",
+  "account_page.recovery_make": "Créer de nouveaux codes",
+  "codes_shown.back_to_account": "Je les ai enregistrés : retour à mon compte",
 };
