@@ -112,7 +112,8 @@ function toSession(row: Selectable<SessionsTable>): Session {
     authTime: Number(row.auth_time),
     amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
     lastSeenAt: Number(row.last_seen_at),
-    ip: row.ip,
-    userAgent: row.user_agent,
+    // Only where known (sessions from before migration 0012 have neither).
+    ...(row.ip !== null ? { ip: row.ip } : {}),
+    ...(row.user_agent !== null ? { userAgent: row.user_agent } : {}),
   };
 }

@@ -667,7 +667,7 @@ export const en = {
   "email.account.if_not": "If this was not you, contact your supervisor or administrator at once.",
   "temp_password.heading": "Forgot their password?",
   "temp_password.explain":
-    "Set a temporary password for {username}: their sessions end, they must change it at their next sign-in, and it stops working after {count} hours. They are told by email.",
+    "Set a temporary password for {username}: their sessions end, they must change it at their next sign-in, and it stops working after {count} hours. An email tells them it was set.",
   "temp_password.generate": "Generate a temporary password",
   "temp_password.or_type": "Or type one",
   "temp_password.label": "Temporary password",
