@@ -153,11 +153,14 @@ describe.runIf(HAS_CHROMIUM)(
           );
           expect(await unlabelledInputs(page)).toEqual([]);
 
-          // RFC 6238 §5.2: the code that confirmed the set-up has been used; it is refused.
+          // RFC 6238 §5.2: the code that confirmed the set-up has been used; it is refused,
+          // and (issue 11) the page says why: wait for the next code.
           await page.getByLabel("Verification code", { exact: true }).fill(setupCode);
           await page.getByRole("button", { name: "Confirm" }).click();
           expect(path(page)).toBe("/login/verify");
-          expect(await page.getByRole("alert").textContent()).toContain("not valid");
+          expect(await page.getByRole("alert").textContent()).toContain(
+            "That code was just used. Wait for your app to show the next code",
+          );
 
           // A new time step, a new code (the test clock moves instead of sleeping 30 s).
           server.clock.advance(STEP_MS);
