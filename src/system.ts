@@ -6,6 +6,7 @@ import { type Audit, createAudit } from "./core/audit.js";
 import { createAppFactor } from "./core/factors/app.js";
 import type { CodeFactorDeps } from "./core/factors/codes.js";
 import { createEmailFactor } from "./core/factors/email.js";
+import { createRecoveryFactor } from "./core/factors/recovery.js";
 import { type Factors, registerFactors } from "./core/factors/registry.js";
 import { createSmsFactor } from "./core/factors/sms.js";
 import type { FlowDeps } from "./core/flow/flow.js";
@@ -235,6 +236,7 @@ export async function createSystem(
           sms.send(to, codeSms(readerLocale(user), { appName, code, minutes }))),
     ),
     createAppFactor({ stores, box, clock, random, appName, audit }),
+    createRecoveryFactor({ stores, hasher, clock, audit }),
   ]);
 
   // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,

@@ -201,3 +201,36 @@ function emailPage(brand: Brand, body: Html): string {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>${brand.appName}</title></head><body style="font-family:sans-serif"><p style="font-weight:bold">${logo}${brand.appName}</p>${body}</body></html>`
     .value;
 }
+
+/** Issue 11: a new set of recovery codes was made; the old set no longer works. */
+export function recoveryCodesIssuedEmail(
+  locale: Locale,
+  input: Brand & { username: string; at: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(input, t(locale, "email.recovery_issued.subject", { app }), [
+    t(locale, "email.recovery_issued.what", {
+      username: input.username,
+      app,
+      time: emailTime(locale, input),
+    }),
+    t(locale, "email.recovery_issued.if_not"),
+  ]);
+}
+
+/** Issue 11: a recovery code was used to sign in; how many are left. */
+export function recoveryCodeUsedEmail(
+  locale: Locale,
+  input: Brand & { username: string; at: number; left: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(input, t(locale, "email.recovery_used.subject", { app }), [
+    t(locale, "email.recovery_used.what", {
+      username: input.username,
+      app,
+      time: emailTime(locale, input),
+    }),
+    t(locale, "email.recovery_used.left", { count: input.left }),
+    t(locale, "email.recovery_used.if_not"),
+  ]);
+}

@@ -116,6 +116,12 @@ export function codeField(locale: Locale): Html {
 <p class="hint" id="code-hint">${t(locale, "code.hint")}</p>`;
 }
 
+/** Issue 11: "Remember this device for 30 days" in a verification form; nothing when off. */
+export function rememberField(locale: Locale, days: number): Html {
+  if (days <= 0) return html``;
+  return html`<p><input type="checkbox" id="remember" name="remember" value="1"> <label for="remember" class="inline">${t(locale, "verify.remember", { count: days })}</label></p>`;
+}
+
 /** The authenticator apps the support article names (their own download pages). */
 const APP_LINKS = {
   googleAndroid:
@@ -189,7 +195,16 @@ ${opts.extra ?? ""}`,
 
 export function verifyPage(
   ctx: PageContext,
-  opts: { appEnabled: boolean; error?: string; notice?: string; sent?: Html; extra?: Html },
+  opts: {
+    appEnabled: boolean;
+    error?: string | undefined;
+    notice?: string;
+    /** "We sent a code to …", above the field. */
+    sent?: Html;
+    extra?: Html;
+    /** Issue 11: "Remember this device for N days" (0: not offered). */
+    rememberDays?: number;
+  },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -202,6 +217,7 @@ ${opts.sent ?? ""}
 <form method="post" action="/login/verify">
 ${csrfField(ctx)}
 ${codeField(locale)}
+${rememberField(locale, opts.rememberDays ?? 0)}
 <button type="submit">${t(locale, "verify.submit")}</button>
 </form>
 ${opts.extra ?? ""}`,

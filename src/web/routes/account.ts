@@ -29,6 +29,7 @@ import {
 } from "../pages-account.js";
 import { keyQr } from "../qr.js";
 import { requireFreshProof } from "../step-up.js";
+import { devicesAccountSection, recoverySection } from "./account-recovery.js";
 import { actorNamesOf } from "./audit.js";
 import { languageSection } from "./language.js";
 
@@ -101,6 +102,9 @@ const eventsSection: AccountSectionSource = async ({ core }, ctx) => {
 export const ACCOUNT_SECTIONS: AccountSectionSource[] = [
   methodsSection,
   passwordSection,
+  // Issue 11, branch recovery (routes/account-recovery.ts).
+  recoverySection,
+  devicesAccountSection,
   sessionsSection,
   eventsSection,
   // Issue 12
@@ -116,6 +120,7 @@ const NOTICES = {
   too_many_codes: "notice.too_many_codes",
   locked: "notice.locked",
   locked_for_good: "notice.locked_for_good",
+  device_forgotten: "user.device_forgotten",
   language_saved: "language.saved",
 } as const;
 
