@@ -4,11 +4,9 @@
 // one code raced 20 times signs in once, on SQLite and PostgreSQL.
 import { afterEach, describe, expect, it } from "vitest";
 import { createPasswordHasher, type PasswordHasher } from "../../src/core/password.js";
-import { issueRecoveryCodes } from "../../src/core/recovery-codes.js";
 import { hashToken } from "../../src/core/secrets.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
-  type Browser,
   continueAfterSave,
   csrfOf,
   DEFAULT_PASSWORD,
