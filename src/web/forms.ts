@@ -126,6 +126,17 @@ export function formPages(deps: FormPagesDeps) {
   };
 }
 
+/** The forms of a pending sign-in's steps (a download of recovery codes is not one). */
+const FLOW_STEP_POSTS: ReadonlySet<string> = new Set([
+  "/login/prove-email",
+  "/login/prove-email/send",
+  "/login/new-password",
+  "/login/setup",
+  "/login/verify",
+  "/login/code",
+  "/login/cancel",
+]);
+
 /**
  * A post from a step of a sign-in (after Login) by a browser that holds neither a
  * session nor a pending sign-in: the token was bound to a flow cookie that expired. A
@@ -133,8 +144,7 @@ export function formPages(deps: FormPagesDeps) {
  * rotated, a forgery) keeps the 403.
  */
 function signInFormWithoutSignIn(kit: WebKit, request: FastifyRequest): boolean {
-  const path = request.url.split("?")[0] ?? "";
-  if (!path.startsWith("/login/")) return false;
+  if (!FLOW_STEP_POSTS.has(request.url.split("?")[0] ?? "")) return false;
   const c = request.cookies;
   return !c[kit.names.session] && !c[kit.names.signin];
 }

@@ -56,6 +56,9 @@ describe.runIf(HAS_CHROMIUM)("signing in in German", () => {
     const code = server.totp(key);
     await page.getByLabel("Bestätigungscode", { exact: true }).fill(code);
     await page.getByRole("button", { name: "Speichern" }).click();
+    // The recovery codes (issue 11), in German too, then sign in again.
+    expect(await h1(page)).toBe("Ihre Wiederherstellungscodes");
+    await page.getByRole("link", { name: "Ich habe sie gespeichert: erneut anmelden" }).click();
 
     // Sign in again with the app, the code typed as the app shows it ("123 456").
     expect(path(page)).toBe("/login?notice=app_added");
