@@ -6,16 +6,26 @@
 import { TOTP, URI } from "otpauth";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { User } from "../../src/core/ports/users.js";
 import { axeViolations, overflowX } from "../support/axe.js";
 import {
+  enterCode,
   HAS_CHROMIUM,
   launchBrowser,
+  pathOf as path,
+  press,
   readQrCode,
+  submitLogin,
   type TestBrowser,
   unlabelledInputs,
   watchConsole,
 } from "../support/browser.js";
-import { movingClock, startVestibule, type Vestibule } from "../support/harness.js";
+import {
+  type AddUserOptions,
+  movingClock,
+  startVestibule,
+  type Vestibule,
+} from "../support/harness.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const APP_NAME = "Acme Sign-in";
@@ -62,21 +72,25 @@ function watchConsoles(...pages: Page[]): () => string[] {
   return () => lists.flat();
 }
 
-function path(page: Page): string {
-  const url = new URL(page.url());
-  return url.pathname + url.search;
-}
-
 async function login(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${server.url}/login`);
-  await page.getByLabel("Username", { exact: true }).fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Login" }).click();
+  await submitLogin(page, username, password);
 }
 
-async function enterCode(page: Page, code: string, button: "Confirm" | "Save"): Promise<void> {
-  await page.getByLabel("Verification code", { exact: true }).fill(code);
-  await page.getByRole("button", { name: button }).click();
+/** A user with OLD_PASSWORD and an authenticator app set up long ago. */
+async function addWithApp(
+  username: string,
+  options: AddUserOptions = {},
+): Promise<{ user: User; secret: string }> {
+  const user = await server.addUser(username, { password: OLD_PASSWORD, ...options });
+  return { user, secret: await server.enrolApp(user) };
+}
+
+/** The Login page refuses this password, saying only that something is incorrect. */
+async function expectRefused(page: Page, username: string, password: string): Promise<void> {
+  await login(page, username, password);
+  expect(path(page)).toBe("/login");
+  expect(await page.getByRole("alert").textContent()).toContain("incorrect");
 }
 
 /** Password and a code from the app: signed in, on the home page. */
@@ -100,6 +114,14 @@ async function openAccount(page: Page): Promise<void> {
   expect(await heading(page)).toBe("Your account");
 }
 
+/** The account page's Change password form: current, new, new again, Save. */
+async function submitPasswordForm(page: Page, current: string, next: string): Promise<void> {
+  await page.getByLabel("Current password", { exact: true }).fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(next);
+  await page.getByLabel("Confirm new password", { exact: true }).fill(next);
+  await page.getByRole("button", { name: "Save" }).click();
+}
+
 /** The key a phone would scan from the replace screen's QR code. */
 async function scanNewKey(page: Page): Promise<TOTP> {
   await page.getByRole("button", { name: "Show QR code" }).click();
@@ -112,11 +134,7 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
   test(
     "replace the authenticator app: the old app works until the new one is confirmed, then only the new",
     async () => {
-      const rita = await server.addUser("rita", {
-        password: OLD_PASSWORD,
-        email: "rita@example.test",
-      });
-      const secretA = await server.enrolApp(rita);
+      const { secret: secretA } = await addWithApp("rita", { email: "rita@example.test" });
       const page = await openBrowser();
       const elsewhere = await openBrowser();
       const problems = watchConsoles(page, elsewhere);
@@ -140,7 +158,7 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
 
       // Until the new key is confirmed, app A still signs in elsewhere.
       await signIn(elsewhere, "rita", OLD_PASSWORD, secretA);
-      await elsewhere.getByRole("button", { name: "Sign out" }).first().click();
+      await press(elsewhere, "Sign out");
 
       // A code from app A does not confirm the new key; one from app B does.
       server.clock.advance(STEP_MS);
@@ -180,13 +198,8 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
   test(
     "a temporary password leads to the forced change; the user's open session ended when it was set",
     async () => {
-      const sam = await server.addUser("sam", { password: OLD_PASSWORD, role: "supervisor" });
-      const samSecret = await server.enrolApp(sam);
-      const tess = await server.addUser("tess", {
-        password: OLD_PASSWORD,
-        email: "tess@example.test",
-      });
-      const tessSecret = await server.enrolApp(tess);
+      const { secret: samSecret } = await addWithApp("sam", { role: "supervisor" });
+      const { secret: tessSecret } = await addWithApp("tess", { email: "tess@example.test" });
       const supPage = await openBrowser();
       const page = await openBrowser();
       const other = await openBrowser();
@@ -208,6 +221,8 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
       expect(temporary).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
       // Shown once: the user page never shows it again.
       await supPage.getByRole("link", { name: "Cancel" }).click();
+      await supPage.waitForLoadState("load");
+      expect(await heading(supPage)).toBe("User tess");
       expect(await supPage.content()).not.toContain(temporary);
 
       // Tess's open session ended, and she was told by email.
@@ -237,14 +252,11 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
       server.clock.advance(STEP_MS);
       await enterCode(page, server.totpAt(tessSecret), "Confirm");
       expect(path(page)).toBe("/");
-      await page.getByRole("button", { name: "Sign out" }).first().click();
+      await press(page, "Sign out");
 
       // The temporary password and the old one are refused; the new one signs in.
-      for (const refused of [temporary, OLD_PASSWORD]) {
-        await login(page, "tess", refused);
-        expect(path(page)).toBe("/login");
-        expect(await page.getByRole("alert").textContent()).toContain("incorrect");
-      }
+      await expectRefused(page, "tess", temporary);
+      await expectRefused(page, "tess", OLD_PASSWORD);
       await signIn(page, "tess", NEW_PASSWORD, tessSecret);
       expect(problems()).toEqual([]);
     },
@@ -254,11 +266,7 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
   test(
     "change password after a step-up: the other browser is signed out, only the new password works",
     async () => {
-      const paul = await server.addUser("paul", {
-        password: OLD_PASSWORD,
-        email: "paul@example.test",
-      });
-      const secret = await server.enrolApp(paul);
+      const { secret } = await addWithApp("paul", { email: "paul@example.test" });
       const page = await openBrowser();
       const other = await openBrowser();
       const problems = watchConsoles(page, other);
@@ -278,17 +286,11 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
       expect(await unlabelledInputs(page)).toEqual([]);
 
       // A wrong current password is refused by the form; then the change.
-      await page.getByLabel("Current password", { exact: true }).fill("not my password at all");
-      await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByLabel("Confirm new password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByRole("button", { name: "Save" }).click();
+      await submitPasswordForm(page, "not my password at all", NEW_PASSWORD);
       expect(await page.getByRole("alert").textContent()).toContain(
         "current password is not correct",
       );
-      await page.getByLabel("Current password", { exact: true }).fill(OLD_PASSWORD);
-      await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByLabel("Confirm new password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByRole("button", { name: "Save" }).click();
+      await submitPasswordForm(page, OLD_PASSWORD, NEW_PASSWORD);
       expect(path(page)).toBe("/account?notice=password_changed");
       expect(await page.getByRole("status").textContent()).toContain("Your password was changed");
 
@@ -302,9 +304,7 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
       );
 
       // The old password no longer signs in; the new one does.
-      await login(other, "paul", OLD_PASSWORD);
-      expect(path(other)).toBe("/login");
-      expect(await other.getByRole("alert").textContent()).toContain("incorrect");
+      await expectRefused(other, "paul", OLD_PASSWORD);
       await signIn(other, "paul", NEW_PASSWORD, secret);
       expect(problems()).toEqual([]);
     },
@@ -314,14 +314,14 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
   test(
     "no axe-core violation (WCAG 2.2 A/AA) and no sideways scrolling on a 390-px phone: the account page and its action pages",
     async () => {
-      const sue = await server.addUser("sue", { password: OLD_PASSWORD, role: "supervisor" });
-      const sueSecret = await server.enrolApp(sue);
-      const victor = await server.addUser("victor.with.a.rather.long.username", {
-        password: OLD_PASSWORD,
-        email: "victor.with.a.long.address@example.test",
-        displayName: "Victor Example-Longname",
-      });
-      const victorSecret = await server.enrolApp(victor);
+      const { secret: sueSecret } = await addWithApp("sue", { role: "supervisor" });
+      const { user: victor, secret: victorSecret } = await addWithApp(
+        "victor.with.a.rather.long.username",
+        {
+          email: "victor.with.a.long.address@example.test",
+          displayName: "Victor Example-Longname",
+        },
+      );
       const page = await openBrowser(PHONE);
       const supPage = await openBrowser(PHONE);
       const consoles = watchConsoles(page, supPage);
@@ -346,10 +346,7 @@ describe.runIf(HAS_CHROMIUM)("the account page and temporary passwords, in chrom
       await page.getByRole("button", { name: "Change password" }).click();
       expect(path(page)).toBe("/account/password");
       await check(page, "change password");
-      await page.getByLabel("Current password", { exact: true }).fill("not my password at all");
-      await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByLabel("Confirm new password", { exact: true }).fill(NEW_PASSWORD);
-      await page.getByRole("button", { name: "Save" }).click();
+      await submitPasswordForm(page, "not my password at all", NEW_PASSWORD);
       await check(page, "change password refused");
       await openAccount(page);
       await page.getByRole("button", { name: "Replace the authenticator app" }).click();
