@@ -16,13 +16,14 @@ import type { Session } from "./ports/sessions.js";
 import type { Stores } from "./ports/stores.js";
 import type { User } from "./ports/users.js";
 import { type Refusal, refuse } from "./reasons.js";
+import { forgetDevices } from "./remembered-devices.js";
 
 // The account page's changes (issue 11): a user's own password, authenticator app and
 // sessions. The web asks for a fresh second factor first where docs/account.md says so;
 // each change is one transaction with its audit event and the user's notice.
 
 export interface AccountDeps extends FlowDeps {
-  stores: Pick<Stores, "users" | "flows" | "sessions" | "settings" | "atomically">;
+  stores: FlowDeps["stores"];
   factors: FlowDeps["factors"] & { app: AppFactor };
   /** The provider's sign-ins for this user end (other sessions signed out). */
   onAccountEnded?: (userId: string) => Promise<void>;
@@ -103,6 +104,8 @@ export async function changeOwnPassword(
     const sessionsEnded = await deps.stores.atomically(async (tx) => {
       await tx.users.setPassword(user.id, passwordHash, false);
       const ended = await endOthers(tx, user.id, self.session.idHash);
+      // Issue 11: a new password forgets every remembered device, in this transaction.
+      await forgetDevices(user.id, tx);
       await deps.audit(
         {
           type: "password_changed",

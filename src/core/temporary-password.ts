@@ -3,6 +3,7 @@ import type { Weakness } from "./password-strength.js";
 import { getEnabledMethods } from "./policy.js";
 import type { Random } from "./ports/runtime.js";
 import type { User } from "./ports/users.js";
+import { forgetDevices } from "./remembered-devices.js";
 import { type Actor, isSupervisor, mayActOn, type SupervisionRefusal } from "./supervision.js";
 import type { FieldError, UserAdminDeps } from "./user-admin.js";
 
@@ -80,6 +81,8 @@ export async function setTemporaryPassword(
       mustChangePassword: temporary,
       expiresAt,
     });
+    // Issue 11: a password set by someone else forgets the remembered devices too.
+    await forgetDevices(target.id, tx);
     await deps.audit(
       {
         type: "temporary_password_set",

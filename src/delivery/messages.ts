@@ -188,3 +188,36 @@ function emailPage(appName: string, body: Html): string {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>${appName}</title></head><body style="font-family:sans-serif">${body}</body></html>`
     .value;
 }
+
+/** Issue 11: a new set of recovery codes was made; the old set no longer works. */
+export function recoveryCodesIssuedEmail(
+  locale: Locale,
+  input: { appName: string; username: string; at: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.recovery_issued.subject", { app }), [
+    t(locale, "email.recovery_issued.what", {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+    }),
+    t(locale, "email.recovery_issued.if_not"),
+  ]);
+}
+
+/** Issue 11: a recovery code was used to sign in; how many are left. */
+export function recoveryCodeUsedEmail(
+  locale: Locale,
+  input: { appName: string; username: string; at: number; left: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.recovery_used.subject", { app }), [
+    t(locale, "email.recovery_used.what", {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+    }),
+    t(locale, "email.recovery_used.left", { count: input.left }),
+    t(locale, "email.recovery_used.if_not"),
+  ]);
+}

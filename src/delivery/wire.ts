@@ -13,6 +13,8 @@ import {
   emailChangedEmail,
   phoneChangedEmail,
   phoneChangedSms,
+  recoveryCodesIssuedEmail,
+  recoveryCodeUsedEmail,
   secondFactorLockedEmail,
   secondFactorLockedForGoodEmail,
   temporaryPasswordEmail,
@@ -95,6 +97,8 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "authenticator_replaced",
   "other_sessions_ended",
   "temporary_password_set",
+  "recovery_codes_issued",
+  "recovery_code_used",
 ]);
 
 /** The messages an event sends its user, in their words (English until issue 12). */
@@ -160,6 +164,16 @@ function messagesFor(
         temporaryPasswordEmail(locale, {
           ...input(),
           validHours: typeof detail.validHours === "number" ? detail.validHours : null,
+        }),
+      );
+    case "recovery_codes_issued":
+      return email(user.email, recoveryCodesIssuedEmail(locale, input()));
+    case "recovery_code_used":
+      return email(
+        user.email,
+        recoveryCodeUsedEmail(locale, {
+          ...input(),
+          left: typeof detail.left === "number" ? detail.left : 0,
         }),
       );
     default:

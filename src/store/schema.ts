@@ -159,6 +159,28 @@ export interface AuthenticatorHistoryTable {
   reason: string;
 }
 
+/** A recovery code: its first group in clear (the look-up), the whole code argon2id-hashed. */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  lookup: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A remembered device: the SHA-256 of its cookie's token, what it is shown as. */
+export interface RememberedDevicesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  user_agent: string;
+  ip: string;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -172,6 +194,8 @@ export interface Database {
   forward_access: ForwardAccessTable;
   outbox: OutboxTable;
   authenticator_history: AuthenticatorHistoryTable;
+  recovery_codes: RecoveryCodesTable;
+  remembered_devices: RememberedDevicesTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

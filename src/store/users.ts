@@ -123,6 +123,8 @@ export function createUserStore(db: Kysely<Database>): UserStore {
         if (done && !active) {
           await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
           await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
+          // Deactivation forgets the remembered devices (issue 11), in this transaction.
+          await trx.deleteFrom("remembered_devices").where("user_id", "=", userId).execute();
         }
         return done;
       });
@@ -159,6 +161,10 @@ export function createUserStore(db: Kysely<Database>): UserStore {
           .where("id", "=", userId)
           .execute();
         await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+        // Issue 11: the recovery codes go (a new set comes with the new set-up) and every
+        // remembered device is forgotten, in this transaction.
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("remembered_devices").where("user_id", "=", userId).execute();
       });
     },
   };

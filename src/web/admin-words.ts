@@ -43,6 +43,8 @@ export const ADMIN_NOTICES = {
   // Issue 14
   unlocked: "admin_notice.unlocked",
   // Issue 11
+  device_forgotten: "user.device_forgotten",
+  remember_saved: "settings.remember_saved",
   temporary_set: "admin_notice.temporary_set",
 } as const;
 

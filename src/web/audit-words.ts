@@ -50,6 +50,7 @@ export function auditEventName(locale: Locale, type: string): string {
 }
 
 function methodName(locale: Locale, value: unknown): string {
+  if (value === "recovery") return t(locale, "amr.rc");
   return isOneOf<Method>(METHODS, value) ? t(locale, `method.${value}`) : raw(value);
 }
 
@@ -138,7 +139,7 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
     case "notice":
       return t(locale, "audit.detail.notice", { notice: auditEventName(locale, raw(value)) });
     case "via":
-      return value === "cli" || value === "web" || value === "account"
+      return value === "cli" || value === "web" || value === "setup" || value === "account"
         ? t(locale, `audit.detail.via_${value}`)
         : undefined;
     // Issue 11: the account page and temporary passwords.
@@ -154,6 +155,25 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
         : undefined;
     case "mustChange":
       return t(locale, value === true ? "audit.detail.must_change" : "audit.detail.may_keep");
+    // Issue 11
+    case "left":
+    case "count":
+    case "days":
+      return typeof value === "number"
+        ? t(locale, `audit.detail.${key}`, { count: value })
+        : undefined;
+    case "clockOffsetSeconds":
+      return typeof value === "number" ? clockOffsetText(locale, value) : undefined;
+    case "rememberedDevice":
+      return value === true ? t(locale, "audit.detail.remembered_device") : undefined;
+    case "recoveryCode":
+      return value === true ? t(locale, "audit.detail.recovery_code") : undefined;
+    case "rememberDays": {
+      const change = fromTo(value);
+      return change
+        ? t(locale, "audit.detail.remember_days", { from: raw(change.from), to: raw(change.to) })
+        : undefined;
+    }
     case "role": {
       const change = fromTo(value);
       return change
@@ -209,6 +229,14 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
         : undefined;
     }
   }
+}
+
+/** "Phone clock about 5 minutes ahead": a refused code's offset (issue 11). */
+export function clockOffsetText(locale: Locale, offsetSeconds: number): string {
+  const count = Math.max(1, Math.round(Math.abs(offsetSeconds) / 60));
+  return t(locale, offsetSeconds > 0 ? "audit.detail.clock_ahead" : "audit.detail.clock_behind", {
+    count,
+  });
 }
 
 /** An event's details as one line of the catalogue's words ("Method: SMS; Reason: …"). */

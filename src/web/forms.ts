@@ -12,6 +12,7 @@ import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
 import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
 import { registerAccountRoutes } from "./routes/account.js";
+import { registerAccountRecoveryRoutes } from "./routes/account-recovery.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -106,6 +107,7 @@ export function formPages(deps: FormPagesDeps) {
       returnPolicy: deps.returnPolicy,
     });
     registerAccountRoutes(forms, { kit, core: deps.core });
+    registerAccountRecoveryRoutes(forms, { kit, core: deps.core });
     registerOidcEntry(forms, { kit, core: deps.core, oidc: deps.oidc });
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);

@@ -9,6 +9,7 @@ import { type Html, html } from "../words/html.js";
 import { fieldErrorText, type PasswordDetail, roleName, staffTime } from "./admin-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import { auditTable } from "./pages-admin.js";
+import { devicesSection, type RecoveryView, recoveryFacts } from "./pages-devices.js";
 
 export type StaffContext = PageContext & { user: User };
 
@@ -95,6 +96,8 @@ export interface UserSettingsView {
   canEdit: boolean;
   notice?: string;
   form?: { values: Record<string, string>; errors: FormErrors };
+  /** Issue 11: recovery codes left, remembered devices, the phone's clock. */
+  recovery?: RecoveryView;
   /** Issue 11: why a typed temporary password was refused. */
   temporaryError?: string;
   /** How long a temporary password works, in hours. */
@@ -121,6 +124,7 @@ ${factsTable(locale, [
   [t(locale, "account.second_factor_locked"), lockText(locale, v.lock)],
   [t(locale, "account.must_change_password"), w.yesNo(target.mustChangePassword)],
   [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt)],
+  ...(v.recovery ? recoveryFacts(ctx, v.recovery) : []),
 ])}
 ${
   v.mayAct
@@ -134,6 +138,15 @@ ${v.mayAct && v.lock.locked ? unlockForm(ctx, target) : ""}
 ${v.canEdit ? editForm(ctx, v) : ""}
 <h2>${t(locale, "user.sessions")}</h2>
 ${sessionsTable(locale, v.sessions)}
+${
+  v.recovery
+    ? devicesSection(
+        ctx,
+        v.recovery.devices,
+        v.mayAct ? (d) => `/users/${target.id}/devices/${d.id}/forget` : undefined,
+      )
+    : ""
+}
 ${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames) : ""}
 <h2>${t(locale, "user.recent_events")}</h2>
 ${auditTable(locale, v.events, false, v.actorNames, t(locale, "user.recent_events"))}

@@ -106,6 +106,12 @@ export function codeField(locale: Locale): Html {
 <p class="hint" id="code-hint">${t(locale, "code.hint")}</p>`;
 }
 
+/** Issue 11: "Remember this device for 30 days" in a verification form; nothing when off. */
+export function rememberField(locale: Locale, days: number): Html {
+  if (days <= 0) return html``;
+  return html`<p><input type="checkbox" id="remember" name="remember" value="1"> <label for="remember" class="inline">${t(locale, "verify.remember", { count: days })}</label></p>`;
+}
+
 export function setupPage(
   ctx: PageContext,
   opts: {
@@ -146,7 +152,14 @@ ${opts.extra ?? ""}`,
 
 export function verifyPage(
   ctx: PageContext,
-  opts: { appEnabled: boolean; error?: string; notice?: string; extra?: Html },
+  opts: {
+    appEnabled: boolean;
+    error?: string | undefined;
+    notice?: string;
+    extra?: Html;
+    /** Issue 11: "Remember this device for N days" (0: not offered). */
+    rememberDays?: number;
+  },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -158,6 +171,7 @@ ${opts.appEnabled ? html`<p>${t(locale, "verify.app_hint", { app: ctx.appName })
 <form method="post" action="/login/verify">
 ${csrfField(ctx)}
 ${codeField(locale)}
+${rememberField(locale, opts.rememberDays ?? 0)}
 <button type="submit">${t(locale, "verify.submit")}</button>
 </form>
 ${opts.extra ?? ""}`,

@@ -515,6 +515,116 @@ export const de: WordTable = {
   "audit.detail.email": "E-Mail: {from} → {to}",
   "audit.detail.phone": "Telefon: {from} → {to}",
   "audit.detail.empty": "keine",
+  // Issue 11 (branch recovery): recovery codes, remembered devices, refusal help
+  "amr.rc": "Wiederherstellungscode",
+  "verify.remember": {
+    one: "Dieses Gerät {count} Tag lang merken",
+    other: "Dieses Gerät {count} Tage lang merken",
+  },
+  "verify.tries_left": {
+    one: "Sie haben noch {count} Versuch, bevor diese Anmeldung endet.",
+    other: "Sie haben noch {count} Versuche, bevor diese Anmeldung endet.",
+  },
+  "verify.use_recovery": "Einen Wiederherstellungscode verwenden",
+  "verify.lost_phone_heading": "Telefon verloren?",
+  "verify.lost_phone":
+    "Bitten Sie einen Supervisor, Ihre Anmeldung zurückzusetzen (Neues Passwort erzwingen). Danach wählen Sie ein neues Passwort und richten Ihre App neu ein.",
+  "verify.lost_phone_codes":
+    "Verwenden Sie einen Ihrer Wiederherstellungscodes, oder bitten Sie einen Supervisor, Ihre Anmeldung zurückzusetzen (Neues Passwort erzwingen).",
+  "recovery.title": "Wiederherstellungscode verwenden",
+  "recovery.intro":
+    "Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten Ihrer Authenticator-App gespeichert haben. Jeder Code funktioniert einmal.",
+  "recovery.label": "Wiederherstellungscode",
+  "recovery.hint":
+    "12 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN. Bindestriche und Leerzeichen sind optional.",
+  "recovery.left": {
+    one: "Sie haben noch {count} Wiederherstellungscode.",
+    other: "Sie haben noch {count} Wiederherstellungscodes.",
+  },
+  "recovery.few_left":
+    "Es sind nur noch wenige: Erstellen Sie nach der Anmeldung auf Ihrer Kontoseite neue.",
+  "recovery.back": "Stattdessen einen Code aus Ihrer App verwenden",
+  "codes_shown.title": "Ihre Wiederherstellungscodes",
+  "codes_shown.intro":
+    "Wenn Sie Ihr Telefon verlieren, können Sie sich mit einem dieser Codes statt mit einem Code aus Ihrer App anmelden. Jeder Code funktioniert einmal.",
+  "codes_shown.warning":
+    "Speichern Sie sie jetzt an einem sicheren Ort: Sie werden nur dieses eine Mal angezeigt. Wer Ihr Passwort und einen dieser Codes hat, kann sich als Sie anmelden.",
+  "codes_shown.list_label": "Wiederherstellungscodes",
+  "codes_shown.download": "Als Textdatei herunterladen",
+  "codes_shown.continue": "Ich habe sie gespeichert: erneut anmelden",
+  "codes_shown.not_made":
+    "Wiederherstellungscodes konnten gerade nicht erstellt werden. Erstellen Sie sie nach der Anmeldung auf Ihrer Kontoseite.",
+  "codes_shown.file_heading": "{app}-Wiederherstellungscodes",
+  "codes_shown.file_note": "Jeder Code funktioniert einmal. Bewahren Sie diese Datei sicher auf.",
+  "codes_shown.bad_download":
+    "Diese Anfrage enthält keine Wiederherstellungscodes zum Herunterladen.",
+  "hint.clock_ahead": {
+    one: "Die Uhr Ihres Telefons scheint etwa {count} Minute vorzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+    other:
+      "Die Uhr Ihres Telefons scheint etwa {count} Minuten vorzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+  },
+  "hint.clock_behind": {
+    one: "Die Uhr Ihres Telefons scheint etwa {count} Minute nachzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+    other:
+      "Die Uhr Ihres Telefons scheint etwa {count} Minuten nachzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+  },
+  "hint.used":
+    "Dieser Code wurde gerade verwendet. Warten Sie, bis Ihre App den nächsten Code anzeigt, und geben Sie diesen ein.",
+  "hint.recovery_used":
+    "Dieser Wiederherstellungscode wurde bereits verwendet. Jeder Code funktioniert einmal: Verwenden Sie einen anderen.",
+  "email.recovery_issued.subject": "{app}: neue Wiederherstellungscodes",
+  "email.recovery_issued.what":
+    "Für {username} wurden am {time} neue Wiederherstellungscodes für {app} erstellt. Die früheren Codes funktionieren nicht mehr.",
+  "email.recovery_issued.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor.",
+  "email.recovery_used.subject": "{app}: ein Wiederherstellungscode wurde verwendet",
+  "email.recovery_used.what":
+    "Am {time} wurde ein Wiederherstellungscode verwendet, um sich als {username} bei {app} anzumelden.",
+  "email.recovery_used.left": {
+    one: "Es bleibt {count} Wiederherstellungscode.",
+    other: "Es bleiben {count} Wiederherstellungscodes.",
+  },
+  "email.recovery_used.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor: Jemand kennt Ihr Passwort und einen Wiederherstellungscode.",
+  "audit.event.recovery_codes_issued": "Wiederherstellungscodes erstellt",
+  "audit.event.recovery_code_used": "Wiederherstellungscode verwendet",
+  "audit.event.device_remembered": "Gerät gemerkt",
+  "audit.event.device_forgotten": "Gemerktes Gerät vergessen",
+  "audit.detail.left": { one: "{count} Code übrig", other: "{count} Codes übrig" },
+  "audit.detail.count": { one: "{count} Code", other: "{count} Codes" },
+  "audit.detail.days": { one: "Für {count} Tag", other: "Für {count} Tage" },
+  "audit.detail.clock_ahead": {
+    one: "Telefonuhr etwa {count} Minute vor",
+    other: "Telefonuhr etwa {count} Minuten vor",
+  },
+  "audit.detail.clock_behind": {
+    one: "Telefonuhr etwa {count} Minute nach",
+    other: "Telefonuhr etwa {count} Minuten nach",
+  },
+  "audit.detail.remembered_device": "Zweiter Faktor übersprungen: gemerktes Gerät",
+  "audit.detail.recovery_code": "Mit einem Wiederherstellungscode",
+  "audit.detail.remember_days": "Geräte merken: {from} → {to} Tage",
+  "audit.detail.via_setup": "Bei der Einrichtung",
+  "settings.remember": "Dieses Gerät merken",
+  "settings.remember_days": "Tage, die ein Gerät gemerkt wird (0 schaltet es aus)",
+  "settings.remember_hint":
+    "Benutzer können auf der Bestätigungsseite „Dieses Gerät merken“ ankreuzen: So viele Tage überspringt dieser Browser den zweiten Faktor, nie das Passwort. Für eine erneute Bestätigung, Forward-Auth oder eine Anwendung, die einen zweiten Faktor verlangt, zählt es nie.",
+  "settings.remember_save": "Tage speichern",
+  "settings.remember_bad": "Geben Sie eine ganze Zahl von Tagen zwischen 0 und 365 ein.",
+  "settings.remember_saved": "Die Tage, die ein Gerät gemerkt wird, wurden gespeichert.",
+  "user.devices": "Gemerkte Geräte",
+  "user.devices_none": "Keine gemerkten Geräte.",
+  "user.device_browser": "Browser",
+  "user.device_address": "Adresse",
+  "user.device_created": "Gemerkt",
+  "user.device_last_used": "Zuletzt verwendet",
+  "user.device_expires": "Vergessen am",
+  "user.device_forget": "Vergessen",
+  "user.device_forget_label": "Das am {time} gemerkte Gerät vergessen",
+  "user.device_forgotten": "Das Gerät wurde vergessen: Es fragt wieder nach dem zweiten Faktor.",
+  "user.recovery_left": "Verbleibende Wiederherstellungscodes",
+  "user.clock_offset": "Telefonuhr beim letzten falschen Code",
+  "user.clock_offset_at": "{offset} ({time})",
   // the account page, temporary passwords, user CLI (branch account, issue 11)
   "nav.account": "Ihr Konto",
   "account_page.title": "Ihr Konto",
@@ -603,4 +713,14 @@ export const de: WordTable = {
   },
   "admin_notice.temporary_set":
     "Das vorläufige Passwort wurde festgelegt. Die Sitzungen wurden beendet.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Wiederherstellungscodes",
+  "account_page.recovery_none":
+    "Sie haben keine Wiederherstellungscodes mehr. Erstellen Sie neue: Ohne sie müssen Sie bei verlorenem Telefon einen Supervisor fragen.",
+  "account_page.recovery_few": "Erstellen Sie bald neue.",
+  "account_page.recovery_new": "Neue Wiederherstellungscodes",
+  "account_page.recovery_new_intro":
+    "Zehn neue Codes ersetzen Ihre jetzigen: Die alten Codes funktionieren sofort nicht mehr.",
+  "account_page.recovery_make": "Neue Codes erstellen",
+  "codes_shown.back_to_account": "Ich habe sie gespeichert: zurück zu meinem Konto",
 };

@@ -127,6 +127,8 @@ describe.runIf(HAS_CHROMIUM)("lost phone: Force New Password, then the user star
     expect(pathOf(page)).toBe("/login/setup");
     expect(await page.getByRole("alert").textContent()).toContain("not valid");
     await enterCode(page, newTotp.generate({ timestamp: server.clock.now() }), "Save");
+    // Issue 11: the new recovery codes, shown once, then "sign in again".
+    await page.getByRole("link", { name: "I have saved them: sign in again" }).click();
     expect(pathOf(page)).toBe("/login?notice=app_added");
 
     // The old password fails now.

@@ -6,6 +6,8 @@ import { setAccessRule } from "../../src/core/access-rules.js";
 import { AUDIT_TYPES } from "../../src/core/audit.js";
 import type { StoredAuditEvent } from "../../src/core/ports/audit.js";
 import type { User } from "../../src/core/ports/users.js";
+import { issueRecoveryCodes } from "../../src/core/recovery-codes.js";
+import { forgetDevice } from "../../src/core/remembered-devices.js";
 import { changeMethods, forceNewPassword, unlockSecondFactor } from "../../src/core/supervision.js";
 import { setTemporaryPassword } from "../../src/core/temporary-password.js";
 import { generateTotp } from "../../src/core/totp.js";
@@ -141,6 +143,20 @@ beforeAll(async () => {
   users.quinn = await v.addUser("quinn");
   await passwordStep("quinn", "not quinn's password");
   await passwordStep("quinn", "still not quinn's password");
+
+  // Issue 11: recovery_code_used (rita signs in with one of the codes made for her),
+  // device_remembered (the box ticked), device_forgotten (by the administrator)
+  users.rita = await v.addUser("rita");
+  await v.enrolApp(users.rita);
+  const [ritaCode] = await issueRecoveryCodes(v.system.core, users.rita, {
+    ip: null,
+    via: "account",
+  });
+  const rita = await passwordStep("rita");
+  await rita.b.get(rita.to);
+  await rita.b.post("/login/verify", { code: ritaCode!, remember: "1" });
+  const [ritaDevice] = await v.system.stores.devices.listForUser(users.rita.id, v.clock.now());
+  await forgetDevice(v.system.core, root, users.rita, ritaDevice!.id, "192.0.2.10");
 
   // second_factor_unlocked (nina's lock lifted by the administrator)
   await unlockSecondFactor(core, root, users.nina.id, "192.0.2.10");

@@ -3,13 +3,20 @@ import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { type SecretBox, totpSecretAad } from "../secrets.js";
-import { generateTotpSecret, groupSecret, matchTotpStep, totpUri } from "../totp.js";
+import {
+  generateTotpSecret,
+  groupSecret,
+  matchTotpStep,
+  totpClockOffsetSeconds,
+  totpUri,
+} from "../totp.js";
 import {
   type Factor,
   type FactorContext,
   isSixDigits,
   type Judge,
   type Started,
+  type Verdict,
 } from "./factor.js";
 
 export interface AppFactorDeps {
@@ -70,7 +77,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
     const secret = box.open(sealed, totpSecretAad(user.id));
     return async (code) => {
       const step = matchTotpStep(secret, code, clock.now());
-      if (step === null) return { kind: "wrong" };
+      if (step === null) return wrongCode(secret, code, clock.now());
       const done = await stores.atomically(async (tx) => {
         const key = { flowIdHash: flow.idHash, secretBox: sealed, step, now: clock.now() };
         const bound = await bind(tx, key);
@@ -104,7 +111,7 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       const secret = box.open(auth.secretBox, totpSecretAad(ctx.user.id));
       return async (code) => {
         const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return { kind: "wrong" };
+        if (step === null) return wrongCode(secret, code, clock.now());
         // The compare-and-swap on the last used step lets exactly one of many concurrent
         // submissions of one code through, on any number of instances.
         if (!(await stores.authenticators.useStep(ctx.user.id, step))) return { kind: "used" };
@@ -165,4 +172,15 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       );
     },
   };
+}
+
+/**
+ * A wrong code, with the phone's clock offset when the code would be right up to 10
+ * minutes away (issue 11): the page says how to fix the clock, the audit event records it.
+ */
+function wrongCode(secret: string, code: string, now: number): Verdict {
+  const offset = totpClockOffsetSeconds(secret, code, now);
+  return offset === null
+    ? { kind: "wrong" }
+    : { kind: "wrong", detail: { clockOffsetSeconds: offset } };
 }

@@ -1,6 +1,7 @@
 import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
 import { refuseOwnNewPassword } from "../password-policy.js";
 import { type Refusal, refuse } from "../reasons.js";
+import { forgetDevices } from "../remembered-devices.js";
 import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
 
 /** Step 2: the forced password change (after Force New Password or a new account). */
@@ -30,9 +31,11 @@ export async function changePassword(
     // Claim the step first: of two racing submissions only one changes the password.
     const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, input.ip);
     if (!next.ok) return next;
-    // The new password and its audit event commit together.
+    // The new password and its audit event commit together; the remembered devices are
+    // forgotten in the same transaction (issue 11: a new password, a new proof everywhere).
     await deps.stores.atomically(async (tx) => {
       await tx.users.setPassword(user.id, passwordHash, false);
+      await forgetDevices(user.id, tx);
       await deps.audit(
         {
           type: "password_changed",

@@ -28,7 +28,8 @@ export type FlowState =
 export type Continuation =
   | { kind: "home" }
   | { kind: "path"; path: string }
-  | { kind: "oidc"; uid: string }
+  /** `mfa`: the application requires a second factor (a remembered device does not skip it). */
+  | { kind: "oidc"; uid: string; mfa?: boolean }
   | { kind: "forward"; url: string };
 
 /** A pending sign-in, enrolment or step-up: one per browser, bound to an HttpOnly cookie. */

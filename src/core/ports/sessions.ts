@@ -1,8 +1,9 @@
 /**
  * How a person proved who they are (RFC 8176 values where one exists): `pwd` for the
- * password, `otp` for the authenticator app, `sms` and `email` for a sent code.
+ * password, `otp` for the authenticator app, `sms` and `email` for a sent code, `rc` for a
+ * recovery code (issue 11, docs/recovery.md).
  */
-export type Amr = "pwd" | "otp" | "sms" | "email";
+export type Amr = "pwd" | "otp" | "sms" | "email" | "rc";
 
 /** A signed-in browser. Its cookie token is never stored, only its SHA-256. */
 export interface Session {

@@ -80,14 +80,15 @@ export interface UserStore {
   count(prefix?: string): Promise<number>;
   /**
    * Sets the account active or not; deactivating also ends the user's sessions and
-   * flows, in one transaction. False, and nothing changed, when it would deactivate the
-   * last active administrator (as `update`).
+   * flows and forgets its remembered devices, in one transaction. False, and nothing
+   * changed, when it would deactivate the last active administrator (as `update`).
    */
   setActive(userId: string, active: boolean): Promise<boolean>;
   /**
    * Force New Password, in one transaction: clears the authenticator (keeping its record
    * in the history: when added, when removed, by whom), sets must-change-password, ends
-   * the user's sessions and flows. `byId`: the acting account, null for the CLI.
+   * the user's sessions and flows, deletes the recovery codes and forgets the remembered
+   * devices (issue 11). `byId`: the acting account, null for the CLI.
    */
   forceNewPassword(userId: string, removal: { at: number; byId: string | null }): Promise<void>;
 }

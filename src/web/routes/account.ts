@@ -28,6 +28,7 @@ import {
 } from "../pages-account.js";
 import { keyQr } from "../qr.js";
 import { requireFreshProof } from "../step-up.js";
+import { devicesAccountSection, recoverySection } from "./account-recovery.js";
 import { actorNamesOf } from "./audit.js";
 
 // The account page (issue 11): every signed-in user's own methods, sessions and recent
@@ -99,6 +100,9 @@ const eventsSection: AccountSectionSource = async ({ core }, ctx) => {
 export const ACCOUNT_SECTIONS: AccountSectionSource[] = [
   methodsSection,
   passwordSection,
+  // Issue 11, branch recovery (routes/account-recovery.ts).
+  recoverySection,
+  devicesAccountSection,
   sessionsSection,
   eventsSection,
 ];
@@ -112,6 +116,7 @@ const NOTICES = {
   too_many_codes: "notice.too_many_codes",
   locked: "notice.locked",
   locked_for_good: "notice.locked_for_good",
+  device_forgotten: "user.device_forgotten",
 } as const;
 
 /** Refusals that end an enrolment: back to the account page with a notice. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../../core/ports/users.js";
+import { forgetDevice, listDevices } from "../../core/remembered-devices.js";
 import { idleCutoff } from "../../core/sessions.js";
 import {
   forceNewPassword,
@@ -28,6 +29,7 @@ import { type GuardDeps, requireStaff, type UserContext } from "../guards.js";
 import { formField, queryField, sendPage } from "../http.js";
 import { errorPage } from "../pages.js";
 import { forbiddenPage } from "../pages-admin.js";
+import type { RecoveryView } from "../pages-devices.js";
 import {
   addUserPage,
   confirmForcePage,
@@ -175,7 +177,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
     if (!mayOpen(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
-    const [auth, lock, removedApps, events, sessions] = await Promise.all([
+    const [auth, lock, removedApps, events, sessions, recovery] = await Promise.all([
       deps.core.stores.authenticators.get(target.id),
       secondFactorLockView(admin, target.id),
       deps.core.stores.authenticators.history(target.id),
@@ -185,6 +187,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         deps.core.clock.now(),
         idleCutoff(deps.core.rules, deps.core.clock.now()),
       ),
+      recoveryView(deps.core, target.id),
     ]);
     const mayAct = mayActOn(ctx.user, target);
     return sendPage(
@@ -205,6 +208,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         canEdit: mayAct && isAdministrator(ctx.user),
         notice: adminNoticeText(ctx.locale, queryField(request, "notice")),
         form,
+        recovery,
         temporaryHours: TEMPORARY_PASSWORD_TTL_MS / 3600_000,
         ...(temporaryError ? { temporaryError } : {}),
       }),
@@ -312,6 +316,24 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     return showUser(request, reply, ctx, { values, errors: result.errors });
   });
 
+  /**
+   * Forget one of the user's remembered devices (issue 11; audited). No step-up: it only
+   * takes a shortcut away (the device asks for the second factor again), never gives one.
+   */
+  app.post("/users/:id/devices/:deviceId/forget", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    const target = await admin.stores.users.findById(idOf(request));
+    if (!target) return notFound(reply, ctx);
+    if (!mayActOn(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
+    const deviceId = (request.params as { deviceId?: unknown }).deviceId;
+    const id = typeof deviceId === "string" && USER_ID.test(deviceId) ? deviceId : "";
+    if (!(await forgetDevice(deps.core, ctx.user, target, id, request.ip))) {
+      return notFound(reply, ctx);
+    }
+    return reply.redirect(`/users/${target.id}?notice=device_forgotten`, 303);
+  });
+
   for (const [action, active] of [
     ["deactivate", false],
     ["reactivate", true],
@@ -330,4 +352,25 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
 function profileValues(request: FastifyRequest, fields: readonly string[]): Record<string, string> {
   // No cut-off here: an over-long value is the core's to refuse, field by field.
   return Object.fromEntries(fields.map((f) => [f, formField(request, f)]));
+}
+
+/**
+ * A user's recovery codes left, remembered devices, and the phone's clock at their latest
+ * wrong app code that showed an offset (issue 11), for a staff page.
+ */
+export async function recoveryView(core: Core, userId: string): Promise<RecoveryView> {
+  const [recoveryLeft, devices, failed] = await Promise.all([
+    core.stores.recoveryCodes.countLeft(userId),
+    listDevices(core, userId),
+    core.stores.audit.list({ userId, type: "second_factor_failed", limit: 50 }),
+  ]);
+  const offset = failed.find((e) => typeof e.detail.clockOffsetSeconds === "number");
+  return {
+    recoveryLeft,
+    devices,
+    clockOffset: offset && {
+      offsetSeconds: offset.detail.clockOffsetSeconds as number,
+      at: offset.at,
+    },
+  };
 }
