@@ -92,7 +92,7 @@ export async function userSetActive(
         result.reason === "last_administrator" ? LAST_ADMIN : `refused: ${result.reason}`,
       );
     }
-    // TODO(recovery): deactivation forgets remembered devices once forgetDevices exists.
+    // Deactivation forgot the remembered devices in its transaction (store/users.ts).
     out(active ? `${username} reactivated\n` : `${username} deactivated; sessions ended\n`);
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 import type { RecoveryCodeStore } from "../core/ports/recovery-codes.js";
 import type { Database } from "./schema.js";
 import { inTransaction } from "./sql.js";
@@ -7,6 +7,13 @@ export function createRecoveryCodeStore(db: Kysely<Database>): RecoveryCodeStore
   return {
     async replace(userId, codes, now) {
       await inTransaction(db, async (trx) => {
+        // Two new sets at once (a double click, two instances): on PostgreSQL (READ
+        // COMMITTED) each DELETE saw only the old set and both inserts stayed, 20 codes
+        // and a set nobody kept. The user's row, locked first, puts them in turn. SQLite
+        // runs one writer at a time already.
+        if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+          await trx.selectFrom("users").select("id").where("id", "=", userId).forUpdate().execute();
+        }
         await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
         if (codes.length === 0) return;
         await trx

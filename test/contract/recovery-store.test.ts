@@ -86,6 +86,23 @@ function recoveryContract(name: string, get: () => { store: Stores; other: Store
       expect((await other.recoveryCodes.find(userId, "L001"))?.usedAt).toBeGreaterThanOrEqual(NOW);
     });
 
+    test("two new sets made at once (a double click, two instances): one set is left, not both", async () => {
+      // One Stores: two transactions from its pool on PostgreSQL (SQLite's one connection
+      // runs them in turn; two connections of one process would only wait on each other).
+      const { store } = get();
+      for (let round = 0; round < 5; round++) {
+        const userId = await newUser();
+        await store.recoveryCodes.replace(userId, codes(10), NOW);
+        const [a, b] = [codes(10), codes(10)];
+        await Promise.all([
+          store.atomically((tx) => tx.recoveryCodes.replace(userId, a, NOW + 1)),
+          store.atomically((tx) => tx.recoveryCodes.replace(userId, b, NOW + 1)),
+        ]);
+        // The codes the person was shown last are the only ones that work.
+        expect(await store.recoveryCodes.countLeft(userId)).toBe(10);
+      }
+    });
+
     test("devices: find by token, rotate once under a race, the expiry never moves", async () => {
       const { store, other } = get();
       const userId = await newUser();

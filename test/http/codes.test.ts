@@ -50,7 +50,7 @@ function providerEnv(extra: Record<string, string> = {}): Record<string, string>
     TWILIO_AUTH_TOKEN: TOKEN,
     TWILIO_FROM: "+15005550006",
     TWILIO_API_BASE: twilio.apiBase,
-    DELIVERY_TIMEOUT_MS: "500",
+    DELIVERY_TIMEOUT_MS: "5000",
     APP_NAME: "Acme Portal",
     LIMIT_CODE_USER_BURST: "100/30",
     LIMIT_CODE_USER: "100/900",
