@@ -158,6 +158,7 @@ async function main() {
           results.overload = await overloadPhase(server, book, {
             concurrency: settings.overloadConcurrency,
             seconds: settings.overloadSeconds,
+            retry: settings.overloadRetry,
             extraPids,
             label: "overload",
             profileDir,
