@@ -12,7 +12,7 @@ import type { Metrics } from "../metrics/metrics.js";
 import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
-import { type FormPagesDeps, formPages, pageCsp } from "./forms.js";
+import { type FormPagesDeps, formPages, pageCsp, turnAwayWhenBusy } from "./forms.js";
 import { forwardAuthEndpoints } from "./forward-auth.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
 import { csrfValid, sendPage } from "./http.js";
@@ -51,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options);
   logRequests(app, deps.metrics);
+  // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts).
+  turnAwayWhenBusy(app, kit, deps.hashSaturated);
   await app.register(cookie);
   await app.register(helmet, {
     // Pages get theirs (forms.ts); anything else the strictest (below).
