@@ -69,3 +69,21 @@ export function reusable<DB, R>(
     });
   };
 }
+
+/**
+ * `reusable` for a query written once at module level and run on whichever Kysely
+ * instance the caller holds: compiled once per instance.
+ */
+export function reusableOn<DB, R>(
+  build: (db: Kysely<DB>) => Compilable<R>,
+): (db: Kysely<DB>, ...args: unknown[]) => Promise<QueryResult<R>> {
+  const perDb = new WeakMap<Kysely<DB>, (...args: unknown[]) => Promise<QueryResult<R>>>();
+  return (db, ...args) => {
+    let run = perDb.get(db);
+    if (run === undefined) {
+      run = reusable(db, build);
+      perDb.set(db, run);
+    }
+    return run(...args);
+  };
+}
