@@ -33,6 +33,7 @@ export async function serve(): Promise<void> {
     [
       { deleteExpired: (now) => sessions.deleteExpired(now, idleCutoff(system.core.rules, now)) },
       system.stores.flows,
+      system.stores.devices,
       { deleteExpired: (now) => oidc.storage.sweepExpired(now) },
     ],
     () => Date.now(),

@@ -6,6 +6,7 @@ import { type Audit, createAudit } from "./core/audit.js";
 import { createAppFactor } from "./core/factors/app.js";
 import type { CodeFactorDeps } from "./core/factors/codes.js";
 import { createEmailFactor } from "./core/factors/email.js";
+import { createRecoveryFactor } from "./core/factors/recovery.js";
 import { type Factors, registerFactors } from "./core/factors/registry.js";
 import { createSmsFactor } from "./core/factors/sms.js";
 import type { FlowDeps } from "./core/flow/flow.js";
@@ -224,6 +225,7 @@ export async function createSystem(
       sms && ((to, code, minutes) => sms.send(to, codeSms("en", { appName, code, minutes }))),
     ),
     createAppFactor({ stores, box, clock, random, appName, audit }),
+    createRecoveryFactor({ stores, hasher, clock, audit }),
   ]);
 
   // One sign-out (issue 10): ending a user's sign-ins ends the provider's too. Plain SQL,

@@ -44,6 +44,41 @@ export const COMMANDS: readonly CommandHelp[] = [
     summary:
       "clear the user's authenticator, end their sessions, ask for a new password at the next sign-in",
   },
+  // Issue 11: on every account, administrators included (docs/supervision.md)
+  {
+    name: "user set-password",
+    args: "USERNAME [--temporary]",
+    summary: "set a user's password; their sessions end and they are emailed",
+    options: [
+      [
+        "--temporary",
+        "must be changed at the next sign-in and stops working after 72 hours (as the web's)",
+      ],
+    ],
+    more: "The password is never an argument: in a terminal it is asked for twice, without echo; from a pipe it is the first line of stdin. It must pass the password rules.",
+  },
+  {
+    name: "user deactivate",
+    args: "USERNAME",
+    summary: "stop a user signing in and end their sessions (never the last active administrator)",
+  },
+  {
+    name: "user reactivate",
+    args: "USERNAME",
+    summary: "let a deactivated user sign in again with their password and app",
+  },
+  {
+    name: "user edit",
+    args: "USERNAME [--role R] [--email E] [--phone P] [--name N]",
+    summary: "change a user's role or contact details (the last active administrator stays one)",
+    options: [
+      ["--role ROLE", "user, supervisor or administrator"],
+      ["--email E", 'where email codes and notices go ("" removes it)'],
+      ["--phone +E164", 'where SMS codes go, international format ("" removes it)'],
+      ["--name N", "the display name staff pages show"],
+    ],
+    more: "Fields not given keep their value. A changed email or phone is told to the user at the old and the new one.",
+  },
   {
     name: "methods set",
     args: "LIST",

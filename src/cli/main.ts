@@ -13,6 +13,13 @@ import { findCommand, helpFor, overview } from "./commands.js";
 import { runOidcCommand } from "./oidc.js";
 import { OutputClosed, watchStdout, writeOut } from "./output.js";
 import { InputRefused, Interrupted, readPassword } from "./stdin.js";
+import {
+  UserCommandError,
+  userEdit,
+  userSetActive,
+  userSetPassword,
+  type WithAdmin,
+} from "./user.js";
 
 /** A user's mistake on the command line: one line on stderr, exit code 2, nothing written. */
 export class UsageError extends Error {}
@@ -35,7 +42,8 @@ export async function run(argv: string[]): Promise<void> {
       err instanceof UsageError ||
       err instanceof ConfigError ||
       err instanceof InputRefused ||
-      err instanceof AccessUsage
+      err instanceof AccessUsage ||
+      err instanceof UserCommandError
     ) {
       process.stderr.write(`vestibule: ${err.message}\n`);
       process.exitCode = 2;
@@ -125,6 +133,19 @@ async function dispatch(argv: string[]): Promise<number> {
       });
     default: {
       if (command === "user" && sub === "force-new-password") return forceNewPassword(rest);
+      // Issue 11: the operator's commands on any account.
+      if (command === "user" && sub === "set-password") {
+        return userSetPassword(
+          rest,
+          () => readPassword("Password: ", "Password again: "),
+          withAdmin,
+          writeOut,
+        );
+      }
+      if (command === "user" && (sub === "deactivate" || sub === "reactivate")) {
+        return userSetActive(rest, sub === "reactivate", withAdmin, writeOut);
+      }
+      if (command === "user" && sub === "edit") return userEdit(rest, withAdmin, writeOut);
       if (command === "audit") return audit(argv.slice(1));
       if (command === "client" || command === "oidc") return runOidcCommand(argv);
       if (command === "access") {
@@ -170,6 +191,19 @@ async function withSystem(
     await system.close();
   }
 }
+
+/** The user-management core for one command, and the account it names (or exit 2). */
+const withAdmin: WithAdmin = (work) =>
+  withSystem(async ({ stores, staff }) => {
+    await work({
+      admin: staff.admin,
+      findUser: async (username) => {
+        const user = await stores.users.findByUsername(username);
+        if (!user) throw new UserCommandError(`no user "${username}"`);
+        return user;
+      },
+    });
+  });
 
 async function userAdd(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseUserAdd>;

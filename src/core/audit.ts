@@ -26,6 +26,16 @@ export const AUDIT_TYPES = [
   "access_rule_changed",
   // Issue 14
   "second_factor_unlocked",
+  // Issue 11: recovery codes and remembered devices
+  "recovery_codes_issued",
+  "recovery_code_used",
+  "device_remembered",
+  "device_forgotten",
+  // Issue 11: the account page, temporary passwords
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
+  "current_password_wrong",
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

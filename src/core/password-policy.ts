@@ -1,5 +1,6 @@
 import { normalizePassword, type PasswordHasher } from "./password.js";
 import { loadPasswordStrength, type Weakness } from "./password-strength.js";
+import type { User } from "./ports/users.js";
 import { type Refusal, refuse } from "./reasons.js";
 
 // NIST SP 800-63B-4 §3.1.1.2: a minimum length (15 when the password is the only factor,
@@ -55,6 +56,34 @@ export interface NewPassword {
 /** Length in code points of the stored (NFKC) form, so an emoji counts as one character. */
 export function passwordLength(password: string): number {
   return [...normalizePassword(password)].length;
+}
+
+/**
+ * A user's own new password (the forced change, the account page): judged against their
+ * names and their current password; the refusal that says why, or undefined when it may
+ * be used. Throws HasherBusyError when argon2 is saturated (the caller answers "busy").
+ */
+export async function refuseOwnNewPassword(
+  hasher: PasswordHasher,
+  rules: PasswordRules,
+  user: Pick<User, "username" | "displayName" | "email" | "passwordHash">,
+  password: string,
+  secondFactorEnabled: boolean,
+): Promise<Refusal | undefined> {
+  const verdict = await judgeNewPassword(hasher, rules, {
+    password,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    oldPasswordHash: user.passwordHash,
+    secondFactorEnabled,
+  });
+  if (verdict.ok) return undefined;
+  return {
+    ...refuse(verdict.reason),
+    ...(verdict.weakness ? { weakness: verdict.weakness } : {}),
+    ...(verdict.minLength ? { minLength: verdict.minLength } : {}),
+  };
 }
 
 /**

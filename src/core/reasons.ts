@@ -23,7 +23,10 @@ export type Reason =
   | "password_weak"
   | "method_unavailable"
   | "send_throttled"
-  | "send_failed";
+  | "send_failed"
+  // Issue 11
+  | "current_password_wrong"
+  | "temporary_password_expired";
 
 export type Refusal = {
   ok: false;
@@ -38,7 +41,20 @@ export type Refusal = {
    * where it was going, so the web can send them back there rather than to Login alone.
    */
   ended?: EndedFlow;
+  /** invalid_code: tries left before the flow ends (issue 11). */
+  triesLeft?: number;
+  /** invalid_code: why, when knowing helps the person (issue 11). */
+  hint?: CodeHint;
 };
+
+/**
+ * Help for a refused code: the phone's clock looks off by `offsetSeconds` (its code would
+ * be right then; still refused and counted), or the code was right but used already
+ * (an app code: wait for the next; a recovery code: each works once).
+ */
+export type CodeHint =
+  | { kind: "clock"; offsetSeconds: number }
+  | { kind: "used"; recoveryCode: boolean };
 
 export interface EndedFlow {
   purpose: FlowPurpose;

@@ -51,6 +51,8 @@ export interface StartedSession {
    * attempts for this user are counted apart from everyone else's from now on.
    */
   deviceCookie: string;
+  /** Issue 11: this browser's remembered-device token, new or rotated (its own cookie). */
+  remembered?: { token: string; expiresAt: number };
 }
 
 /**
@@ -61,7 +63,13 @@ export async function startSession(
   deps: SessionDeps,
   user: User,
   ip: string,
-  proof: { amr: Amr[]; method?: string; continuation: Continuation },
+  proof: {
+    amr: Amr[];
+    method?: string;
+    continuation: Continuation;
+    /** More for the signin_ok event (a remembered device). */
+    detail?: Record<string, unknown>;
+  },
 ): Promise<StartedSession> {
   const token = newToken(deps.random);
   const now = deps.clock.now();
@@ -80,7 +88,7 @@ export async function startSession(
     userId: user.id,
     username: user.username,
     ip,
-    detail: proof.method ? { method: proof.method } : {},
+    detail: { ...(proof.method ? { method: proof.method } : {}), ...proof.detail },
   });
   const deviceKey = deps.deviceKeys[0];
   if (!deviceKey) throw new Error("startSession: no device cookie key");

@@ -6,6 +6,7 @@ import {
   generateTotpSecret,
   groupSecret,
   matchTotpStep,
+  totpClockOffsetSeconds,
   totpStep,
   totpUri,
 } from "./totp.js";
@@ -117,5 +118,20 @@ describe("groupSecret", () => {
     const grouped = groupSecret(SECRET);
     expect(grouped).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
     expect(grouped.replace(/ /g, "")).toBe(SECRET);
+  });
+});
+
+describe("totpClockOffsetSeconds (issue 11: a phone's clock off)", () => {
+  const secret = "JBSWY3DPEHPK3PXP";
+  const now = Date.UTC(2030, 0, 1, 12, 0, 5);
+  it("says how far ahead or behind, up to 10 minutes; nothing inside the accepted window or beyond", () => {
+    expect(totpClockOffsetSeconds(secret, generateTotp(secret, now + 5 * 60_000), now)).toBe(300);
+    expect(totpClockOffsetSeconds(secret, generateTotp(secret, now - 3 * 60_000), now)).toBe(-180);
+    expect(totpClockOffsetSeconds(secret, generateTotp(secret, now + 10 * 60_000), now)).toBe(600);
+    expect(totpClockOffsetSeconds(secret, generateTotp(secret, now + 30_000), now)).toBeNull();
+    expect(totpClockOffsetSeconds(secret, generateTotp(secret, now + 11 * 60_000), now)).toBeNull();
+    expect(totpClockOffsetSeconds(secret, "abc", now)).toBeNull();
+    // Never a match: the accepted window is matchTotpStep's alone.
+    expect(matchTotpStep(secret, generateTotp(secret, now + 5 * 60_000), now)).toBeNull();
   });
 });

@@ -42,17 +42,41 @@ export function generateTotp(secretBase32: string, nowMs: number): string {
  * so the caller can record it as used (RFC 6238 §5.2: a code is accepted once).
  */
 export function matchTotpStep(secretBase32: string, code: string, nowMs: number): number | null {
+  const delta = totpDelta(secretBase32, code, nowMs, TOTP_WINDOW_STEPS);
+  return delta === null ? null : totpStep(nowMs) + delta;
+}
+
+/** The step (relative to now) at which `code` is right, within `window` steps either way. */
+function totpDelta(secretBase32: string, code: string, nowMs: number, window: number) {
   if (!/^\d{6}$/.test(code)) return null;
-  const delta = TOTP.validate({
+  return TOTP.validate({
     token: code,
     secret: Secret.fromBase32(secretBase32),
     algorithm: "SHA1",
     digits: TOTP_DIGITS,
     period: TOTP_PERIOD_SECONDS,
     timestamp: nowMs,
-    window: TOTP_WINDOW_STEPS,
+    window,
   });
-  return delta === null ? null : totpStep(nowMs) + delta;
+}
+
+/** How far a phone's clock is looked for when a code is refused (issue 11): 10 minutes. */
+export const CLOCK_OFFSET_SEARCH_STEPS = 20;
+
+/**
+ * A refused code that would be right at another time up to 10 minutes away: how many
+ * seconds the phone's clock looks ahead (positive) or behind (negative), else null. Only
+ * for the words on the page and the audit event; such a code is never accepted.
+ */
+export function totpClockOffsetSeconds(
+  secretBase32: string,
+  code: string,
+  nowMs: number,
+): number | null {
+  const delta = totpDelta(secretBase32, code, nowMs, CLOCK_OFFSET_SEARCH_STEPS);
+  return delta === null || Math.abs(delta) <= TOTP_WINDOW_STEPS
+    ? null
+    : delta * TOTP_PERIOD_SECONDS;
 }
 
 /** The key as shown for manual entry: groups of four. */

@@ -45,7 +45,7 @@ export type FormResult<T> =
       /** password_too_short: the minimum that applied. */
       minLength?: number;
     }
-  | { ok: false; reason: "not_found" | "forbidden" };
+  | { ok: false; reason: "not_found" | "forbidden" | "last_administrator" };
 
 export interface ProfileInput {
   displayName: string;
@@ -191,8 +191,9 @@ export async function editUser(
   if (changed.length > 0) {
     const fromTo = (k: "role" | "email" | "phone") =>
       changed.includes(k) ? { [k]: { from: target[k], to: profile[k] } } : {};
-    await deps.stores.atomically(async (tx) => {
-      await tx.users.update(target.id, profile);
+    // The last active administrator is never demoted (one conditional statement, store/users.ts).
+    const done = await deps.stores.atomically(async (tx) => {
+      if (!(await tx.users.update(target.id, profile))) return false;
       await deps.audit(
         {
           type: "user_changed",
@@ -204,7 +205,9 @@ export async function editUser(
         },
         tx,
       );
+      return true;
     });
+    if (!done) return { ok: false, reason: "last_administrator" };
   }
   return { ok: true, value: { ...target, ...profile } };
 }
@@ -216,13 +219,16 @@ export async function setUserActive(
   targetId: string,
   active: boolean,
   ip: string | null,
-): Promise<{ ok: true; user: User } | { ok: false; reason: "not_found" | "forbidden" }> {
+): Promise<
+  { ok: true; user: User } | { ok: false; reason: "not_found" | "forbidden" | "last_administrator" }
+> {
   if (actor !== "cli" && !isAdministrator(actor)) return { ok: false, reason: "forbidden" };
   const target = await deps.stores.users.findById(targetId);
   if (!target) return { ok: false, reason: "not_found" };
   if (!mayActOn(actor, target)) return { ok: false, reason: "forbidden" };
-  await deps.stores.atomically(async (tx) => {
-    await tx.users.setActive(target.id, active);
+  // The last active administrator is never deactivated (one conditional statement).
+  const done = await deps.stores.atomically(async (tx) => {
+    if (!(await tx.users.setActive(target.id, active))) return false;
     await deps.audit(
       {
         type: "user_changed",
@@ -234,7 +240,9 @@ export async function setUserActive(
       },
       tx,
     );
+    return true;
   });
+  if (!done) return { ok: false, reason: "last_administrator" };
   if (!active) await deps.onAccountEnded?.(target.id);
   return { ok: true, user: { ...target, active } };
 }

@@ -144,6 +144,37 @@ export function phoneChangedSms(
   return t(locale, "sms.phone_changed", { app: input.appName, username: input.username });
 }
 
+/** Issue 11: a change the user made on the account page, or staff made for them. */
+export function accountChangeEmail(
+  locale: Locale,
+  kind: "password_changed" | "app_replaced" | "sessions_ended",
+  input: { appName: string; username: string; at: number },
+): EmailContent {
+  const app = input.appName;
+  const time = formatDateTime(locale, input.at);
+  return noticeEmail(app, t(locale, `email.${kind}.subject`, { app }), [
+    t(locale, `email.${kind}.what`, { username: input.username, app, time }),
+    t(locale, "email.account.if_you"),
+    t(locale, "email.account.if_not"),
+  ]);
+}
+
+/** Issue 11: staff (or the CLI) set the user's password; temporary ones say for how long. */
+export function temporaryPasswordEmail(
+  locale: Locale,
+  input: { appName: string; username: string; at: number; validHours: number | null },
+): EmailContent {
+  const app = input.appName;
+  const time = formatDateTime(locale, input.at);
+  return noticeEmail(app, t(locale, "email.temporary_password.subject", { app }), [
+    t(locale, "email.temporary_password.what", { username: input.username, app, time }),
+    ...(input.validHours === null
+      ? []
+      : [t(locale, "email.temporary_password.change", { count: input.validHours })]),
+    t(locale, "email.account.if_not"),
+  ]);
+}
+
 /** A notice email: one paragraph per line, the same words as text and as HTML. */
 export function noticeEmail(appName: string, subject: string, lines: string[]): EmailContent {
   return {
@@ -156,4 +187,37 @@ export function noticeEmail(appName: string, subject: string, lines: string[]): 
 function emailPage(appName: string, body: Html): string {
   return html`<!doctype html><html><head><meta charset="utf-8"><title>${appName}</title></head><body style="font-family:sans-serif">${body}</body></html>`
     .value;
+}
+
+/** Issue 11: a new set of recovery codes was made; the old set no longer works. */
+export function recoveryCodesIssuedEmail(
+  locale: Locale,
+  input: { appName: string; username: string; at: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.recovery_issued.subject", { app }), [
+    t(locale, "email.recovery_issued.what", {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+    }),
+    t(locale, "email.recovery_issued.if_not"),
+  ]);
+}
+
+/** Issue 11: a recovery code was used to sign in; how many are left. */
+export function recoveryCodeUsedEmail(
+  locale: Locale,
+  input: { appName: string; username: string; at: number; left: number },
+): EmailContent {
+  const app = input.appName;
+  return noticeEmail(app, t(locale, "email.recovery_used.subject", { app }), [
+    t(locale, "email.recovery_used.what", {
+      username: input.username,
+      app,
+      time: formatDateTime(locale, input.at),
+    }),
+    t(locale, "email.recovery_used.left", { count: input.left }),
+    t(locale, "email.recovery_used.if_not"),
+  ]);
 }

@@ -7,13 +7,17 @@ import type { User } from "../core/ports/users.js";
 import type { DeliveryConfig } from "./config.js";
 import { forcedPasswordEmail } from "./force-notice.js";
 import {
+  accountChangeEmail,
   authenticatorAddedEmail,
   type EmailContent,
   emailChangedEmail,
   phoneChangedEmail,
   phoneChangedSms,
+  recoveryCodesIssuedEmail,
+  recoveryCodeUsedEmail,
   secondFactorLockedEmail,
   secondFactorLockedForGoodEmail,
+  temporaryPasswordEmail,
 } from "./messages.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { createSmtpMailer } from "./smtp.js";
@@ -88,6 +92,13 @@ const NOTIFYING: ReadonlySet<AuditType> = new Set<AuditType>([
   "second_factor_locked",
   "force_new_password",
   "user_changed",
+  // Issue 11
+  "password_changed",
+  "authenticator_replaced",
+  "other_sessions_ended",
+  "temporary_password_set",
+  "recovery_codes_issued",
+  "recovery_code_used",
 ]);
 
 /** The messages an event sends its user, in their words (English until issue 12). */
@@ -102,6 +113,7 @@ function messagesFor(
   const email = (to: string | null, content: EmailContent): QueuedMessage[] =>
     to ? [{ ...base, channel: "email", to, ...content }] : [];
   const detail = event.detail ?? {};
+  const input = () => ({ appName, username: user.username, at: deps.at });
   switch (event.type) {
     case "authenticator_added":
       return email(
@@ -137,6 +149,33 @@ function messagesFor(
     }
     case "user_changed":
       return contactChangeMessages(locale, event, user, { appName, at: deps.at, base });
+    // Issue 11. A forced change at sign-in (no `via`) follows a notice of its own already.
+    case "password_changed":
+      return detail.via === "account"
+        ? email(user.email, accountChangeEmail(locale, "password_changed", input()))
+        : [];
+    case "authenticator_replaced":
+      return email(user.email, accountChangeEmail(locale, "app_replaced", input()));
+    case "other_sessions_ended":
+      return email(user.email, accountChangeEmail(locale, "sessions_ended", input()));
+    case "temporary_password_set":
+      return email(
+        user.email,
+        temporaryPasswordEmail(locale, {
+          ...input(),
+          validHours: typeof detail.validHours === "number" ? detail.validHours : null,
+        }),
+      );
+    case "recovery_codes_issued":
+      return email(user.email, recoveryCodesIssuedEmail(locale, input()));
+    case "recovery_code_used":
+      return email(
+        user.email,
+        recoveryCodeUsedEmail(locale, {
+          ...input(),
+          left: typeof detail.left === "number" ? detail.left : 0,
+        }),
+      );
     default:
       return [];
   }

@@ -8,8 +8,11 @@ export const ACR_PASSWORD = "urn:vestibule:acr:password";
 export const ACR_MFA = "urn:vestibule:acr:mfa";
 export const ACR_VALUES = [ACR_PASSWORD, ACR_MFA] as const;
 
-/** RFC 8176: pwd, otp (authenticator app), sms; "email" for a code sent by email. */
-export const SECOND_FACTOR_AMR = ["otp", "sms", "email"] as const;
+/**
+ * RFC 8176: pwd, otp (authenticator app), sms; "email" for a code sent by email, "rc" for
+ * a recovery code (issue 11). A remembered device adds nothing: its sign-in is "pwd" only.
+ */
+export const SECOND_FACTOR_AMR = ["otp", "sms", "email", "rc"] as const;
 const KNOWN_AMR = new Set<string>(["pwd", "mfa", ...SECOND_FACTOR_AMR]);
 
 /** What the sign-in pages hand over when a person has signed in for an application. */

@@ -8,7 +8,7 @@ import {
 } from "kysely";
 import type { Authenticator, AuthenticatorStore } from "../core/ports/authenticators.js";
 import type { AuthenticatorsTable, Database } from "./schema.js";
-import { arg, reusable } from "./sql.js";
+import { arg, inTransaction, reusable } from "./sql.js";
 
 type ConfirmInput = Parameters<AuthenticatorStore["confirm"]>[0];
 
@@ -62,6 +62,52 @@ export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorSto
       return db.getExecutor().adapter instanceof PostgresAdapter
         ? confirmOnPostgres(db, input)
         : confirmOnSqlite(db, input);
+    },
+    async replace(input) {
+      return inTransaction(db, async (trx) => {
+        // The flow first, as in confirm and Force New Password (which deletes the user's
+        // flows before their authenticator): its row orders this against a Force New
+        // Password in flight. Gone (expired, ended, another tab won): nothing changes.
+        const taken = await trx
+          .deleteFrom("flows")
+          .where("id_hash", "=", input.flowIdHash)
+          .where("user_id", "=", input.userId)
+          .where("purpose", "=", "enrol")
+          .where("state", "=", "setup_app")
+          .where("expires_at", ">", input.now)
+          .where("setup_secret_box", "=", input.secretBox)
+          .executeTakeFirst();
+        if (Number(taken.numDeletedRows) !== 1) return false;
+        const old = await trx
+          .deleteFrom("authenticators")
+          .where("user_id", "=", input.userId)
+          .returning(["created_at", "confirmed_at"])
+          .executeTakeFirst();
+        if (old) {
+          await trx
+            .insertInto("authenticator_history")
+            .values({
+              user_id: input.userId,
+              created_at: Number(old.created_at),
+              confirmed_at: old.confirmed_at === null ? null : Number(old.confirmed_at),
+              removed_at: input.now,
+              removed_by: input.userId,
+              reason: "replaced",
+            })
+            .execute();
+        }
+        await trx
+          .insertInto("authenticators")
+          .values({
+            user_id: input.userId,
+            secret_box: input.secretBox,
+            confirmed_at: input.now,
+            last_step: input.step,
+            created_at: input.now,
+          })
+          .execute();
+        return true;
+      });
     },
     async useStep(userId, step) {
       // RFC 6238 §5.2: the verifier must not accept the second attempt of the same OTP.

@@ -95,6 +95,18 @@ export function createFlowStore(db: Kysely<Database>): FlowStore {
     async delete(idHash) {
       await db.deleteFrom("flows").where("id_hash", "=", idHash).execute();
     },
+    async deleteForUser(userId, keepSessionIdHash) {
+      let q = db.deleteFrom("flows").where("user_id", "=", userId);
+      if (keepSessionIdHash !== undefined) {
+        q = q.where((eb) =>
+          eb.or([
+            eb("session_id_hash", "is", null),
+            eb("session_id_hash", "<>", keepSessionIdHash),
+          ]),
+        );
+      }
+      await q.execute();
+    },
 
     // A code attempt is counted before the code is checked, by one conditional UPDATE: of
     // any number of concurrent submissions at most `max` get a row.

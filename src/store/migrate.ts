@@ -8,6 +8,8 @@ import * as flows from "./migrations/0006_flows.js";
 import * as oidc from "./migrations/0007_oidc.js";
 import * as forwardAuth from "./migrations/0008_forward_auth.js";
 import * as security from "./migrations/0010_security.js";
+import * as recoveryDevices from "./migrations/0011_recovery_devices.js";
+import * as account from "./migrations/0012_account.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0007_oidc": oidc,
   "0008_forward_auth": forwardAuth,
   "0010_security": security,
+  "0011_recovery_devices": recoveryDevices,
+  "0012_account": account,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

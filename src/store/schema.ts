@@ -15,6 +15,8 @@ export interface UsersTable {
   active: number;
   created_at: number;
   last_sign_in_at: number | null;
+  /** A temporary password set by staff stops working then (migration 0012). */
+  password_expires_at: number | null;
 }
 
 export interface SettingsTable {
@@ -62,6 +64,9 @@ export interface SessionsTable {
   forward_id_hash: string | null;
   /** Last request seen, written at most once a minute (the idle timeout). */
   last_seen_at: number;
+  /** Where the session began (migration 0012): the client address and browser. */
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface AuditEventsTable {
@@ -154,6 +159,28 @@ export interface AuthenticatorHistoryTable {
   reason: string;
 }
 
+/** A recovery code: its first group in clear (the look-up), the whole code argon2id-hashed. */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  lookup: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** A remembered device: the SHA-256 of its cookie's token, what it is shown as. */
+export interface RememberedDevicesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  user_agent: string;
+  ip: string;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -167,6 +194,8 @@ export interface Database {
   forward_access: ForwardAccessTable;
   outbox: OutboxTable;
   authenticator_history: AuthenticatorHistoryTable;
+  recovery_codes: RecoveryCodesTable;
+  remembered_devices: RememberedDevicesTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

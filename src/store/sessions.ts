@@ -14,6 +14,8 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
       auth_time: arg(4),
       amr: arg(5),
       last_seen_at: arg(6),
+      ip: arg(7),
+      user_agent: arg(8),
     }),
   );
   const selectLive = reusable(db, (d) =>
@@ -33,6 +35,8 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         s.authTime,
         s.amr.join(","),
         s.lastSeenAt ?? s.createdAt,
+        s.ip ?? null,
+        s.userAgent ?? null,
       );
     },
     async find(idHash, now) {
@@ -58,6 +62,21 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     },
     async delete(idHash) {
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+    },
+    async describe(idHash, client) {
+      await db
+        .updateTable("sessions")
+        .set({ ip: client.ip, user_agent: client.userAgent?.slice(0, 256) ?? null })
+        .where("id_hash", "=", idHash)
+        .execute();
+    },
+    async deleteOthers(userId, keepIdHash) {
+      const result = await db
+        .deleteFrom("sessions")
+        .where("user_id", "=", userId)
+        .where("id_hash", "<>", keepIdHash)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async reprove(idHash, authTime, amr) {
       const result = await db
@@ -107,5 +126,8 @@ function toSession(row: Selectable<SessionsTable>): Session {
     authTime: Number(row.auth_time),
     amr: row.amr === "" ? [] : (row.amr.split(",") as Amr[]),
     lastSeenAt: Number(row.last_seen_at),
+    // Only where known (sessions from before migration 0012 have neither).
+    ...(row.ip !== null ? { ip: row.ip } : {}),
+    ...(row.user_agent !== null ? { userAgent: row.user_agent } : {}),
   };
 }

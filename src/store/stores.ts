@@ -3,8 +3,10 @@ import type { Stores } from "../core/ports/stores.js";
 import { createAccessRuleStore } from "./access.js";
 import { createAuditStore } from "./audit.js";
 import { createAuthenticatorStore } from "./authenticators.js";
+import { createDeviceStore } from "./devices.js";
 import { createFlowStore } from "./flows.js";
 import { createOutboxStore } from "./outbox.js";
+import { createRecoveryCodeStore } from "./recovery-codes.js";
 import type { Database } from "./schema.js";
 import { createSessionStore } from "./sessions.js";
 import { createSettingsStore } from "./settings.js";
@@ -24,6 +26,8 @@ export function createStores(db: Kysely<Database>): Stores {
     audit: createAuditStore(db),
     access: createAccessRuleStore(db),
     outbox: createOutboxStore(db),
+    recoveryCodes: createRecoveryCodeStore(db),
+    devices: createDeviceStore(db),
     atomically: (work) =>
       db.isTransaction ? work(stores) : db.transaction().execute((trx) => work(createStores(trx))),
   };

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, PostgresAdapter, type Selectable, sql } from "kysely";
 import type { Role } from "../core/ports/runtime.js";
 import type { NewUser, User, UserPatch, UserSearch, UserStore } from "../core/ports/users.js";
 import type { Database, UsersTable } from "./schema.js";
@@ -58,15 +58,34 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       if (patch.phone !== undefined) values.phone = patch.phone;
       if (patch.role !== undefined) values.role = patch.role;
       if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
-      if (Object.keys(values).length === 0) return;
-      await db.updateTable("users").set(values).where("id", "=", id).execute();
+      if (Object.keys(values).length === 0) return true;
+      return guarded(db, (trx) => updateKeepingAnAdministrator(trx, id, values));
     },
     async setPassword(userId, passwordHash, mustChangePassword) {
       await db
         .updateTable("users")
-        .set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0 })
+        .set({
+          password_hash: passwordHash,
+          must_change_password: mustChangePassword ? 1 : 0,
+          password_expires_at: null,
+        })
         .where("id", "=", userId)
         .execute();
+    },
+    async setTemporaryPassword(userId, passwordHash, options) {
+      await inTransaction(db, async (trx) => {
+        await trx
+          .updateTable("users")
+          .set({
+            password_hash: passwordHash,
+            must_change_password: options.mustChangePassword ? 1 : 0,
+            password_expires_at: options.expiresAt,
+          })
+          .where("id", "=", userId)
+          .execute();
+        await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
+      });
     },
     async recordSignIn(userId, now) {
       await updateSignIn(now, userId);
@@ -101,16 +120,18 @@ export function createUserStore(db: Kysely<Database>): UserStore {
     },
 
     async setActive(userId, active) {
-      await inTransaction(db, async (trx) => {
-        await trx
-          .updateTable("users")
-          .set({ active: active ? 1 : 0 })
-          .where("id", "=", userId)
-          .execute();
-        if (!active) {
+      // On SQLite without a caller's transaction the deletes follow the conditional UPDATE
+      // as statements of their own: a crash between them leaves sessions and flows of an
+      // inactive account, which are refused anyway (core/sessions.ts, loadFlow).
+      return guarded(db, async (trx) => {
+        const done = await updateKeepingAnAdministrator(trx, userId, { active: active ? 1 : 0 });
+        if (done && !active) {
           await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
           await trx.deleteFrom("flows").where("user_id", "=", userId).execute();
+          // Deactivation forgets the remembered devices (issue 11), in this transaction.
+          await trx.deleteFrom("remembered_devices").where("user_id", "=", userId).execute();
         }
+        return done;
       });
     },
     async forceNewPassword(userId, removal) {
@@ -145,9 +166,70 @@ export function createUserStore(db: Kysely<Database>): UserStore {
           .where("id", "=", userId)
           .execute();
         await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+        // Issue 11: the recovery codes go (a new set comes with the new set-up) and every
+        // remembered device is forgotten, in this transaction.
+        await trx.deleteFrom("recovery_codes").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("remembered_devices").where("user_id", "=", userId).execute();
       });
     },
   };
+}
+
+/**
+ * PostgreSQL needs a transaction for its lock (below); SQLite does not (one statement is
+ * atomic there), and a transaction held across awaits would keep its write lock while
+ * another connection of this process busy-waits on the one thread (store/authenticators.ts).
+ */
+function guarded<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? inTransaction(db, work) : work(db);
+}
+
+/**
+ * Updates a user unless the change demotes or deactivates the last active administrator
+ * (issue 11: the CLI can change administrators; someone must be left to run the web).
+ * One conditional UPDATE: on SQLite writers are serialized, so its count is current. On
+ * PostgreSQL (READ COMMITTED) two transactions could each count the other's admin still
+ * active, so the active administrators' rows are locked first (FOR UPDATE): the second
+ * waits, then its statement sees the first's commit and is refused.
+ */
+async function updateKeepingAnAdministrator(
+  trx: Kysely<Database>,
+  id: string,
+  values: Partial<UsersTable>,
+): Promise<boolean> {
+  const removesAdmin =
+    values.active === 0 || (values.role !== undefined && values.role !== "administrator");
+  let q = trx.updateTable("users").set(values).where("id", "=", id);
+  if (removesAdmin) {
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+      await trx
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", "administrator")
+        .where("active", "=", 1)
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+    }
+    q = q.where((eb) =>
+      eb.or([
+        eb("role", "<>", "administrator"),
+        eb("active", "<>", 1),
+        eb(
+          eb
+            .selectFrom("users as other")
+            .select((o) => o.fn.countAll<number>().as("n"))
+            .where("other.role", "=", "administrator")
+            .where("other.active", "=", 1)
+            .where("other.id", "<>", id),
+          ">",
+          0,
+        ),
+      ]),
+    );
+  }
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 function prefixMatch(eb: ExpressionBuilder<Database, "users">, prefix: string) {
@@ -189,5 +271,6 @@ export function toUser(row: Selectable<UsersTable>): User {
     active: Number(row.active) === 1,
     createdAt: Number(row.created_at),
     lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
+    passwordExpiresAt: row.password_expires_at === null ? null : Number(row.password_expires_at),
   };
 }

@@ -42,6 +42,10 @@ export const ADMIN_NOTICES = {
   methods_saved: "admin_notice.methods_saved",
   // Issue 14
   unlocked: "admin_notice.unlocked",
+  // Issue 11
+  device_forgotten: "user.device_forgotten",
+  remember_saved: "settings.remember_saved",
+  temporary_set: "admin_notice.temporary_set",
 } as const;
 
 /** The notice for a key from the query string; undefined for any other. */

@@ -53,6 +53,12 @@ const DETAILS: Record<string, unknown>[] = [
     via: "web",
   },
   { host: "wiki.example.org", roles: { from: ["user"], to: null }, via: "cli" },
+  // Issue 11: the account page and temporary passwords
+  { via: "account", sessionsEnded: 2 },
+  { sessionsEnded: 1 },
+  { via: "web", generated: true, mustChange: true, validHours: 72 },
+  { via: "cli", generated: false, mustChange: false },
+  { step: "password", why: "temporary_password_expired" },
 ];
 
 const event = (e: Partial<StoredAuditEvent>): StoredAuditEvent => ({

@@ -11,7 +11,7 @@ import { roleName } from "./admin-words.js";
 
 type Detail = Record<string, unknown>;
 
-const WHY = ["unknown_user", "wrong_password", "inactive"] as const;
+const WHY = ["unknown_user", "wrong_password", "inactive", "temporary_password_expired"] as const;
 /** Send quotas (limits/send-quota.ts) and password counters (core/password-attempts.ts). */
 const LIMITS = [
   "user_burst",
@@ -50,6 +50,7 @@ export function auditEventName(locale: Locale, type: string): string {
 }
 
 function methodName(locale: Locale, value: unknown): string {
+  if (value === "recovery") return t(locale, "amr.rc");
   return isOneOf<Method>(METHODS, value) ? t(locale, `method.${value}`) : raw(value);
 }
 
@@ -138,9 +139,41 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
     case "notice":
       return t(locale, "audit.detail.notice", { notice: auditEventName(locale, raw(value)) });
     case "via":
-      return value === "cli" || value === "web"
+      return value === "cli" || value === "web" || value === "setup" || value === "account"
         ? t(locale, `audit.detail.via_${value}`)
         : undefined;
+    // Issue 11: the account page and temporary passwords.
+    case "sessionsEnded":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.sessions_ended", { count: value })
+        : undefined;
+    case "generated":
+      return t(locale, value === true ? "audit.detail.generated" : "audit.detail.typed");
+    case "validHours":
+      return typeof value === "number"
+        ? t(locale, "audit.detail.valid_hours", { count: value })
+        : undefined;
+    case "mustChange":
+      return t(locale, value === true ? "audit.detail.must_change" : "audit.detail.may_keep");
+    // Issue 11
+    case "left":
+    case "count":
+    case "days":
+      return typeof value === "number"
+        ? t(locale, `audit.detail.${key}`, { count: value })
+        : undefined;
+    case "clockOffsetSeconds":
+      return typeof value === "number" ? clockOffsetText(locale, value) : undefined;
+    case "rememberedDevice":
+      return value === true ? t(locale, "audit.detail.remembered_device") : undefined;
+    case "recoveryCode":
+      return value === true ? t(locale, "audit.detail.recovery_code") : undefined;
+    case "rememberDays": {
+      const change = fromTo(value);
+      return change
+        ? t(locale, "audit.detail.remember_days", { from: raw(change.from), to: raw(change.to) })
+        : undefined;
+    }
     case "role": {
       const change = fromTo(value);
       return change
@@ -196,6 +229,14 @@ function part(locale: Locale, key: string, value: unknown): string | undefined {
         : undefined;
     }
   }
+}
+
+/** "Phone clock about 5 minutes ahead": a refused code's offset (issue 11). */
+export function clockOffsetText(locale: Locale, offsetSeconds: number): string {
+  const count = Math.max(1, Math.round(Math.abs(offsetSeconds) / 60));
+  return t(locale, offsetSeconds > 0 ? "audit.detail.clock_ahead" : "audit.detail.clock_behind", {
+    count,
+  });
 }
 
 /** An event's details as one line of the catalogue's words ("Method: SMS; Reason: …"). */

@@ -11,6 +11,8 @@ import { formTargets } from "./continuation.js";
 import { csrfValid, sendPage, type WebKit } from "./http.js";
 import type { LoadOidc } from "./oidc-seam.js";
 import { errorPage, formExpiredPage, type PageContext } from "./pages.js";
+import { registerAccountRoutes } from "./routes/account.js";
+import { registerAccountRecoveryRoutes } from "./routes/account-recovery.js";
 import { registerLoginRoutes } from "./routes/login.js";
 import { registerOidcEntry } from "./routes/oidc-entry.js";
 import { registerOutboxRoutes } from "./routes/outbox.js";
@@ -82,6 +84,8 @@ export function formPages(deps: FormPagesDeps) {
       oidc: deps.oidc,
       returnPolicy: deps.returnPolicy,
     });
+    registerAccountRoutes(forms, { kit, core: deps.core });
+    registerAccountRecoveryRoutes(forms, { kit, core: deps.core });
     registerOidcEntry(forms, { kit, core: deps.core, oidc: deps.oidc });
     deps.staff(forms);
     if (deps.outbox) registerOutboxRoutes(forms, kit, deps.outbox);

@@ -11,6 +11,8 @@ export interface CookieNames {
   forward: string;
   /** OWASP's device cookie: this browser signed in before (core/device-cookie.ts). */
   device: string;
+  /** Issue 11: a remembered device's token (core/remembered-devices.ts). */
+  remember: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function cookieNames(secure: boolean): CookieNames {
     pre: `${prefix}vst_pre`,
     forward: `${secure ? "__Secure-" : ""}vst_forward`,
     device: `${prefix}vst_device`,
+    remember: `${prefix}vst_remember`,
   };
 }
 

@@ -25,6 +25,9 @@ export const REASONS: Record<Reason, { status: number }> = {
   method_unavailable: { status: 409 },
   send_throttled: { status: 429 },
   send_failed: { status: 502 },
+  // Issue 11
+  current_password_wrong: { status: 401 },
+  temporary_password_expired: { status: 401 },
 };
 
 /** The refusal's words, then how long to wait when there is a wait. */

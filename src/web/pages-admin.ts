@@ -9,7 +9,14 @@ import type { StaffContext } from "./pages-users.js";
 
 export function settingsPage(
   ctx: StaffContext,
-  opts: { methods: Method[]; notice?: string; error?: string },
+  opts: {
+    methods: Method[];
+    notice?: string | undefined;
+    error?: string;
+    /** Issue 11: days a device is remembered (0: off), and why a value was refused. */
+    rememberDays: number;
+    rememberError?: string;
+  },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -33,6 +40,15 @@ ${METHODS.map(
 <p class="hint">${t(locale, "settings.email_not_nist")}</p>
 <p class="hint">${t(locale, "settings.methods_turning_off")}</p>
 <button type="submit">${t(locale, "common.save")}</button>
+</form>
+<h2>${t(locale, "settings.remember")}</h2>
+<form method="post" action="/settings/remember">
+${csrfField(ctx)}
+${opts.rememberError ? html`<p class="error" role="alert" id="remember-error">${opts.rememberError}</p>` : ""}
+<label for="remember-days">${t(locale, "settings.remember_days")}</label>
+<input type="number" id="remember-days" name="days" min="0" max="365" step="1" required value="${String(opts.rememberDays)}" aria-describedby="remember-hint${opts.rememberError ? " remember-error" : ""}">
+<p class="hint" id="remember-hint">${t(locale, "settings.remember_hint")}</p>
+<button type="submit">${t(locale, "settings.remember_save")}</button>
 </form>
 <p><a href="/">${t(locale, "nav.home")}</a></p>`,
   );

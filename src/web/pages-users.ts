@@ -9,6 +9,7 @@ import { type Html, html } from "../words/html.js";
 import { fieldErrorText, type PasswordDetail, roleName, staffTime } from "./admin-words.js";
 import { csrfField, layout, messages, type PageContext } from "./pages.js";
 import { auditTable } from "./pages-admin.js";
+import { devicesSection, type RecoveryView, recoveryFacts } from "./pages-devices.js";
 
 export type StaffContext = PageContext & { user: User };
 
@@ -95,6 +96,12 @@ export interface UserSettingsView {
   canEdit: boolean;
   notice?: string;
   form?: { values: Record<string, string>; errors: FormErrors };
+  /** Issue 11: recovery codes left, remembered devices, the phone's clock. */
+  recovery?: RecoveryView;
+  /** Issue 11: why a typed temporary password was refused. */
+  temporaryError?: string;
+  /** How long a temporary password works, in hours. */
+  temporaryHours: number;
 }
 
 export function userSettingsPage(ctx: StaffContext, v: UserSettingsView): Html {
@@ -117,6 +124,7 @@ ${factsTable(locale, [
   [t(locale, "account.second_factor_locked"), lockText(locale, v.lock)],
   [t(locale, "account.must_change_password"), w.yesNo(target.mustChangePassword)],
   [t(locale, "account.last_sign_in"), staffTime(locale, target.lastSignInAt)],
+  ...(v.recovery ? recoveryFacts(ctx, v.recovery) : []),
 ])}
 ${
   v.mayAct
@@ -125,10 +133,20 @@ ${
 <form method="get" action="/users/${target.id}/force-new-password"><button type="submit" class="danger">${t(locale, "user.force")}</button></form>`
     : html`<p class="hint">${t(locale, ctx.user.id === target.id ? "user.cannot_change_own" : "user.cannot_change")}</p>`
 }
+${v.mayAct ? temporaryPasswordForms(ctx, target, v) : ""}
 ${v.mayAct && v.lock.locked ? unlockForm(ctx, target) : ""}
 ${v.canEdit ? editForm(ctx, v) : ""}
 <h2>${t(locale, "user.sessions")}</h2>
 ${sessionsTable(locale, v.sessions)}
+${
+  v.recovery
+    ? devicesSection(
+        ctx,
+        v.recovery.devices,
+        v.mayAct ? (d) => `/users/${target.id}/devices/${d.id}/forget` : undefined,
+      )
+    : ""
+}
 ${v.removedApps.length > 0 ? removedAppsTable(locale, v.removedApps, v.actorNames) : ""}
 <h2>${t(locale, "user.recent_events")}</h2>
 ${auditTable(locale, v.events, false, v.actorNames, t(locale, "user.recent_events"))}
@@ -141,9 +159,13 @@ ${auditTable(locale, v.events, false, v.actorNames, t(locale, "user.recent_event
  * A user's facts as a two-column table, one row each (a row header, then the value), so
  * they line up and read as pairs with a screen reader; further facts are further rows.
  */
-function factsTable(locale: Locale, rows: readonly (readonly [string, string])[]): Html {
+export function factsTable(
+  locale: Locale,
+  rows: readonly (readonly [string, string])[],
+  caption: string = t(locale, "user.facts"),
+): Html {
   return html`<table class="facts">
-<caption>${t(locale, "user.facts")}</caption>
+<caption>${caption}</caption>
 <tbody>
 ${rows.map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${value}</td></tr>`)}
 </tbody>
@@ -255,6 +277,47 @@ ${csrfField(ctx)}
 <p>${t(locale, target.active ? "user.deactivate_explain" : "user.inactive_explain")}</p>
 <button type="submit"${target.active ? html` class="danger"` : ""}>${t(locale, target.active ? "user.deactivate" : "user.reactivate")}</button>
 </form>`;
+}
+
+/** Issue 11: a temporary password, generated (shown once) or typed by the staff member. */
+function temporaryPasswordForms(ctx: StaffContext, target: User, v: UserSettingsView): Html {
+  const { locale } = ctx;
+  const action = `/users/${target.id}/temporary-password`;
+  return html`<h2 id="temporary-password">${t(locale, "temp_password.heading")}</h2>
+<p>${t(locale, "temp_password.explain", { username: target.username, count: v.temporaryHours })}</p>
+${messages(undefined, v.temporaryError)}
+<form method="post" action="${action}">
+${csrfField(ctx)}<input type="hidden" name="generate" value="1">
+<button type="submit">${t(locale, "temp_password.generate")}</button>
+</form>
+<form method="post" action="${action}">
+${csrfField(ctx)}
+<fieldset>
+<legend>${t(locale, "temp_password.or_type")}</legend>
+<label for="temporary-password-field">${t(locale, "temp_password.label")}</label>
+<input type="password" id="temporary-password-field" name="password" autocomplete="new-password" maxlength="128" required>
+<button type="submit">${t(locale, "temp_password.set")}</button>
+</fieldset>
+</form>`;
+}
+
+/** The generated temporary password, shown this once to the staff member. */
+export function temporaryPasswordShownPage(
+  ctx: StaffContext,
+  target: User,
+  password: string,
+  expiresAt: number,
+): Html {
+  const { locale } = ctx;
+  const title = t(locale, "temp_password.shown_title", { username: target.username });
+  return layout(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
+<p>${t(locale, "temp_password.shown_intro", { username: target.username, time: staffTime(locale, expiresAt) })}</p>
+<p><code class="key" id="temporary-password">${password}</code></p>
+<p><a href="/users/${target.id}">${t(locale, "force.cancel")}</a></p>`,
+  );
 }
 
 export function confirmForcePage(ctx: StaffContext, target: User): Html {

@@ -23,7 +23,7 @@ export function layout(ctx: PageContext, title: string, body: Html, wide = false
 <body>
 <header class="top"><span class="brand">${ctx.appName}</span>${
     ctx.user
-      ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><span>${ctx.user.displayName || ctx.user.username}</span> <button class="link" type="submit">${t(locale, "common.sign_out")}</button></form>`
+      ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><a href="/account">${ctx.user.displayName || ctx.user.username}</a> <button class="link" type="submit">${t(locale, "common.sign_out")}</button></form>`
       : ""
   }</header>
 <main${wide ? html` class="wide"` : ""}>
@@ -66,24 +66,37 @@ ${csrfField(ctx)}
 
 export function changePasswordPage(
   ctx: PageContext,
-  opts: { minLength: number; error?: string },
+  opts: {
+    minLength: number;
+    error?: string;
+    /** The account page's change (issue 11): the current password first, posted there. */
+    own?: { title: string; intro: string; currentLabel: string; back: Html };
+  },
 ): Html {
   const { locale } = ctx;
+  const title = opts.own?.title ?? t(locale, "new_password.title");
   return layout(
     ctx,
-    t(locale, "new_password.title"),
-    html`<h1>${t(locale, "new_password.title")}</h1>
+    title,
+    html`<h1>${title}</h1>
 ${messages(undefined, opts.error)}
-<p>${t(locale, "new_password.intro")}</p>
-<form method="post" action="/login/new-password">
+<p>${opts.own?.intro ?? t(locale, "new_password.intro")}</p>
+<form method="post" action="${opts.own ? "/account/password" : "/login/new-password"}">
 ${csrfField(ctx)}
-<label for="new-password">${t(locale, "new_password.label")}</label>
+${
+  opts.own
+    ? html`<label for="current-password">${opts.own.currentLabel}</label>
+<input type="password" id="current-password" name="currentPassword" autocomplete="current-password" maxlength="1024" required>
+`
+    : ""
+}<label for="new-password">${t(locale, "new_password.label")}</label>
 <input type="password" id="new-password" name="newPassword" autocomplete="new-password" minlength="${opts.minLength}" maxlength="128" required aria-describedby="pw-hint">
 <p class="hint" id="pw-hint">${t(locale, "new_password.hint", { count: opts.minLength })}</p>
 <label for="confirm-password">${t(locale, "new_password.confirm_label")}</label>
 <input type="password" id="confirm-password" name="confirmPassword" autocomplete="new-password" maxlength="128" required>
 <button type="submit">${t(locale, "common.save")}</button>
-</form>`,
+</form>
+${opts.own?.back ?? ""}`,
   );
 }
 
@@ -93,6 +106,12 @@ export function codeField(locale: Locale): Html {
 <p class="hint" id="code-hint">${t(locale, "code.hint")}</p>`;
 }
 
+/** Issue 11: "Remember this device for 30 days" in a verification form; nothing when off. */
+export function rememberField(locale: Locale, days: number): Html {
+  if (days <= 0) return html``;
+  return html`<p><input type="checkbox" id="remember" name="remember" value="1"> <label for="remember" class="inline">${t(locale, "verify.remember", { count: days })}</label></p>`;
+}
+
 export function setupPage(
   ctx: PageContext,
   opts: {
@@ -100,23 +119,29 @@ export function setupPage(
     qr?: { svg: Html; grouped: string };
     error?: string;
     extra?: Html;
+    /** Where the screen posts and shows its key: the sign-in's, or the account page's. */
+    action?: string;
+    title?: string;
+    intro?: string;
   },
 ): Html {
   const { locale } = ctx;
+  const action = opts.action ?? "/login/setup";
+  const title = opts.title ?? t(locale, "setup.title");
   return layout(
     ctx,
-    t(locale, "setup.title"),
-    html`<h1>${t(locale, "setup.title")}</h1>
+    title,
+    html`<h1>${title}</h1>
 ${messages(undefined, opts.error)}
-<p>${t(locale, "setup.intro", { app: ctx.appName, username: opts.username })}</p>
+<p>${opts.intro ?? t(locale, "setup.intro", { app: ctx.appName, username: opts.username })}</p>
 ${
   opts.qr
     ? html`<div class="qr" role="img" aria-label="${t(locale, "setup.qr_label")}">${opts.qr.svg}</div>
 <p>${t(locale, "setup.manual_key")}</p>
 <p><code class="key" id="manual-key">${opts.qr.grouped}</code></p>`
-    : html`<form method="get" action="/login/setup"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
+    : html`<form method="get" action="${action}"><input type="hidden" name="show" value="1"><button type="submit">${t(locale, "setup.show_qr")}</button></form>`
 }
-<form method="post" action="/login/setup">
+<form method="post" action="${action}">
 ${csrfField(ctx)}
 ${codeField(locale)}
 <button type="submit">${t(locale, "common.save")}</button>
@@ -127,7 +152,14 @@ ${opts.extra ?? ""}`,
 
 export function verifyPage(
   ctx: PageContext,
-  opts: { appEnabled: boolean; error?: string; notice?: string; extra?: Html },
+  opts: {
+    appEnabled: boolean;
+    error?: string | undefined;
+    notice?: string;
+    extra?: Html;
+    /** Issue 11: "Remember this device for N days" (0: not offered). */
+    rememberDays?: number;
+  },
 ): Html {
   const { locale } = ctx;
   return layout(
@@ -139,6 +171,7 @@ ${opts.appEnabled ? html`<p>${t(locale, "verify.app_hint", { app: ctx.appName })
 <form method="post" action="/login/verify">
 ${csrfField(ctx)}
 ${codeField(locale)}
+${rememberField(locale, opts.rememberDays ?? 0)}
 <button type="submit">${t(locale, "verify.submit")}</button>
 </form>
 ${opts.extra ?? ""}`,
@@ -153,7 +186,7 @@ export function homePage(ctx: PageContext & { user: User }, links: Html): Html {
     t(locale, "home.title"),
     html`<h1>${t(locale, "home.welcome", { name })}</h1>
 <p>${tHtml(locale, "home.signed_in", { app: ctx.appName, username: html`<strong>${ctx.user.username}</strong>` })}</p>
-<nav class="links">${links}</nav>
+<nav class="links"><a href="/account">${t(locale, "nav.account")}</a>${links}</nav>
 <form method="post" action="/logout">${csrfField(ctx)}<button type="submit">${t(locale, "common.sign_out")}</button></form>`,
   );
 }

@@ -515,4 +515,212 @@ export const de: WordTable = {
   "audit.detail.email": "E-Mail: {from} → {to}",
   "audit.detail.phone": "Telefon: {from} → {to}",
   "audit.detail.empty": "keine",
+  // Issue 11 (branch recovery): recovery codes, remembered devices, refusal help
+  "amr.rc": "Wiederherstellungscode",
+  "verify.remember": {
+    one: "Dieses Gerät {count} Tag lang merken",
+    other: "Dieses Gerät {count} Tage lang merken",
+  },
+  "verify.tries_left": {
+    one: "Sie haben noch {count} Versuch, bevor diese Anmeldung endet.",
+    other: "Sie haben noch {count} Versuche, bevor diese Anmeldung endet.",
+  },
+  "verify.use_recovery": "Einen Wiederherstellungscode verwenden",
+  "verify.lost_phone_heading": "Telefon verloren?",
+  "verify.lost_phone":
+    "Bitten Sie einen Supervisor, Ihre Anmeldung zurückzusetzen (Neues Passwort erzwingen). Danach wählen Sie ein neues Passwort und richten Ihre App neu ein.",
+  "verify.lost_phone_codes":
+    "Verwenden Sie einen Ihrer Wiederherstellungscodes, oder bitten Sie einen Supervisor, Ihre Anmeldung zurückzusetzen (Neues Passwort erzwingen).",
+  "recovery.title": "Wiederherstellungscode verwenden",
+  "recovery.intro":
+    "Geben Sie einen der Wiederherstellungscodes ein, die Sie beim Einrichten Ihrer Authenticator-App gespeichert haben. Jeder Code funktioniert einmal.",
+  "recovery.label": "Wiederherstellungscode",
+  "recovery.hint":
+    "12 Buchstaben und Ziffern, zum Beispiel ABCD-EFGH-JKMN. Bindestriche und Leerzeichen sind optional.",
+  "recovery.left": {
+    one: "Sie haben noch {count} Wiederherstellungscode.",
+    other: "Sie haben noch {count} Wiederherstellungscodes.",
+  },
+  "recovery.few_left":
+    "Es sind nur noch wenige: Erstellen Sie nach der Anmeldung auf Ihrer Kontoseite neue.",
+  "recovery.back": "Stattdessen einen Code aus Ihrer App verwenden",
+  "codes_shown.title": "Ihre Wiederherstellungscodes",
+  "codes_shown.intro":
+    "Wenn Sie Ihr Telefon verlieren, können Sie sich mit einem dieser Codes statt mit einem Code aus Ihrer App anmelden. Jeder Code funktioniert einmal.",
+  "codes_shown.warning":
+    "Speichern Sie sie jetzt an einem sicheren Ort: Sie werden nur dieses eine Mal angezeigt. Wer Ihr Passwort und einen dieser Codes hat, kann sich als Sie anmelden.",
+  "codes_shown.list_label": "Wiederherstellungscodes",
+  "codes_shown.download": "Als Textdatei herunterladen",
+  "codes_shown.continue": "Ich habe sie gespeichert: erneut anmelden",
+  "codes_shown.not_made":
+    "Wiederherstellungscodes konnten gerade nicht erstellt werden. Erstellen Sie sie nach der Anmeldung auf Ihrer Kontoseite.",
+  "codes_shown.file_heading": "{app}-Wiederherstellungscodes",
+  "codes_shown.file_note": "Jeder Code funktioniert einmal. Bewahren Sie diese Datei sicher auf.",
+  "codes_shown.bad_download":
+    "Diese Anfrage enthält keine Wiederherstellungscodes zum Herunterladen.",
+  "hint.clock_ahead": {
+    one: "Die Uhr Ihres Telefons scheint etwa {count} Minute vorzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+    other:
+      "Die Uhr Ihres Telefons scheint etwa {count} Minuten vorzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+  },
+  "hint.clock_behind": {
+    one: "Die Uhr Ihres Telefons scheint etwa {count} Minute nachzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+    other:
+      "Die Uhr Ihres Telefons scheint etwa {count} Minuten nachzugehen. Schalten Sie in den Einstellungen Ihres Telefons Datum und Uhrzeit automatisch ein und geben Sie dann den neuen Code ein.",
+  },
+  "hint.used":
+    "Dieser Code wurde gerade verwendet. Warten Sie, bis Ihre App den nächsten Code anzeigt, und geben Sie diesen ein.",
+  "hint.recovery_used":
+    "Dieser Wiederherstellungscode wurde bereits verwendet. Jeder Code funktioniert einmal: Verwenden Sie einen anderen.",
+  "email.recovery_issued.subject": "{app}: neue Wiederherstellungscodes",
+  "email.recovery_issued.what":
+    "Für {username} wurden am {time} neue Wiederherstellungscodes für {app} erstellt. Die früheren Codes funktionieren nicht mehr.",
+  "email.recovery_issued.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor.",
+  "email.recovery_used.subject": "{app}: ein Wiederherstellungscode wurde verwendet",
+  "email.recovery_used.what":
+    "Am {time} wurde ein Wiederherstellungscode verwendet, um sich als {username} bei {app} anzumelden.",
+  "email.recovery_used.left": {
+    one: "Es bleibt {count} Wiederherstellungscode.",
+    other: "Es bleiben {count} Wiederherstellungscodes.",
+  },
+  "email.recovery_used.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor: Jemand kennt Ihr Passwort und einen Wiederherstellungscode.",
+  "audit.event.recovery_codes_issued": "Wiederherstellungscodes erstellt",
+  "audit.event.recovery_code_used": "Wiederherstellungscode verwendet",
+  "audit.event.device_remembered": "Gerät gemerkt",
+  "audit.event.device_forgotten": "Gemerktes Gerät vergessen",
+  "audit.detail.left": { one: "{count} Code übrig", other: "{count} Codes übrig" },
+  "audit.detail.count": { one: "{count} Code", other: "{count} Codes" },
+  "audit.detail.days": { one: "Für {count} Tag", other: "Für {count} Tage" },
+  "audit.detail.clock_ahead": {
+    one: "Telefonuhr etwa {count} Minute vor",
+    other: "Telefonuhr etwa {count} Minuten vor",
+  },
+  "audit.detail.clock_behind": {
+    one: "Telefonuhr etwa {count} Minute nach",
+    other: "Telefonuhr etwa {count} Minuten nach",
+  },
+  "audit.detail.remembered_device": "Zweiter Faktor übersprungen: gemerktes Gerät",
+  "audit.detail.recovery_code": "Mit einem Wiederherstellungscode",
+  "audit.detail.remember_days": "Geräte merken: {from} → {to} Tage",
+  "audit.detail.via_setup": "Bei der Einrichtung",
+  "settings.remember": "Dieses Gerät merken",
+  "settings.remember_days": "Tage, die ein Gerät gemerkt wird (0 schaltet es aus)",
+  "settings.remember_hint":
+    "Benutzer können auf der Bestätigungsseite „Dieses Gerät merken“ ankreuzen: So viele Tage überspringt dieser Browser den zweiten Faktor, nie das Passwort. Für eine erneute Bestätigung, Forward-Auth oder eine Anwendung, die einen zweiten Faktor verlangt, zählt es nie.",
+  "settings.remember_save": "Tage speichern",
+  "settings.remember_bad": "Geben Sie eine ganze Zahl von Tagen zwischen 0 und 365 ein.",
+  "settings.remember_saved": "Die Tage, die ein Gerät gemerkt wird, wurden gespeichert.",
+  "user.devices": "Gemerkte Geräte",
+  "user.devices_none": "Keine gemerkten Geräte.",
+  "user.device_browser": "Browser",
+  "user.device_address": "Adresse",
+  "user.device_created": "Gemerkt",
+  "user.device_last_used": "Zuletzt verwendet",
+  "user.device_expires": "Vergessen am",
+  "user.device_forget": "Vergessen",
+  "user.device_forget_label": "Das am {time} gemerkte Gerät vergessen",
+  "user.device_forgotten": "Das Gerät wurde vergessen: Es fragt wieder nach dem zweiten Faktor.",
+  "user.recovery_left": "Verbleibende Wiederherstellungscodes",
+  "user.clock_offset": "Telefonuhr beim letzten falschen Code",
+  "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Ihr Konto",
+  "account_page.title": "Ihr Konto",
+  "account_page.methods": "Wie Sie sich anmelden",
+  "account_page.password": "Passwort",
+  "account_page.app": "Authenticator-App",
+  "account_page.app_since": "Eingerichtet am {time}",
+  "account_page.app_none": "Nicht eingerichtet",
+  "account_page.replace_app": "Authenticator-App ersetzen",
+  "account_page.replace_explain":
+    "Für ein neues Telefon oder eine andere App. Ihre bisherige App funktioniert weiter, bis Sie einen Code der neuen bestätigen.",
+  "account_page.change_password": "Passwort ändern",
+  "account_page.password_explain":
+    "Wenn Sie Ihr Passwort ändern, werden Sie überall sonst abgemeldet.",
+  "account_page.sessions": "Wo Sie angemeldet sind",
+  "account_page.column.where": "Wo",
+  "account_page.column.last_used": "Zuletzt verwendet ({zone})",
+  "account_page.this_session": "dieser Browser",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} unter {os}",
+  "account_page.unknown_browser": "Unbekannter Browser",
+  "account_page.unknown_address": "unbekannte Adresse",
+  "account_page.end_others": "Andere Sitzungen abmelden",
+  "account_page.end_others_explain":
+    "Beendet alle Ihre anderen Sitzungen. Diese bleibt angemeldet.",
+  "account_page.events": "Letzte Sicherheitsereignisse",
+  "account_page.back": "Zurück zu Ihrem Konto",
+  "account_page.notice.password_changed":
+    "Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden abgemeldet.",
+  "account_page.notice.app_replaced":
+    "Ihre neue Authenticator-App ist eingerichtet. Codes der alten App gelten nicht mehr.",
+  "account_page.notice.others_ended": "Ihre anderen Sitzungen wurden abgemeldet.",
+  "account_page.notice.expired": "Das hat zu lange gedauert. Bitte beginnen Sie erneut.",
+  "password_page.current": "Aktuelles Passwort",
+  "password_page.intro":
+    "Geben Sie Ihr aktuelles Passwort ein, dann zweimal das neue. Ihre anderen Sitzungen werden abgemeldet.",
+  "replace_page.intro":
+    "Fügen Sie diesen Schlüssel der neuen Authenticator-App hinzu ({app}, {username}) und geben Sie dann den angezeigten Code ein. Ihre bisherige App funktioniert bis dahin weiter.",
+  "reason.current_password_wrong": "Ihr aktuelles Passwort ist nicht korrekt.",
+  "reason.temporary_password_expired":
+    "Dieses vorläufige Passwort ist abgelaufen. Bitten Sie einen Supervisor oder Administrator, ein neues festzulegen.",
+  "audit.event.authenticator_replaced": "Authenticator-App ersetzt",
+  "audit.event.other_sessions_ended": "Andere Sitzungen abgemeldet",
+  "audit.event.temporary_password_set": "Vorläufiges Passwort festgelegt",
+  "audit.event.current_password_wrong": "Falsches aktuelles Passwort",
+  "audit.detail.via_account": "Auf der Kontoseite",
+  "audit.detail.sessions_ended": {
+    one: "{count} andere Sitzung beendet",
+    other: "{count} andere Sitzungen beendet",
+  },
+  "audit.detail.generated": "Erzeugt",
+  "audit.detail.typed": "Von Mitarbeitenden eingegeben",
+  "audit.detail.must_change": "Muss bei der nächsten Anmeldung geändert werden",
+  "audit.detail.may_keep": "Darf beibehalten werden",
+  "audit.detail.why.temporary_password_expired": "vorläufiges Passwort abgelaufen",
+  "email.password_changed.subject": "{app}: Ihr Passwort wurde geändert",
+  "email.password_changed.what":
+    "Das Passwort von {username} bei {app} wurde am {time} geändert. Ihre anderen Sitzungen wurden abgemeldet.",
+  "email.app_replaced.subject": "{app}: Authenticator-App ersetzt",
+  "email.app_replaced.what":
+    "Die Authenticator-App von {username} bei {app} wurde am {time} ersetzt. Codes der alten App gelten nicht mehr.",
+  "email.sessions_ended.subject": "{app}: andere Sitzungen abgemeldet",
+  "email.sessions_ended.what":
+    "Ihre anderen Sitzungen von {username} bei {app} wurden am {time} abgemeldet.",
+  "email.temporary_password.subject": "{app}: ein neues Passwort wurde für Sie festgelegt",
+  "email.temporary_password.what":
+    "Für {username} bei {app} wurde am {time} ein neues Passwort festgelegt. Ihre Sitzungen wurden abgemeldet.",
+  "email.temporary_password.change":
+    "Es ist ein vorläufiges Passwort: Bei der nächsten Anmeldung wählen Sie Ihr eigenes. Es gilt {count} Stunden.",
+  "email.account.if_you": "Wenn Sie das waren, ist nichts zu tun.",
+  "email.account.if_not":
+    "Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Supervisor oder Administrator.",
+  "temp_password.heading": "Passwort vergessen?",
+  "temp_password.explain":
+    "Legen Sie ein vorläufiges Passwort für {username} fest: Die Sitzungen enden, es muss bei der nächsten Anmeldung geändert werden und gilt {count} Stunden. Die Person wird per E-Mail informiert.",
+  "temp_password.generate": "Vorläufiges Passwort erzeugen",
+  "temp_password.or_type": "Oder eines eingeben",
+  "temp_password.label": "Vorläufiges Passwort",
+  "temp_password.set": "Dieses Passwort festlegen",
+  "temp_password.shown_title": "Vorläufiges Passwort für {username}",
+  "temp_password.shown_intro":
+    "Geben Sie dieses Passwort {username} telefonisch oder persönlich weiter, nie per E-Mail. Es wird nur dieses eine Mal angezeigt und gilt bis {time}.",
+  "audit.detail.valid_hours": {
+    one: "Gültig für {count} Stunde",
+    other: "Gültig für {count} Stunden",
+  },
+  "admin_notice.temporary_set":
+    "Das vorläufige Passwort wurde festgelegt. Die Sitzungen wurden beendet.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Wiederherstellungscodes",
+  "account_page.recovery_none":
+    "Sie haben keine Wiederherstellungscodes mehr. Erstellen Sie neue: Ohne sie müssen Sie bei verlorenem Telefon einen Supervisor fragen.",
+  "account_page.recovery_few": "Erstellen Sie bald neue.",
+  "account_page.recovery_new": "Neue Wiederherstellungscodes",
+  "account_page.recovery_new_intro":
+    "Zehn neue Codes ersetzen Ihre jetzigen: Die alten Codes funktionieren sofort nicht mehr.",
+  "account_page.recovery_make": "Neue Codes erstellen",
+  "codes_shown.back_to_account": "Ich habe sie gespeichert: zurück zu meinem Konto",
 };

@@ -490,4 +490,201 @@ export const en = {
   "audit.detail.email": "Email: {from} → {to}",
   "audit.detail.phone": "Phone: {from} → {to}",
   "audit.detail.empty": "none",
+  // Issue 11 (branch recovery): recovery codes, remembered devices, refusal help
+  "amr.rc": "Recovery code",
+  "verify.remember": {
+    one: "Remember this device for {count} day",
+    other: "Remember this device for {count} days",
+  },
+  "verify.tries_left": {
+    one: "You have {count} try left before this sign-in ends.",
+    other: "You have {count} tries left before this sign-in ends.",
+  },
+  "verify.use_recovery": "Use a recovery code",
+  "verify.lost_phone_heading": "Lost your phone?",
+  "verify.lost_phone":
+    "Ask a supervisor to reset your sign-in (Force New Password). You then choose a new password and set up your app again.",
+  "verify.lost_phone_codes":
+    "Use one of your recovery codes, or ask a supervisor to reset your sign-in (Force New Password).",
+  "recovery.title": "Use a recovery code",
+  "recovery.intro":
+    "Enter one of the recovery codes you saved when you set up your authenticator app. Each code works once.",
+  "recovery.label": "Recovery code",
+  "recovery.hint": "12 letters and digits, such as ABCD-EFGH-JKMN. Dashes and spaces are optional.",
+  "recovery.left": {
+    one: "You have {count} recovery code left.",
+    other: "You have {count} recovery codes left.",
+  },
+  "recovery.few_left": "Few are left: after signing in, make new ones on your account page.",
+  "recovery.back": "Use a code from your app instead",
+  "codes_shown.title": "Your recovery codes",
+  "codes_shown.intro":
+    "If you lose your phone, you can sign in with one of these codes instead of a code from your app. Each code works once.",
+  "codes_shown.warning":
+    "Save them now, somewhere safe: they are shown only this once. Anyone with your password and one of these codes can sign in as you.",
+  "codes_shown.list_label": "Recovery codes",
+  "codes_shown.download": "Download as a text file",
+  "codes_shown.continue": "I have saved them: sign in again",
+  "codes_shown.not_made":
+    "Recovery codes could not be made just now. After signing in, make them on your account page.",
+  "codes_shown.file_heading": "{app} recovery codes",
+  "codes_shown.file_note": "Each code works once. Keep this file somewhere safe.",
+  "codes_shown.bad_download": "There are no recovery codes to download in this request.",
+  "hint.clock_ahead": {
+    one: "Your phone's clock looks about {count} minute ahead. Turn on automatic date and time in your phone's settings, then enter the new code.",
+    other:
+      "Your phone's clock looks about {count} minutes ahead. Turn on automatic date and time in your phone's settings, then enter the new code.",
+  },
+  "hint.clock_behind": {
+    one: "Your phone's clock looks about {count} minute behind. Turn on automatic date and time in your phone's settings, then enter the new code.",
+    other:
+      "Your phone's clock looks about {count} minutes behind. Turn on automatic date and time in your phone's settings, then enter the new code.",
+  },
+  "hint.used":
+    "That code was just used. Wait for your app to show the next code, then enter that one.",
+  "hint.recovery_used":
+    "That recovery code was used already. Each code works once: use another one.",
+  "email.recovery_issued.subject": "{app}: new recovery codes",
+  "email.recovery_issued.what":
+    "New recovery codes were made for {username} on {app} at {time}. The earlier codes no longer work.",
+  "email.recovery_issued.if_not": "If this was not you, contact your supervisor at once.",
+  "email.recovery_used.subject": "{app}: a recovery code was used",
+  "email.recovery_used.what":
+    "A recovery code was used to sign in as {username} on {app} at {time}.",
+  "email.recovery_used.left": {
+    one: "{count} recovery code is left.",
+    other: "{count} recovery codes are left.",
+  },
+  "email.recovery_used.if_not":
+    "If this was not you, contact your supervisor at once: someone has your password and a recovery code.",
+  "audit.event.recovery_codes_issued": "Recovery codes made",
+  "audit.event.recovery_code_used": "Recovery code used",
+  "audit.event.device_remembered": "Device remembered",
+  "audit.event.device_forgotten": "Remembered device forgotten",
+  "audit.detail.left": { one: "{count} code left", other: "{count} codes left" },
+  "audit.detail.count": { one: "{count} code", other: "{count} codes" },
+  "audit.detail.days": { one: "For {count} day", other: "For {count} days" },
+  "audit.detail.clock_ahead": {
+    one: "Phone clock about {count} minute ahead",
+    other: "Phone clock about {count} minutes ahead",
+  },
+  "audit.detail.clock_behind": {
+    one: "Phone clock about {count} minute behind",
+    other: "Phone clock about {count} minutes behind",
+  },
+  "audit.detail.remembered_device": "Second factor skipped: remembered device",
+  "audit.detail.recovery_code": "With a recovery code",
+  "audit.detail.remember_days": "Remember devices: {from} → {to} days",
+  "audit.detail.via_setup": "At set-up",
+  "settings.remember": "Remember this device",
+  "settings.remember_days": "Days a device is remembered (0 turns it off)",
+  "settings.remember_hint":
+    "Users may tick “Remember this device” on the verification screen: for this many days that browser skips the second factor, never the password. It never counts for a step-up, for forward-auth or for an application that requires a second factor.",
+  "settings.remember_save": "Save days",
+  "settings.remember_bad": "Enter a whole number of days from 0 to 365.",
+  "settings.remember_saved": "The days a device is remembered were saved.",
+  "user.devices": "Remembered devices",
+  "user.devices_none": "No remembered devices.",
+  "user.device_browser": "Browser",
+  "user.device_address": "Address",
+  "user.device_created": "Remembered",
+  "user.device_last_used": "Last used",
+  "user.device_expires": "Forgotten on",
+  "user.device_forget": "Forget",
+  "user.device_forget_label": "Forget the device remembered {time}",
+  "user.device_forgotten": "The device was forgotten: it asks for the second factor again.",
+  "user.recovery_left": "Recovery codes left",
+  "user.clock_offset": "Phone clock at the last wrong code",
+  "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Your account",
+  "account_page.title": "Your account",
+  "account_page.methods": "How you sign in",
+  "account_page.password": "Password",
+  "account_page.app": "Authenticator app",
+  "account_page.app_since": "Set up {time}",
+  "account_page.app_none": "Not set up",
+  "account_page.replace_app": "Replace the authenticator app",
+  "account_page.replace_explain":
+    "For a new phone or another app. Your current app keeps working until you confirm a code from the new one.",
+  "account_page.change_password": "Change password",
+  "account_page.password_explain": "Changing your password signs you out everywhere else.",
+  "account_page.sessions": "Where you are signed in",
+  "account_page.column.where": "Where",
+  "account_page.column.last_used": "Last used ({zone})",
+  "account_page.this_session": "this browser",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} on {os}",
+  "account_page.unknown_browser": "Unknown browser",
+  "account_page.unknown_address": "unknown address",
+  "account_page.end_others": "Sign out other sessions",
+  "account_page.end_others_explain": "Ends all your other sessions. This one stays signed in.",
+  "account_page.events": "Recent security events",
+  "account_page.back": "Back to your account",
+  "account_page.notice.password_changed":
+    "Your password was changed. Your other sessions were signed out.",
+  "account_page.notice.app_replaced":
+    "Your new authenticator app is set up. Codes from the old one no longer work.",
+  "account_page.notice.others_ended": "Your other sessions were signed out.",
+  "account_page.notice.expired": "That took too long. Please start again.",
+  "password_page.current": "Current password",
+  "password_page.intro":
+    "Enter your current password, then the new one twice. Your other sessions will be signed out.",
+  "replace_page.intro":
+    "Add this key to the new authenticator app ({app}, {username}), then enter the code it shows. Your current app keeps working until then.",
+  "reason.current_password_wrong": "Your current password is not correct.",
+  "reason.temporary_password_expired":
+    "This temporary password has expired. Ask a supervisor or administrator to set a new one.",
+  "audit.event.authenticator_replaced": "Authenticator app replaced",
+  "audit.event.other_sessions_ended": "Other sessions signed out",
+  "audit.event.temporary_password_set": "Temporary password set",
+  "audit.event.current_password_wrong": "Wrong current password",
+  "audit.detail.via_account": "On the account page",
+  "audit.detail.sessions_ended": {
+    one: "{count} other session ended",
+    other: "{count} other sessions ended",
+  },
+  "audit.detail.generated": "Generated",
+  "audit.detail.typed": "Typed by staff",
+  "audit.detail.must_change": "Must be changed at the next sign-in",
+  "audit.detail.may_keep": "May be kept",
+  "audit.detail.why.temporary_password_expired": "temporary password expired",
+  "email.password_changed.subject": "{app}: your password was changed",
+  "email.password_changed.what":
+    "The password of {username} on {app} was changed at {time}. Your other sessions were signed out.",
+  "email.app_replaced.subject": "{app}: authenticator app replaced",
+  "email.app_replaced.what":
+    "The authenticator app of {username} on {app} was replaced at {time}. Codes from the old one no longer work.",
+  "email.sessions_ended.subject": "{app}: other sessions signed out",
+  "email.sessions_ended.what":
+    "Your other sessions of {username} on {app} were signed out at {time}.",
+  "email.temporary_password.subject": "{app}: a new password was set for you",
+  "email.temporary_password.what":
+    "A new password was set for {username} on {app} at {time}. Your sessions were signed out.",
+  "email.temporary_password.change":
+    "It is a temporary password: you choose your own when you next sign in. It stops working after {count} hours.",
+  "email.account.if_you": "If this was you, there is nothing to do.",
+  "email.account.if_not": "If this was not you, contact your supervisor or administrator at once.",
+  "temp_password.heading": "Forgot their password?",
+  "temp_password.explain":
+    "Set a temporary password for {username}: their sessions end, they must change it at their next sign-in, and it stops working after {count} hours. An email tells them it was set.",
+  "temp_password.generate": "Generate a temporary password",
+  "temp_password.or_type": "Or type one",
+  "temp_password.label": "Temporary password",
+  "temp_password.set": "Set this password",
+  "temp_password.shown_title": "Temporary password for {username}",
+  "temp_password.shown_intro":
+    "Give this password to {username} by phone or in person, never by email. It is shown only this once and stops working at {time}.",
+  "audit.detail.valid_hours": { one: "Valid for {count} hour", other: "Valid for {count} hours" },
+  "admin_notice.temporary_set": "The temporary password was set. Their sessions ended.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Recovery codes",
+  "account_page.recovery_none":
+    "You have no recovery codes left. Make new ones: without them, a lost phone means asking a supervisor.",
+  "account_page.recovery_few": "Make new ones soon.",
+  "account_page.recovery_new": "New recovery codes",
+  "account_page.recovery_new_intro":
+    "Ten new codes replace the ones you have now: the old codes stop working at once.",
+  "account_page.recovery_make": "Make new codes",
+  "codes_shown.back_to_account": "I have saved them: back to my account",
 } as const satisfies Record<string, Word>;

@@ -541,4 +541,229 @@ export const fr: WordTable = {
   "audit.detail.email": "E-mail\u00a0: {from} → {to}",
   "audit.detail.phone": "Téléphone\u00a0: {from} → {to}",
   "audit.detail.empty": "aucun",
+  // Issue 11 (branch recovery): recovery codes, remembered devices, refusal help
+  "amr.rc": "Code de récupération",
+  "verify.remember": {
+    one: "Se souvenir de cet appareil pendant {count} jour",
+    many: "Se souvenir de cet appareil pendant {count} de jours",
+    other: "Se souvenir de cet appareil pendant {count} jours",
+  },
+  "verify.tries_left": {
+    one: "Il vous reste {count} essai avant la fin de cette connexion.",
+    many: "Il vous reste {count} d'essais avant la fin de cette connexion.",
+    other: "Il vous reste {count} essais avant la fin de cette connexion.",
+  },
+  "verify.use_recovery": "Utiliser un code de récupération",
+  "verify.lost_phone_heading": "Vous avez perdu votre téléphone ?",
+  "verify.lost_phone":
+    "Demandez à un superviseur de réinitialiser votre connexion (Forcer un nouveau mot de passe). Vous choisirez ensuite un nouveau mot de passe et configurerez à nouveau votre application.",
+  "verify.lost_phone_codes":
+    "Utilisez l'un de vos codes de récupération, ou demandez à un superviseur de réinitialiser votre connexion (Forcer un nouveau mot de passe).",
+  "recovery.title": "Utiliser un code de récupération",
+  "recovery.intro":
+    "Saisissez l'un des codes de récupération que vous avez enregistrés lors de la configuration de votre application d'authentification. Chaque code ne fonctionne qu'une fois.",
+  "recovery.label": "Code de récupération",
+  "recovery.hint":
+    "12 lettres et chiffres, par exemple ABCD-EFGH-JKMN. Les tirets et les espaces sont facultatifs.",
+  "recovery.left": {
+    one: "Il vous reste {count} code de récupération.",
+    many: "Il vous reste {count} de codes de récupération.",
+    other: "Il vous reste {count} codes de récupération.",
+  },
+  "recovery.few_left":
+    "Il en reste peu : après la connexion, créez-en de nouveaux sur la page de votre compte.",
+  "recovery.back": "Utiliser plutôt un code de votre application",
+  "codes_shown.title": "Vos codes de récupération",
+  "codes_shown.intro":
+    "Si vous perdez votre téléphone, vous pouvez vous connecter avec l'un de ces codes au lieu d'un code de votre application. Chaque code ne fonctionne qu'une fois.",
+  "codes_shown.warning":
+    "Enregistrez-les maintenant, en lieu sûr : ils ne sont affichés qu'une seule fois. Quiconque a votre mot de passe et l'un de ces codes peut se connecter à votre place.",
+  "codes_shown.list_label": "Codes de récupération",
+  "codes_shown.download": "Télécharger en fichier texte",
+  "codes_shown.continue": "Je les ai enregistrés : me reconnecter",
+  "codes_shown.not_made":
+    "Les codes de récupération n'ont pas pu être créés pour le moment. Après la connexion, créez-les sur la page de votre compte.",
+  "codes_shown.file_heading": "Codes de récupération {app}",
+  "codes_shown.file_note":
+    "Chaque code ne fonctionne qu'une fois. Conservez ce fichier en lieu sûr.",
+  "codes_shown.bad_download": "Cette requête ne contient aucun code de récupération à télécharger.",
+  "hint.clock_ahead": {
+    one: "L'horloge de votre téléphone semble avancer d'environ {count} minute. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+    many: "L'horloge de votre téléphone semble avancer d'environ {count} de minutes. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+    other:
+      "L'horloge de votre téléphone semble avancer d'environ {count} minutes. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+  },
+  "hint.clock_behind": {
+    one: "L'horloge de votre téléphone semble retarder d'environ {count} minute. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+    many: "L'horloge de votre téléphone semble retarder d'environ {count} de minutes. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+    other:
+      "L'horloge de votre téléphone semble retarder d'environ {count} minutes. Activez la date et l'heure automatiques dans les réglages de votre téléphone, puis saisissez le nouveau code.",
+  },
+  "hint.used":
+    "Ce code vient d'être utilisé. Attendez que votre application affiche le code suivant, puis saisissez-le.",
+  "hint.recovery_used":
+    "Ce code de récupération a déjà été utilisé. Chaque code ne fonctionne qu'une fois : utilisez-en un autre.",
+  "email.recovery_issued.subject": "{app} : nouveaux codes de récupération",
+  "email.recovery_issued.what":
+    "De nouveaux codes de récupération ont été créés pour {username} sur {app} le {time}. Les codes précédents ne fonctionnent plus.",
+  "email.recovery_issued.if_not":
+    "Si ce n'était pas vous, contactez immédiatement votre superviseur.",
+  "email.recovery_used.subject": "{app} : un code de récupération a été utilisé",
+  "email.recovery_used.what":
+    "Un code de récupération a été utilisé pour se connecter en tant que {username} sur {app} le {time}.",
+  "email.recovery_used.left": {
+    one: "Il reste {count} code de récupération.",
+    many: "Il reste {count} de codes de récupération.",
+    other: "Il reste {count} codes de récupération.",
+  },
+  "email.recovery_used.if_not":
+    "Si ce n'était pas vous, contactez immédiatement votre superviseur : quelqu'un possède votre mot de passe et un code de récupération.",
+  "audit.event.recovery_codes_issued": "Codes de récupération créés",
+  "audit.event.recovery_code_used": "Code de récupération utilisé",
+  "audit.event.device_remembered": "Appareil mémorisé",
+  "audit.event.device_forgotten": "Appareil mémorisé oublié",
+  "audit.detail.left": {
+    one: "{count} code restant",
+    many: "{count} de codes restants",
+    other: "{count} codes restants",
+  },
+  "audit.detail.count": { one: "{count} code", many: "{count} de codes", other: "{count} codes" },
+  "audit.detail.days": {
+    one: "Pendant {count} jour",
+    many: "Pendant {count} de jours",
+    other: "Pendant {count} jours",
+  },
+  "audit.detail.clock_ahead": {
+    one: "Horloge du téléphone en avance d'environ {count} minute",
+    many: "Horloge du téléphone en avance d'environ {count} de minutes",
+    other: "Horloge du téléphone en avance d'environ {count} minutes",
+  },
+  "audit.detail.clock_behind": {
+    one: "Horloge du téléphone en retard d'environ {count} minute",
+    many: "Horloge du téléphone en retard d'environ {count} de minutes",
+    other: "Horloge du téléphone en retard d'environ {count} minutes",
+  },
+  "audit.detail.remembered_device": "Second facteur ignoré : appareil mémorisé",
+  "audit.detail.recovery_code": "Avec un code de récupération",
+  "audit.detail.remember_days": "Mémoriser les appareils : {from} → {to} jours",
+  "audit.detail.via_setup": "Lors de la configuration",
+  "settings.remember": "Se souvenir de cet appareil",
+  "settings.remember_days": "Jours pendant lesquels un appareil est mémorisé (0 pour désactiver)",
+  "settings.remember_hint":
+    "Les utilisateurs peuvent cocher « Se souvenir de cet appareil » sur l'écran de vérification : pendant ce nombre de jours, ce navigateur saute le second facteur, jamais le mot de passe. Cela ne compte jamais pour une nouvelle vérification, pour le forward-auth ni pour une application qui exige un second facteur.",
+  "settings.remember_save": "Enregistrer les jours",
+  "settings.remember_bad": "Saisissez un nombre entier de jours entre 0 et 365.",
+  "settings.remember_saved": "Le nombre de jours de mémorisation des appareils a été enregistré.",
+  "user.devices": "Appareils mémorisés",
+  "user.devices_none": "Aucun appareil mémorisé.",
+  "user.device_browser": "Navigateur",
+  "user.device_address": "Adresse",
+  "user.device_created": "Mémorisé",
+  "user.device_last_used": "Dernière utilisation",
+  "user.device_expires": "Oublié le",
+  "user.device_forget": "Oublier",
+  "user.device_forget_label": "Oublier l'appareil mémorisé le {time}",
+  "user.device_forgotten": "L'appareil a été oublié : il demandera à nouveau le second facteur.",
+  "user.recovery_left": "Codes de récupération restants",
+  "user.clock_offset": "Horloge du téléphone au dernier code erroné",
+  "user.clock_offset_at": "{offset} ({time})",
+  // the account page, temporary passwords, user CLI (branch account, issue 11)
+  "nav.account": "Votre compte",
+  "account_page.title": "Votre compte",
+  "account_page.methods": "Comment vous vous connectez",
+  "account_page.password": "Mot de passe",
+  "account_page.app": "Application d'authentification",
+  "account_page.app_since": "Configurée le {time}",
+  "account_page.app_none": "Non configurée",
+  "account_page.replace_app": "Remplacer l'application d'authentification",
+  "account_page.replace_explain":
+    "Pour un nouveau téléphone ou une autre application. Votre application actuelle fonctionne jusqu'à ce que vous confirmiez un code de la nouvelle.",
+  "account_page.change_password": "Changer le mot de passe",
+  "account_page.password_explain": "Changer votre mot de passe vous déconnecte partout ailleurs.",
+  "account_page.sessions": "Où vous êtes connecté",
+  "account_page.column.where": "Où",
+  "account_page.column.last_used": "Dernière utilisation ({zone})",
+  "account_page.this_session": "ce navigateur",
+  "account_page.client": "{browser}, {address}",
+  "account_page.browser_on": "{browser} sous {os}",
+  "account_page.unknown_browser": "Navigateur inconnu",
+  "account_page.unknown_address": "adresse inconnue",
+  "account_page.end_others": "Déconnecter les autres sessions",
+  "account_page.end_others_explain":
+    "Met fin à toutes vos autres sessions. Celle-ci reste connectée.",
+  "account_page.events": "Événements de sécurité récents",
+  "account_page.back": "Retour à votre compte",
+  "account_page.notice.password_changed":
+    "Votre mot de passe a été changé. Vos autres sessions ont été déconnectées.",
+  "account_page.notice.app_replaced":
+    "Votre nouvelle application d'authentification est configurée. Les codes de l'ancienne ne fonctionnent plus.",
+  "account_page.notice.others_ended": "Vos autres sessions ont été déconnectées.",
+  "account_page.notice.expired": "Cela a pris trop de temps. Veuillez recommencer.",
+  "password_page.current": "Mot de passe actuel",
+  "password_page.intro":
+    "Saisissez votre mot de passe actuel, puis deux fois le nouveau. Vos autres sessions seront déconnectées.",
+  "replace_page.intro":
+    "Ajoutez cette clé à la nouvelle application d'authentification ({app}, {username}), puis saisissez le code qu'elle affiche. Votre application actuelle fonctionne jusque-là.",
+  "reason.current_password_wrong": "Votre mot de passe actuel n'est pas correct.",
+  "reason.temporary_password_expired":
+    "Ce mot de passe temporaire a expiré. Demandez à un superviseur ou à un administrateur d'en définir un nouveau.",
+  "audit.event.authenticator_replaced": "Application d'authentification remplacée",
+  "audit.event.other_sessions_ended": "Autres sessions déconnectées",
+  "audit.event.temporary_password_set": "Mot de passe temporaire défini",
+  "audit.event.current_password_wrong": "Mot de passe actuel erroné",
+  "audit.detail.via_account": "Sur la page du compte",
+  "audit.detail.sessions_ended": {
+    one: "{count} autre session terminée",
+    many: "{count} autres sessions terminées",
+    other: "{count} autres sessions terminées",
+  },
+  "audit.detail.generated": "Généré",
+  "audit.detail.typed": "Saisi par le personnel",
+  "audit.detail.must_change": "À changer à la prochaine connexion",
+  "audit.detail.may_keep": "Peut être conservé",
+  "audit.detail.why.temporary_password_expired": "mot de passe temporaire expiré",
+  "email.password_changed.subject": "{app}\u00a0: votre mot de passe a été changé",
+  "email.password_changed.what":
+    "Le mot de passe de {username} sur {app} a été changé le {time}. Vos autres sessions ont été déconnectées.",
+  "email.app_replaced.subject": "{app}\u00a0: application d'authentification remplacée",
+  "email.app_replaced.what":
+    "L'application d'authentification de {username} sur {app} a été remplacée le {time}. Les codes de l'ancienne ne fonctionnent plus.",
+  "email.sessions_ended.subject": "{app}\u00a0: autres sessions déconnectées",
+  "email.sessions_ended.what":
+    "Vos autres sessions de {username} sur {app} ont été déconnectées le {time}.",
+  "email.temporary_password.subject": "{app}\u00a0: un nouveau mot de passe a été défini pour vous",
+  "email.temporary_password.what":
+    "Un nouveau mot de passe a été défini pour {username} sur {app} le {time}. Vos sessions ont été déconnectées.",
+  "email.temporary_password.change":
+    "C'est un mot de passe temporaire\u00a0: vous choisirez le vôtre à la prochaine connexion. Il expire après {count} heures.",
+  "email.account.if_you": "Si c'était vous, il n'y a rien à faire.",
+  "email.account.if_not":
+    "Si ce n'était pas vous, contactez immédiatement votre superviseur ou votre administrateur.",
+  "temp_password.heading": "Mot de passe oublié\u00a0?",
+  "temp_password.explain":
+    "Définissez un mot de passe temporaire pour {username}\u00a0: ses sessions prennent fin, il devra le changer à la prochaine connexion, et il expire après {count} heures. La personne est prévenue par e-mail.",
+  "temp_password.generate": "Générer un mot de passe temporaire",
+  "temp_password.or_type": "Ou en saisir un",
+  "temp_password.label": "Mot de passe temporaire",
+  "temp_password.set": "Définir ce mot de passe",
+  "temp_password.shown_title": "Mot de passe temporaire pour {username}",
+  "temp_password.shown_intro":
+    "Transmettez ce mot de passe à {username} par téléphone ou en personne, jamais par e-mail. Il n'est affiché qu'une seule fois et expire le {time}.",
+  "audit.detail.valid_hours": {
+    one: "Valable {count} heure",
+    many: "Valable {count} heures",
+    other: "Valable {count} heures",
+  },
+  "admin_notice.temporary_set":
+    "Le mot de passe temporaire a été défini. Ses sessions ont pris fin.",
+  // Issue 11 (branch recovery): the account page's recovery sections
+  "account_page.recovery": "Codes de récupération",
+  "account_page.recovery_none":
+    "Vous n'avez plus de codes de récupération. Créez-en de nouveaux : sans eux, un téléphone perdu vous oblige à demander à un superviseur.",
+  "account_page.recovery_few": "Créez-en bientôt de nouveaux.",
+  "account_page.recovery_new": "Nouveaux codes de récupération",
+  "account_page.recovery_new_intro":
+    "Dix nouveaux codes remplacent ceux que vous avez : les anciens cessent aussitôt de fonctionner.",
+  "account_page.recovery_make": "Créer de nouveaux codes",
+  "codes_shown.back_to_account": "Je les ai enregistrés : retour à mon compte",
 };

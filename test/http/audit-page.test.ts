@@ -6,7 +6,10 @@ import { setAccessRule } from "../../src/core/access-rules.js";
 import { AUDIT_TYPES } from "../../src/core/audit.js";
 import type { StoredAuditEvent } from "../../src/core/ports/audit.js";
 import type { User } from "../../src/core/ports/users.js";
+import { issueRecoveryCodes } from "../../src/core/recovery-codes.js";
+import { forgetDevice } from "../../src/core/remembered-devices.js";
 import { changeMethods, forceNewPassword, unlockSecondFactor } from "../../src/core/supervision.js";
+import { setTemporaryPassword } from "../../src/core/temporary-password.js";
 import { generateTotp } from "../../src/core/totp.js";
 import { addUser, editUser, setUserActive } from "../../src/core/user-admin.js";
 import {
@@ -141,12 +144,51 @@ beforeAll(async () => {
   await passwordStep("quinn", "not quinn's password");
   await passwordStep("quinn", "still not quinn's password");
 
+  // Issue 11: recovery_code_used (rita signs in with one of the codes made for her),
+  // device_remembered (the box ticked), device_forgotten (by the administrator)
+  users.rita = await v.addUser("rita");
+  await v.enrolApp(users.rita);
+  const [ritaCode] = await issueRecoveryCodes(v.system.core, users.rita, {
+    ip: null,
+    via: "account",
+  });
+  const rita = await passwordStep("rita");
+  await rita.b.get(rita.to);
+  await rita.b.post("/login/verify", { code: ritaCode!, remember: "1" });
+  const [ritaDevice] = await v.system.stores.devices.listForUser(users.rita.id, v.clock.now());
+  await forgetDevice(v.system.core, root, users.rita, ritaDevice!.id, "192.0.2.10");
+
   // second_factor_unlocked (nina's lock lifted by the administrator)
   await unlockSecondFactor(core, root, users.nina.id, "192.0.2.10");
 
   // force_new_password, settings_changed (by the command line: no actor id)
   await forceNewPassword(core, root, users.omar.id, "192.0.2.10");
   await changeMethods(core, "cli", ["app", "sms", "email"], null);
+
+  // Issue 11, the account page: current_password_wrong, other_sessions_ended,
+  // authenticator_replaced; temporary_password_set (by the administrator)
+  users.tara = await v.addUser("tara");
+  const taraSecret = await v.enrolApp(users.tara);
+  const tara = await v.signIn("tara", taraSecret);
+  await tara.get("/account/password");
+  await tara.post("/account/password", {
+    currentPassword: "not tara's password",
+    newPassword: NEW_PASSWORD,
+    confirmPassword: NEW_PASSWORD,
+  });
+  await tara.get("/account");
+  await tara.post("/account/sessions/end-others", {});
+  await tara.get("/account/app?show=1");
+  const newKey = manualKeyOf(tara.html)!;
+  v.clock.advance(30_000);
+  await tara.post("/account/app", { code: generateTotp(newKey, v.clock.now()) });
+  await setTemporaryPassword(
+    core,
+    root,
+    users.sara.id,
+    { password: "kx7mq-4hrtw-9cnvb-p2zda", generated: true },
+    "192.0.2.10",
+  );
   // access_rule_changed (forward-auth rules; no user either)
   const { stores, audit } = v.system;
   await setAccessRule(

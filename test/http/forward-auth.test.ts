@@ -11,6 +11,7 @@ import { forceNewPassword } from "../../src/core/supervision.js";
 import { setUserActive } from "../../src/core/user-admin.js";
 import {
   type Browser,
+  continueAfterSave,
   DEFAULT_PASSWORD,
   location,
   startVestibule,
@@ -316,7 +317,7 @@ describe("Login with rd", () => {
     const key = /<code class="key" id="manual-key">([^<]*)<\/code>/.exec(b.html)?.[1];
     const secret = key!.replace(/\s+/g, "");
     const saved = await b.post("/login/setup", { code: v.totp(secret) });
-    expect(location(saved)).toBe("/login?notice=app_added");
+    expect(continueAfterSave(saved)).toBe("/login?notice=app_added");
     await b.get("/login?notice=app_added");
     const again = await b.post("/login", { username: user.username, password: DEFAULT_PASSWORD });
     await b.follow(again);

@@ -11,6 +11,7 @@ import type { User } from "../../src/core/ports/users.js";
 import { crashAfterCommit } from "../support/crash.js";
 import {
   type Browser,
+  continueAfterSave,
   DEFAULT_PASSWORD,
   location,
   manualKeyOf,
@@ -227,7 +228,7 @@ describe("every audited change is written with its event, or not at all", () => 
     // Nothing was charged or used: the flow still shows the same key and the same code works.
     expect(manualKeyOf((await again.get("/login/setup?show=1")).body)).toBe(key);
     const saved = await again.post("/login/setup", { code: v.totp(key) });
-    expect(location(saved)).toBe("/login?notice=app_added");
+    expect(continueAfterSave(saved)).toBe("/login?notice=app_added");
     const added = await sql<{
       n: number;
     }>`select count(*) as n from audit_events where type = 'authenticator_added'`.execute(

@@ -5,6 +5,7 @@ import { hashToken, totpSecretAad } from "../../src/core/secrets.js";
 import { generateTotp } from "../../src/core/totp.js";
 import {
   type Browser,
+  continueAfterSave,
   csrfOf,
   DEFAULT_PASSWORD,
   location,
@@ -59,7 +60,7 @@ describe("the set-up key is per pending sign-in", () => {
     expect(await t.system.stores.authenticators.get(user.id)).toBeUndefined();
     // …the user's own does.
     const saved = await real.post("/login/setup", { code: generateTotp(key, t.clock.now()) });
-    expect(location(saved)).toBe("/login?notice=app_added");
+    expect(continueAfterSave(saved)).toBe("/login?notice=app_added");
     const auth = await t.system.stores.authenticators.get(user.id);
     expect(t.system.core.box.open(auth!.secretBox, totpSecretAad(user.id))).toBe(key);
 

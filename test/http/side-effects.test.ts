@@ -31,7 +31,7 @@ async function emailApp(): Promise<Vestibule> {
     env: {
       SMTP_URL: smtp.url,
       MAIL_FROM: "Acme <no-reply@acme.test>",
-      DELIVERY_TIMEOUT_MS: "500",
+      DELIVERY_TIMEOUT_MS: "5000",
       LIMIT_CODE_USER_BURST: "100/30",
       LIMIT_CODE_USER: "100/900",
       LIMIT_CODE_DESTINATION: "100/3600",

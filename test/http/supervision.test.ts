@@ -11,6 +11,7 @@ import type { Database } from "../../src/store/schema.js";
 import { createStores } from "../../src/store/stores.js";
 import {
   type Browser,
+  continueAfterSave,
   DEFAULT_PASSWORD,
   location,
   manualKeyOf,
@@ -159,7 +160,7 @@ describe("Force New Password", () => {
     expect(oldCode.statusCode).toBe(401);
     expect(oldCode.body).toContain("not valid");
     const saved = await br.post("/login/setup", { code: t.totp(newKey!) });
-    expect(location(saved)).toBe("/login?notice=app_added");
+    expect(continueAfterSave(saved)).toBe("/login?notice=app_added");
 
     // The old password fails now; the new one and the new key sign in; the old key does not.
     t.clock.advance(30_000);

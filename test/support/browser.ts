@@ -140,3 +140,35 @@ export async function unlabelledInputs(page: Page): Promise<string[]> {
   }
   return missing;
 }
+
+/** The page's path and query string (what follows the origin in the address bar). */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return url.pathname + url.search;
+}
+
+/**
+ * Presses a button and waits for the page it leads to to load: a click returns once the
+ * navigation commits, and a page.goto straight after would abort the rest of the load.
+ */
+export async function press(page: Page, name: string): Promise<void> {
+  await page.getByRole("button", { name, exact: true }).first().click();
+  await page.waitForLoadState("load");
+}
+
+/** Fills Username and Password on the Login page shown, and presses Login. */
+export async function submitLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await press(page, "Login");
+}
+
+/** Types a code into "Verification code" and presses the screen's button. */
+export async function enterCode(
+  page: Page,
+  code: string,
+  button: "Confirm" | "Save",
+): Promise<void> {
+  await page.getByLabel("Verification code", { exact: true }).fill(code);
+  await press(page, button);
+}

@@ -206,6 +206,21 @@ export function location(res: LightMyRequestResponse): string {
   return typeof value === "string" ? value : "";
 }
 
+/**
+ * Save on the set-up screen answers with the new recovery codes, shown once (issue 11):
+ * where its "sign in again" link goes, or "" when the response is not that page.
+ */
+export function continueAfterSave(res: LightMyRequestResponse): string {
+  if (res.statusCode !== 200 || recoveryCodesOf(res.body).length !== 10) return "";
+  return /<a class="button" href="([^"]*)">/.exec(res.body)?.[1]?.replace(/&amp;/g, "&") ?? "";
+}
+
+/** The recovery codes listed on the page shown after Save. */
+export function recoveryCodesOf(html: string): string[] {
+  const list = /<ol class="recovery-codes"[^>]*>(.*?)<\/ol>/s.exec(html)?.[1] ?? "";
+  return [...list.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1]!);
+}
+
 /** The hidden _csrf field of a page, "" when there is none. */
 export function csrfOf(html: string): string {
   return /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? "";

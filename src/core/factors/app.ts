@@ -3,17 +3,28 @@ import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { type SecretBox, totpSecretAad } from "../secrets.js";
-import { generateTotpSecret, groupSecret, matchTotpStep, totpUri } from "../totp.js";
+import {
+  CLOCK_OFFSET_SEARCH_STEPS,
+  generateTotpSecret,
+  groupSecret,
+  matchTotpStep,
+  TOTP_PERIOD_SECONDS,
+  TOTP_WINDOW_STEPS,
+  totpClockOffsetSeconds,
+  totpStep,
+  totpUri,
+} from "../totp.js";
 import {
   type Factor,
   type FactorContext,
   isSixDigits,
   type Judge,
   type Started,
+  type Verdict,
 } from "./factor.js";
 
 export interface AppFactorDeps {
-  stores: Pick<Stores, "authenticators" | "flows" | "atomically">;
+  stores: Pick<Stores, "authenticators" | "flows" | "atomically" | "audit">;
   /** authenticator_added, written in the transaction that confirms the authenticator. */
   audit: Audit;
   box: SecretBox;
@@ -35,12 +46,68 @@ export interface AppFactor extends Factor {
    * confirm (no key shown yet, or an authenticator confirmed meanwhile).
    */
   prepareEnrolment(ctx: FactorContext, ip: string): Promise<Judge | Refusal>;
+  /**
+   * Confirm on the account page's Replace screen (an `enrol` flow, issue 11): a judge
+   * against the NEW key this flow showed, whose match replaces the user's authenticator
+   * (the old one keeps working until then) and ends the flow, in one transaction with its
+   * audit event and notice.
+   */
+  prepareReplacement(ctx: FactorContext, ip: string): Promise<Judge | Refusal>;
 }
 
 export function createAppFactor(deps: AppFactorDeps): AppFactor {
   const { stores, box, clock } = deps;
   const confirmed = async (userId: string) =>
     Boolean((await stores.authenticators.get(userId))?.confirmedAt);
+
+  /**
+   * A judge against the key this flow showed (none yet, e.g. Save before Show QR code:
+   * nothing to confirm). A matching code runs `bind` (which ends the flow and makes the key
+   * the user's) with the audit event `type` in one transaction; "used" when the flow no
+   * longer holds the key (another tab won, Force New Password, expiry).
+   */
+  const judgeShownKey = async (
+    ctx: FactorContext,
+    ip: string,
+    type: "authenticator_added" | "authenticator_replaced",
+    bind: (
+      tx: Pick<Stores, "authenticators">,
+      key: { flowIdHash: string; secretBox: string; step: number; now: number },
+    ) => Promise<boolean>,
+  ): Promise<Judge | Refusal> => {
+    const { flow, user } = ctx;
+    const sealed = await stores.flows.getSetupKey(flow.idHash);
+    if (!sealed) return refuse("wrong_step");
+    const secret = box.open(sealed, totpSecretAad(user.id));
+    return async (code) => {
+      const step = matchTotpStep(secret, code, clock.now());
+      if (step === null) return wrongCode(secret, code, clock.now());
+      const done = await stores.atomically(async (tx) => {
+        const key = { flowIdHash: flow.idHash, secretBox: sealed, step, now: clock.now() };
+        const bound = await bind(tx, key);
+        if (bound) {
+          const event = { type, userId: user.id, actorId: user.id, username: user.username, ip };
+          await deps.audit(event, tx);
+        }
+        return bound;
+      });
+      return done ? { kind: "matched", factor: "app", amr: "otp" } : { kind: "used" };
+    };
+  };
+
+  /** Was `step` the step of a code refused with "your phone's clock looks ahead"? */
+  const refusedAhead = async (userId: string, step: number): Promise<boolean> => {
+    const since =
+      clock.now() -
+      (CLOCK_OFFSET_SEARCH_STEPS + TOTP_WINDOW_STEPS + 1) * TOTP_PERIOD_SECONDS * 1000;
+    const failed = await stores.audit.list({
+      userId,
+      type: "second_factor_failed",
+      since,
+      limit: REFUSED_AHEAD_LOOKBACK,
+    });
+    return failed.some((e) => e.detail.refusedStep === step);
+  };
 
   return {
     id: "app",
@@ -62,7 +129,10 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       const secret = box.open(auth.secretBox, totpSecretAad(ctx.user.id));
       return async (code) => {
         const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return { kind: "wrong" };
+        if (step === null) return wrongCode(secret, code, clock.now());
+        // A code refused earlier as from a phone ahead of time stays refused when its time
+        // comes (issue 11): its hint told whoever typed it when it would be right.
+        if (await refusedAhead(ctx.user.id, step)) return { kind: "wrong" };
         // The compare-and-swap on the last used step lets exactly one of many concurrent
         // submissions of one code through, on any number of instances.
         if (!(await stores.authenticators.useStep(ctx.user.id, step))) return { kind: "used" };
@@ -79,7 +149,8 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
     async start(ctx): Promise<Started | Refusal> {
       const { flow, user } = ctx;
       if (flow.state !== "setup_app") return refuse("wrong_step");
-      if (await confirmed(user.id)) return refuse("wrong_step");
+      // A sign-in sets up a first app; an enrolment (the account page) replaces one.
+      if (flow.purpose !== "enrol" && (await confirmed(user.id))) return refuse("wrong_step");
       const aad = totpSecretAad(user.id);
       const sealed =
         (await stores.flows.getSetupKey(flow.idHash)) ??
@@ -99,42 +170,47 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
     },
 
     async prepareEnrolment(ctx, ip) {
-      const { flow, user } = ctx;
-      if (flow.state !== "setup_app" || (await confirmed(user.id))) return refuse("wrong_step");
-      // The key this flow showed; none yet (Save before Show QR code): nothing to confirm.
-      const sealed = await stores.flows.getSetupKey(flow.idHash);
-      if (!sealed) return refuse("wrong_step");
-      const secret = box.open(sealed, totpSecretAad(user.id));
-      return async (code) => {
-        const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return { kind: "wrong" };
-        // One transaction ends this flow, which must still hold the key shown, copies its
-        // key into the user's authenticator with the step used, and writes the audit event
-        // (with the owner's notice): of racing Saves (any tab, any instance) exactly one
-        // confirms, and none after Force New Password.
-        const done = await stores.atomically(async (tx) => {
-          const confirmed = await tx.authenticators.confirm({
-            flowIdHash: flow.idHash,
-            secretBox: sealed,
-            step,
-            now: clock.now(),
-          });
-          if (confirmed) {
-            await deps.audit(
-              {
-                type: "authenticator_added",
-                userId: user.id,
-                actorId: user.id,
-                username: user.username,
-                ip,
-              },
-              tx,
-            );
-          }
-          return confirmed;
-        });
-        return done ? { kind: "matched", factor: "app", amr: "otp" } : { kind: "used" };
-      };
+      if (ctx.flow.state !== "setup_app" || (await confirmed(ctx.user.id))) {
+        return refuse("wrong_step");
+      }
+      // One transaction ends this flow, which must still hold the key shown, copies its
+      // key into the user's authenticator with the step used, and writes the audit event
+      // (with the owner's notice): of racing Saves (any tab, any instance) exactly one
+      // confirms, and none after Force New Password.
+      return judgeShownKey(ctx, ip, "authenticator_added", (tx, key) =>
+        tx.authenticators.confirm(key),
+      );
+    },
+
+    async prepareReplacement(ctx, ip) {
+      if (ctx.flow.state !== "setup_app" || ctx.flow.purpose !== "enrol") {
+        return refuse("wrong_step");
+      }
+      // One transaction: the flow taken (iff it still holds this key), the old key to the
+      // history, the new one confirmed with this step used, the event and its notice.
+      return judgeShownKey(ctx, ip, "authenticator_replaced", (tx, key) =>
+        tx.authenticators.replace({ ...key, userId: ctx.user.id }),
+      );
     },
   };
 }
+
+/**
+ * A wrong code, with the phone's clock offset when the code would be right up to 10
+ * minutes away (issue 11): the page says how to fix the clock, the audit event records it.
+ */
+function wrongCode(secret: string, code: string, now: number): Verdict {
+  const offset = totpClockOffsetSeconds(secret, code, now);
+  if (offset === null) return { kind: "wrong" };
+  if (offset < 0) return { kind: "wrong", detail: { clockOffsetSeconds: offset } };
+  // A code from ahead of time will be right later: its step goes on the audit event (a
+  // time, not the code), and the app's judge never accepts that step (refusedAhead).
+  const refusedStep = totpStep(now) + offset / TOTP_PERIOD_SECONDS;
+  return { kind: "wrong", detail: { clockOffsetSeconds: offset, refusedStep } };
+}
+
+/**
+ * Wrong-code events looked at for refused steps: more than the account's second-factor
+ * limits let anyone make in the ~11 minutes a refused step can come due.
+ */
+const REFUSED_AHEAD_LOOKBACK = 500;

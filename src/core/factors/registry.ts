@@ -1,6 +1,7 @@
 import type { AppFactor } from "./app.js";
 import type { CodeFactor } from "./codes.js";
 import type { Factor } from "./factor.js";
+import type { RecoveryFactor } from "./recovery.js";
 
 /**
  * The second factors of this installation, in the order an answer is judged and offered
@@ -13,6 +14,8 @@ export interface Factors {
   app: AppFactor;
   /** Factors that send a code (email first, docs/codes.md). */
   codes: readonly CodeFactor[];
+  /** Recovery codes (issue 11), when registered. */
+  recovery: RecoveryFactor | undefined;
 }
 
 /** A new factor is one module and one entry in the list given here (src/system.ts). */
@@ -20,5 +23,6 @@ export function registerFactors(list: readonly Factor[]): Factors {
   const app = list.find((f): f is AppFactor => f.kind === "authenticator");
   if (!app) throw new Error("registerFactors: the authenticator app factor is required");
   const codes = list.filter((f): f is CodeFactor => f.kind === "code");
-  return { all: list, app, codes };
+  const recovery = list.find((f): f is RecoveryFactor => f.kind === "lookup");
+  return { all: list, app, codes, recovery };
 }

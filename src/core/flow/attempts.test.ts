@@ -102,7 +102,12 @@ describe("attempt", () => {
     const user = await f.addUser("di");
     const flow = await flowOf(user);
     const used = await attempt(f.core, { flow, user }, answer([judging({ kind: "used" })]), ok);
-    expect(used).toEqual({ ok: false, reason: "invalid_code" });
+    expect(used).toEqual({
+      ok: false,
+      reason: "invalid_code",
+      triesLeft: 5,
+      hint: { kind: "used", recoveryCode: false },
+    });
     expect(await failedCodes(flow)).toBe(0);
     expect(await accountAllowed(user)).toBe(true);
   });
@@ -113,7 +118,7 @@ describe("attempt", () => {
     const flow = await flowOf(user);
     for (let i = 1; i <= 4; i++) {
       const wrong = await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
-      expect(wrong).toEqual({ ok: false, reason: "invalid_code" });
+      expect(wrong).toEqual({ ok: false, reason: "invalid_code", triesLeft: 5 - i });
       expect(await failedCodes(flow)).toBe(i);
     }
     const fifth = await attempt(f.core, { flow, user }, answer([judging({ kind: "wrong" })]), ok);
@@ -167,6 +172,7 @@ describe("attempt", () => {
     expect(await attempt(f.core, { flow, user }, input, ok)).toEqual({
       ok: false,
       reason: "invalid_code",
+      triesLeft: 4,
     });
     expect(await failedCodes(flow)).toBe(1);
     const [event] = await f.core.stores.audit.list({ type: "second_factor_failed", limit: 1 });
@@ -223,7 +229,7 @@ describe("attempt, the unavailable verdict", () => {
       answer([judging({ kind: "unavailable" })]),
       ok,
     );
-    expect(gone).toEqual({ ok: false, reason: "invalid_code" });
+    expect(gone).toEqual({ ok: false, reason: "invalid_code", triesLeft: 5 });
     expect(await failedCodes(flow)).toBe(0);
     expect(await accountAllowed(user)).toBe(true);
     const mixed = await attempt(

@@ -115,12 +115,19 @@ export async function attempt<T extends { ok: true }>(
  */
 async function judge(judges: Judge[], text: string): Promise<Verdict> {
   let wrong = judges.length === 0;
+  // What the judges found out about a wrong answer (a phone's clock offset), for the audit
+  // event and the words on the page.
+  let detail: Record<string, unknown> | undefined;
   for (const j of judges) {
     const verdict = await j(text);
     if (verdict.kind === "matched" || verdict.kind === "used") return verdict;
-    if (verdict.kind === "wrong") wrong = true;
+    if (verdict.kind === "wrong") {
+      wrong = true;
+      if (verdict.detail) detail = { ...detail, ...verdict.detail };
+    }
   }
-  return wrong ? { kind: "wrong" } : { kind: "unavailable" };
+  if (!wrong) return { kind: "unavailable" };
+  return detail ? { kind: "wrong", detail } : { kind: "wrong" };
 }
 
 /**
@@ -179,7 +186,15 @@ async function used(
     ip,
     detail: { ...detail, reused: true },
   });
-  return refuse("invalid_code");
+  // Said so (issue 11): whoever typed it had the right code, so this tells them nothing
+  // new, and "wait for the next code" is what helps.
+  const triesLeft = Math.max(0, deps.rules.maxWrongCodesPerFlow - (reserved.failed - 1));
+  if (detail.unavailable === true) return { ...refuse("invalid_code"), triesLeft };
+  return {
+    ...refuse("invalid_code"),
+    triesLeft,
+    hint: { kind: "used", recoveryCode: detail.recoveryCode === true },
+  };
 }
 
 /**
@@ -230,7 +245,12 @@ async function wrong(
     });
     return { ...refuse("too_many_codes"), ended };
   }
-  return refuse("invalid_code");
+  const offset = detail.clockOffsetSeconds;
+  return {
+    ...refuse("invalid_code"),
+    triesLeft: deps.rules.maxWrongCodesPerFlow - failed,
+    ...(typeof offset === "number" ? { hint: { kind: "clock", offsetSeconds: offset } } : {}),
+  };
 }
 
 /** A refund during a fault: if it fails too, the first error is the one reported. */

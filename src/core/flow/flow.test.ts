@@ -133,7 +133,18 @@ describe("the continuation rides on the flow's row", () => {
     const key = await f.core.factors.app.start(loaded!, IP);
     if (!key.ok || key.kind !== "key") throw new Error("expected a key");
     const done = await confirmSetup(f.core, token, generateTotp(key.secret, f.clock.now()), IP);
-    expect(done).toEqual({ ok: true, kind: "ended", continuation: app });
+    // Issue 11: with the first recovery codes, shown once.
+    expect(done).toEqual({
+      ok: true,
+      kind: "ended",
+      continuation: app,
+      recoveryCodes: expect.any(Array),
+    });
+    if (!done.ok || done.kind !== "ended") throw new Error("expected ended");
+    expect(done.recoveryCodes).toHaveLength(10);
+    for (const code of done.recoveryCodes ?? []) {
+      expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    }
   });
 });
 
@@ -151,7 +162,11 @@ describe("step-up: a second factor again, inside a session", () => {
     expect((await findFlow(f.core, stepUp))?.purpose).toBe("step-up");
     // A wrong code counts like any other.
     const wrong = f.totp(secret) === "000000" ? "000001" : "000000";
-    expect(await verify(f.core, stepUp, wrong, IP)).toEqual({ ok: false, reason: "invalid_code" });
+    expect(await verify(f.core, stepUp, wrong, IP)).toEqual({
+      ok: false,
+      reason: "invalid_code",
+      triesLeft: 4,
+    });
     expect(await verify(f.core, stepUp, f.totp(secret), IP)).toEqual({
       ok: true,
       kind: "done",

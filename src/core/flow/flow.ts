@@ -10,6 +10,7 @@ import type { Clock, Random } from "../ports/runtime.js";
 import type { Stores } from "../ports/stores.js";
 import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
+import { secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
 import { hashToken, newToken } from "../secrets.js";
 import { type StartedSession, startSession } from "../sessions.js";
 
@@ -35,7 +36,10 @@ export interface FlowRules {
 }
 
 export interface FlowDeps {
-  stores: Pick<Stores, "users" | "flows" | "sessions" | "settings" | "atomically">;
+  stores: Pick<
+    Stores,
+    "users" | "flows" | "sessions" | "settings" | "atomically" | "recoveryCodes" | "devices"
+  >;
   hasher: PasswordHasher;
   limits: Limits;
   clock: Clock;
@@ -62,8 +66,11 @@ export type Next =
   | StartedSession
   /** A step-up or enrolment finished inside the current session. */
   | { ok: true; kind: "done"; continuation: Continuation }
-  /** The flow ended and the person signs in again (the app was just set up). */
-  | { ok: true; kind: "ended"; continuation: Continuation };
+  /**
+   * The flow ended and the person signs in again (the app was just set up), after seeing
+   * their new recovery codes once when there are any (issue 11).
+   */
+  | { ok: true; kind: "ended"; continuation: Continuation; recoveryCodes?: string[] };
 
 /** The flow behind a cookie token, in any state, while it is alive. */
 export async function findFlow(
@@ -102,11 +109,16 @@ export async function enterNextStep(
   from: Flow | undefined,
   ip: string,
   continuation: Continuation = from?.continuation ?? HOME,
+  device?: RememberedBrowser,
 ): Promise<Next | Refusal> {
   const state = await nextState(deps, user, from?.state);
   if (state === "signed_in") {
     if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
     return startSession(deps, user, ip, { amr: ["pwd"], continuation });
+  }
+  if (state === "verify" && device && !secondFactorRequiredBy(continuation)) {
+    const skipped = await skipSecondFactor(deps, user, from, ip, continuation, device);
+    if (skipped) return skipped;
   }
   const token = newToken(deps.random);
   if (from) {
@@ -123,6 +135,39 @@ export async function enterNextStep(
     await createFlow(deps, token, { userId: user.id, purpose: "signin", state, continuation });
   }
   return { ok: true, kind: "flow", token, state };
+}
+
+/** A browser's remembered-device cookie at the password step (issue 11). */
+export interface RememberedBrowser {
+  token: string | undefined;
+  userAgent: string;
+}
+
+/**
+ * A remembered device skips the second factor, never the password: the session's amr is
+ * the password alone (docs/recovery.md), so a step-up, forward-auth and an application
+ * requiring a second factor still ask for one. Undefined: the device is not remembered.
+ */
+async function skipSecondFactor(
+  deps: FlowDeps,
+  user: User,
+  from: Flow | undefined,
+  ip: string,
+  continuation: Continuation,
+  device: RememberedBrowser,
+): Promise<Next | Refusal | undefined> {
+  const renewed = await useRememberedDevice(deps, user.id, device.token, {
+    ip,
+    userAgent: device.userAgent,
+  });
+  if (!renewed) return undefined;
+  if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
+  const session = await startSession(deps, user, ip, {
+    amr: ["pwd"],
+    continuation,
+    detail: { rememberedDevice: true },
+  });
+  return { ...session, remembered: renewed };
 }
 
 async function nextState(
@@ -167,14 +212,36 @@ export async function startStepUp(
   signedIn: { sessionIdHash: string; userId: string },
   continuation: Continuation,
 ): Promise<string> {
+  return startForSession(deps, signedIn, "step-up", continuation);
+}
+
+/**
+ * An enrolment from the account page (replace the authenticator app): a flow in
+ * `setup_app` that belongs to the session and ends back at `continuation`.
+ */
+export async function startEnrolment(
+  deps: Pick<FlowDeps, "stores" | "clock" | "random" | "rules">,
+  signedIn: { sessionIdHash: string; userId: string },
+  continuation: Continuation,
+): Promise<string> {
+  return startForSession(deps, signedIn, "enrol", continuation);
+}
+
+/** A step-up (at `verify`) or an enrolment (at `setup_app`) of a signed-in session. */
+async function startForSession(
+  deps: Pick<FlowDeps, "stores" | "clock" | "random" | "rules">,
+  signedIn: { sessionIdHash: string; userId: string },
+  purpose: "step-up" | "enrol",
+  continuation: Continuation,
+): Promise<string> {
   if (continuation.kind === "path" && !isLocalPath(continuation.path)) {
-    throw new Error(`a step-up returns to a path of ours, not "${continuation.path}"`);
+    throw new Error(`a ${purpose} returns to a path of ours, not "${continuation.path}"`);
   }
   const token = newToken(deps.random);
   await createFlow(deps, token, {
     userId: signedIn.userId,
-    purpose: "step-up",
-    state: "verify",
+    purpose,
+    state: purpose === "enrol" ? "setup_app" : "verify",
     continuation,
     sessionIdHash: signedIn.sessionIdHash,
   });

@@ -1,6 +1,7 @@
 import { BUSY_RETRY_AFTER_MS, HasherBusyError } from "../password.js";
-import { judgeNewPassword } from "../password-policy.js";
+import { refuseOwnNewPassword } from "../password-policy.js";
 import { type Refusal, refuse } from "../reasons.js";
+import { forgetDevices } from "../remembered-devices.js";
 import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
 
 /** Step 2: the forced password change (after Force New Password or a new account). */
@@ -14,33 +15,27 @@ export async function changePassword(
   const { flow, user } = loaded;
   if (flow.state !== "change_password") return refuse("wrong_step");
   if (input.newPassword !== input.confirmPassword) return refuse("password_mismatch");
-  const verdict = await judgeNewPassword(deps.hasher, deps.rules.passwordRules, {
-    password: input.newPassword,
-    username: user.username,
-    displayName: user.displayName,
-    email: user.email,
-    oldPasswordHash: user.passwordHash,
-    secondFactorEnabled: loaded.methods.length > 0,
-  }).catch((err: unknown) => {
-    if (err instanceof HasherBusyError) return "busy" as const;
+  const refused = await refuseOwnNewPassword(
+    deps.hasher,
+    deps.rules.passwordRules,
+    user,
+    input.newPassword,
+    loaded.methods.length > 0,
+  ).catch((err: unknown) => {
+    if (err instanceof HasherBusyError) return refuse("busy", BUSY_RETRY_AFTER_MS);
     throw err;
   });
-  if (verdict === "busy") return refuse("busy", BUSY_RETRY_AFTER_MS);
-  if (!verdict.ok) {
-    return {
-      ...refuse(verdict.reason),
-      ...(verdict.weakness ? { weakness: verdict.weakness } : {}),
-      ...(verdict.minLength ? { minLength: verdict.minLength } : {}),
-    };
-  }
+  if (refused) return refused;
   try {
     const passwordHash = await deps.hasher.hash(input.newPassword);
     // Claim the step first: of two racing submissions only one changes the password.
     const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, input.ip);
     if (!next.ok) return next;
-    // The new password and its audit event commit together.
+    // The new password and its audit event commit together; the remembered devices are
+    // forgotten in the same transaction (issue 11: a new password, a new proof everywhere).
     await deps.stores.atomically(async (tx) => {
       await tx.users.setPassword(user.id, passwordHash, false);
+      await forgetDevices(user.id, tx);
       await deps.audit(
         {
           type: "password_changed",

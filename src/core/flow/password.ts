@@ -10,7 +10,7 @@ import { normalizeUsername } from "../policy.js";
 import type { Flow } from "../ports/flows.js";
 import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
-import { enterNextStep, type FlowDeps, HOME, type Next } from "./flow.js";
+import { enterNextStep, type FlowDeps, HOME, type Next, type RememberedBrowser } from "./flow.js";
 
 const MAX_USERNAME = 256;
 const MAX_PASSWORD = 1024;
@@ -39,6 +39,8 @@ export async function submitPassword(
     current?: Flow | undefined;
     /** The browser's device cookie (core/device-cookie.ts), if it sent one. */
     deviceCookie?: string | undefined;
+    /** Issue 11: its remembered-device cookie, which may skip the second factor. */
+    remembered?: RememberedBrowser | undefined;
   },
 ): Promise<Next | Refusal> {
   const { stores, hasher, limits, audit } = deps;
@@ -116,11 +118,27 @@ export async function submitPassword(
   }
 
   await reservation.succeeded();
+  // A temporary password set by staff works for 72 hours (issue 11). Said only to whoever
+  // typed it right: ask for a new one.
+  const expiresAt = user.passwordExpiresAt ?? null;
+  if (expiresAt !== null && deps.clock.now() >= expiresAt) {
+    await audit({
+      type: "signin_failed",
+      userId: user.id,
+      username,
+      ip: input.ip,
+      detail: { step: "password", why: "temporary_password_expired" },
+    });
+    return refuse("temporary_password_expired");
+  }
   const { current } = input;
-  if (current?.state === "password") return enterNextStep(deps, user, current, input.ip);
+  const remembered = input.remembered;
+  if (current?.state === "password") {
+    return enterNextStep(deps, user, current, input.ip, current.continuation, remembered);
+  }
   // Another flow in this browser (signing in again half-way): the new one replaces it and
   // keeps where it was going.
   const continuation = current?.purpose === "signin" ? current.continuation : HOME;
   if (current) await stores.flows.delete(current.idHash);
-  return enterNextStep(deps, user, undefined, input.ip, continuation);
+  return enterNextStep(deps, user, undefined, input.ip, continuation, remembered);
 }

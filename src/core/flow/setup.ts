@@ -1,7 +1,8 @@
 import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
+import { issueRecoveryCodes } from "../recovery-codes.js";
 import { attempt } from "./attempts.js";
-import { type FlowDeps, loadFlow, type Next } from "./flow.js";
+import { type FlowDeps, type LoadedFlow, loadFlow, type Next } from "./flow.js";
 
 /**
  * Save on the set-up screen. A valid code confirms the authenticator (and uses its time
@@ -33,6 +34,29 @@ export async function confirmSetup(
       ip,
     },
     // authenticator_added was written with the authenticator (factors/app.ts).
-    async () => ({ ok: true, kind: "ended", continuation: flow.continuation }),
+    async () => ({
+      ok: true,
+      kind: "ended",
+      continuation: flow.continuation,
+      ...(await firstRecoveryCodes(deps, loaded, ip)),
+    }),
   );
+}
+
+/**
+ * The first set of recovery codes, made right after Save (issue 11) when the factor is
+ * registered. The app is confirmed already: if the codes cannot be made now (the hasher
+ * busy, the store away), the set-up still succeeded and the account page makes them later.
+ */
+async function firstRecoveryCodes(
+  deps: FlowDeps,
+  loaded: LoadedFlow,
+  ip: string,
+): Promise<{ recoveryCodes?: string[] }> {
+  if (!deps.factors.recovery) return {};
+  try {
+    return { recoveryCodes: await issueRecoveryCodes(deps, loaded.user, { ip, via: "setup" }) };
+  } catch {
+    return {};
+  }
 }

@@ -2,6 +2,7 @@ import type { Factor, FactorContext, Matched, Started } from "../factors/factor.
 import { getEnabledMethods } from "../policy.js";
 import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
+import { rememberDevice } from "../remembered-devices.js";
 import { UnreadableSecret } from "../secrets.js";
 import { startSession } from "../sessions.js";
 import { type Answer, attempt, type Prepared } from "./attempts.js";
@@ -17,6 +18,8 @@ export async function verify(
   token: string | undefined,
   answer: string,
   ip: string,
+  /** "Remember this device" was ticked: this browser, as it describes itself (issue 11). */
+  remember?: { userAgent: string },
 ): Promise<Next | Refusal> {
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
@@ -25,10 +28,17 @@ export async function verify(
   const input: Answer = {
     text: answer,
     wellFormed: factors.some((f) => f.accepts(answer)),
-    prepare: () => prepareAll(factors, loaded),
+    // Only the factors whose answers look like this one: a recovery code is never checked
+    // as an app code nor the other way round, and a factor that cannot get ready (its key
+    // unreadable) is not masked by one that could never match.
+    prepare: () =>
+      prepareAll(
+        factors.filter((f) => f.accepts(answer)),
+        loaded,
+      ),
     ip,
   };
-  return attempt(deps, loaded, input, (matched) => finish(deps, loaded, matched, ip));
+  return attempt(deps, loaded, input, (matched) => finish(deps, loaded, matched, ip, remember));
 }
 
 /**
@@ -62,16 +72,24 @@ async function finish(
   loaded: LoadedFlow,
   matched: Matched,
   ip: string,
+  remember?: { userAgent: string },
 ): Promise<Next | Refusal> {
   const taken = await deps.stores.flows.take(loaded.flow.idHash, "verify");
   if (!taken) return refuse("expired");
   switch (taken.purpose) {
-    case "signin":
-      return startSession(deps, loaded.user, ip, {
+    case "signin": {
+      const session = await startSession(deps, loaded.user, ip, {
         amr: ["pwd", matched.amr],
         method: matched.factor,
         continuation: taken.continuation,
       });
+      // Only a sign-in remembers a device; a step-up proves a factor for a session that
+      // has its browser already.
+      const remembered = remember
+        ? await rememberDevice(deps, loaded.user, { ip, userAgent: remember.userAgent })
+        : undefined;
+      return remembered ? { ...session, remembered } : session;
+    }
     case "step-up": {
       const proved =
         taken.sessionIdHash !== null &&

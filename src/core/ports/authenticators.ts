@@ -36,6 +36,19 @@ export interface AuthenticatorStore {
     step: number;
     now: number;
   }): Promise<boolean>;
+  /**
+   * Replace the authenticator app (issue 11): in one transaction, ends the enrolment flow
+   * (iff it is alive in `setup_app` and still holds `secretBox`), records the old
+   * authenticator in the history (reason "replaced", by the user) and makes the flow's key
+   * the user's confirmed authenticator with `step` used. False when the flow was gone.
+   */
+  replace(input: {
+    flowIdHash: string;
+    userId: string;
+    secretBox: string;
+    step: number;
+    now: number;
+  }): Promise<boolean>;
   /** RFC 6238 §5.2: records `step` as used iff it is newer than the last one. */
   useStep(userId: string, step: number): Promise<boolean>;
 }

@@ -28,7 +28,8 @@ export type FlowState =
 export type Continuation =
   | { kind: "home" }
   | { kind: "path"; path: string }
-  | { kind: "oidc"; uid: string }
+  /** `mfa`: the application requires a second factor (a remembered device does not skip it). */
+  | { kind: "oidc"; uid: string; mfa?: boolean }
   | { kind: "forward"; url: string };
 
 /** A pending sign-in, enrolment or step-up: one per browser, bound to an HttpOnly cookie. */
@@ -74,6 +75,11 @@ export interface FlowStore {
   /** Deletes and returns the flow iff it is in `state`: succeeds for exactly one caller. */
   take(idHash: string, state: FlowState): Promise<Flow | undefined>;
   delete(idHash: string): Promise<void>;
+  /**
+   * Ends a user's flows (their sign-ins in progress elsewhere), except those that belong
+   * to the session `keepSessionIdHash` (its step-up or enrolment), issue 11.
+   */
+  deleteForUser(userId: string, keepSessionIdHash?: string): Promise<void>;
   /**
    * Reserves one code attempt before the code is checked, in one statement: the new
    * count iff it was below `max`, else undefined (also when the flow is gone).

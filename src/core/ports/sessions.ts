@@ -1,8 +1,9 @@
 /**
  * How a person proved who they are (RFC 8176 values where one exists): `pwd` for the
- * password, `otp` for the authenticator app, `sms` and `email` for a sent code.
+ * password, `otp` for the authenticator app, `sms` and `email` for a sent code, `rc` for a
+ * recovery code (issue 11, docs/recovery.md).
  */
-export type Amr = "pwd" | "otp" | "sms" | "email";
+export type Amr = "pwd" | "otp" | "sms" | "email" | "rc";
 
 /** A signed-in browser. Its cookie token is never stored, only its SHA-256. */
 export interface Session {
@@ -19,10 +20,17 @@ export interface Session {
    * minute (core/sessions.ts), so it can be up to a minute behind.
    */
   lastSeenAt: number;
+  /** Where it began (issue 11, the account page): the client address and its browser. */
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 /** A session to store; last seen when it begins unless said otherwise. */
-export type NewSession = Omit<Session, "lastSeenAt"> & { lastSeenAt?: number };
+export type NewSession = Omit<Session, "lastSeenAt" | "ip" | "userAgent"> & {
+  lastSeenAt?: number;
+  ip?: string | null;
+  userAgent?: string | null;
+};
 
 export interface SessionStore {
   create(session: NewSession): Promise<void>;
@@ -31,6 +39,10 @@ export interface SessionStore {
   /** A request used the session at `now` (its last_seen_at). */
   touch(idHash: string, now: number): Promise<void>;
   delete(idHash: string): Promise<void>;
+  /** Where a session began: its address and browser (User-Agent, cut to 256 characters). */
+  describe(idHash: string, client: { ip: string | null; userAgent: string | null }): Promise<void>;
+  /** Ends every session of the user but `keepIdHash` (Sign out other sessions); how many went. */
+  deleteOthers(userId: string, keepIdHash: string): Promise<number>;
   /** A step-up proved a second factor again: the session's proof is now this one. */
   reprove(idHash: string, authTime: number, amr: Amr[]): Promise<boolean>;
   /**

@@ -12,6 +12,11 @@ export interface User {
   active: boolean;
   createdAt: number;
   lastSignInAt: number | null;
+  /**
+   * A temporary password set by staff stops working at this time (issue 11); null for a
+   * password the user chose. Optional for fakes; the store always sets it.
+   */
+  passwordExpiresAt?: number | null;
 }
 
 export interface NewUser {
@@ -51,21 +56,39 @@ export interface UserStore {
   findById(id: string): Promise<User | undefined>;
   /** Returns undefined when the username is taken. */
   create(user: NewUser, id: string, now: number): Promise<User | undefined>;
-  update(id: string, patch: UserPatch): Promise<void>;
+  /**
+   * False, and nothing changed, when the patch would demote or deactivate the last active
+   * administrator (one conditional statement; on PostgreSQL the active administrators are
+   * locked first, so two concurrent demotions cannot both pass).
+   */
+  update(id: string, patch: UserPatch): Promise<boolean>;
+  /** A password the user chose: any temporary password's expiry goes with the old one. */
   setPassword(userId: string, passwordHash: string, mustChangePassword: boolean): Promise<void>;
+  /**
+   * A password set by staff or the CLI (issue 11), in one transaction: the hash, whether it
+   * must be changed, when it stops working (null: never), and the user's sessions and
+   * pending sign-ins end.
+   */
+  setTemporaryPassword(
+    userId: string,
+    passwordHash: string,
+    options: { mustChangePassword: boolean; expiresAt: number | null },
+  ): Promise<void>;
   recordSignIn(userId: string, now: number): Promise<void>;
   /** Users by username/email prefix, in username order, one page (keyset). */
   search(query: UserSearch): Promise<User[]>;
   count(prefix?: string): Promise<number>;
   /**
    * Sets the account active or not; deactivating also ends the user's sessions and
-   * flows, in one transaction.
+   * flows and forgets its remembered devices, in one transaction. False, and nothing
+   * changed, when it would deactivate the last active administrator (as `update`).
    */
-  setActive(userId: string, active: boolean): Promise<void>;
+  setActive(userId: string, active: boolean): Promise<boolean>;
   /**
    * Force New Password, in one transaction: clears the authenticator (keeping its record
    * in the history: when added, when removed, by whom), sets must-change-password, ends
-   * the user's sessions and flows. `byId`: the acting account, null for the CLI.
+   * the user's sessions and flows, deletes the recovery codes and forgets the remembered
+   * devices (issue 11). `byId`: the acting account, null for the CLI.
    */
   forceNewPassword(userId: string, removal: { at: number; byId: string | null }): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import { isLoopbackAddress } from "../../core/client-key.js";
 import { DEVICE_COOKIE_MAX_AGE_MS } from "../../core/device-cookie.js";
 import { liveCode } from "../../core/factors/codes.js";
@@ -19,13 +18,20 @@ import { confirmSetup } from "../../core/flow/setup.js";
 import { sendFirstCode, verify } from "../../core/flow/verify.js";
 import type { Continuation, FlowState } from "../../core/ports/flows.js";
 import { type EndedFlow, type Reason, type Refusal, refuse } from "../../core/reasons.js";
+import {
+  formatRecoveryCode,
+  parseRecoveryCode,
+  RECOVERY_CODE_COUNT,
+} from "../../core/recovery-codes.js";
+import { getRememberDays } from "../../core/remembered-devices.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
-import { newToken } from "../../core/secrets.js";
+import { hashToken, newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
 import type { Core } from "../../system.js";
-import { type Html, html, raw } from "../../words/html.js";
+import { t } from "../../words/catalogue.js";
+import { type Html, html } from "../../words/html.js";
 import { pageContext } from "../context.js";
 import { leave, noteFlow } from "../continuation.js";
 import { clearForwardCookie } from "../forward-cookie.js";
@@ -36,6 +42,7 @@ import { type NOTICES, noticeText, REASONS, reasonText, refusalText } from "../m
 import type { LoadOidc } from "../oidc-seam.js";
 import {
   changePasswordPage,
+  errorPage,
   homePage,
   loginPage,
   type PageContext,
@@ -43,7 +50,15 @@ import {
   verifyPage,
 } from "../pages.js";
 import { codePanel, noCodeMethod } from "../pages-codes.js";
+import {
+  hintText,
+  recoveryCodesFile,
+  recoveryCodesPage,
+  recoveryFormPage,
+  verifyHelp,
+} from "../pages-recovery.js";
 import { proveEmailPage } from "../pages-security.js";
+import { keyQr } from "../qr.js";
 
 // The sign-in screens, one module: Login, the forced new password, the app set-up, the
 // verification, home and Sign out. Each screen is drawn from the flow's state and the
@@ -110,21 +125,36 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     ended: EndedFlow = { purpose: "signin", continuation: HOME },
     waitMs?: number,
   ): Promise<FastifyReply> => {
-    const { purpose, continuation } = ended;
-    if (purpose === "step-up" && continuation.kind === "path") {
-      clearCookie(kit, reply, kit.names.signin);
-      const join = continuation.path.includes("?") ? "&" : "?";
-      return reply.redirect(`${continuation.path}${join}notice=${notice}`, 303);
-    }
-    if (continuation.kind === "home") clearCookie(kit, reply, kit.names.signin);
-    else {
-      const token = await startPasswordFlow(core, continuation);
-      setCookie(kit, reply, kit.names.signin, token, ttlSeconds);
-    }
     // A lock's length travels as whole seconds (bounded when read back), never as text.
     const wait =
       waitMs === undefined ? "" : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(waitMs / 1000))}`;
-    return reply.redirect(`/login?notice=${notice}${wait}`, 303);
+    return reply.redirect((await endedAddress(reply, notice, ended, wait)).address, 303);
+  };
+
+  /**
+   * The cookies of a flow that ended, and where the person goes: back to the page a
+   * step-up came from, or Login with its notice (a new password flow keeping where an
+   * application's sign-in was going).
+   */
+  const endedAddress = async (
+    reply: FastifyReply,
+    notice: keyof typeof NOTICES,
+    { purpose, continuation }: EndedFlow,
+    wait = "",
+  ): Promise<{ address: string; signin?: string }> => {
+    if (purpose === "step-up" && continuation.kind === "path") {
+      clearCookie(kit, reply, kit.names.signin);
+      const join = continuation.path.includes("?") ? "&" : "?";
+      return { address: `${continuation.path}${join}notice=${notice}` };
+    }
+    const address = `/login?notice=${notice}${wait}`;
+    if (continuation.kind === "home") {
+      clearCookie(kit, reply, kit.names.signin);
+      return { address };
+    }
+    const token = await startPasswordFlow(core, continuation);
+    setCookie(kit, reply, kit.names.signin, token, ttlSeconds);
+    return { address, signin: token };
   };
 
   /** A refusal that ends the flow: back with its notice, saying for how long a lock lasts. */
@@ -149,9 +179,19 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   ): Promise<FastifyReply> => {
     switch (next.kind) {
       case "session":
+        // Where it began, for the account page's list of sessions (issue 11).
+        await core.stores.sessions.describe(hashToken(next.token), {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+        });
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
+        if (next.remembered) {
+          // Its own cookie, living exactly until the device's fixed expiry (issue 11).
+          const seconds = Math.floor((next.remembered.expiresAt - core.clock.now()) / 1000);
+          setCookie(kit, reply, kit.names.remember, next.remembered.token, seconds);
+        }
         // Where the flow was going: home, a page of ours, an application (continuation.ts).
         return leave(
           deps,
@@ -170,6 +210,9 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
           await sessionFor(next.continuation, request.cookies[kit.names.session]),
         );
       case "ended":
+        if (core.factors.recovery) {
+          return showRecoveryCodes(request, reply, next.continuation, next.recoveryCodes);
+        }
         return restart(reply, "app_added", { purpose: "signin", continuation: next.continuation });
       case "flow":
         setCookie(kit, reply, kit.names.signin, next.token, ttlSeconds);
@@ -209,6 +252,31 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
         ? ""
         : `&wait=${Math.min(MAX_WAIT_SECONDS, Math.ceil(result.retryAfterMs / 1000))}`;
     return `${path}?unsent=${result.reason}${wait}`;
+  };
+
+  /**
+   * Right after Save (issue 11): the new recovery codes, shown in this response only (a
+   * reload re-posts a used code and is refused), with Download and "sign in again". The
+   * flow has ended; the cookies are those Login would get, and the page's CSRF token is
+   * bound to what the browser holds after this response, so Download works.
+   */
+  const showRecoveryCodes = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    continuation: Continuation,
+    codes: string[] | undefined,
+  ): Promise<FastifyReply> => {
+    const ended = await endedAddress(reply, "app_added", { purpose: "signin", continuation });
+    const { cookies } = request;
+    if (ended.signin) cookies[kit.names.signin] = ended.signin;
+    else delete cookies[kit.names.signin];
+    if (!cookies[kit.names.pre]) {
+      const pre = newToken(core.random);
+      cookies[kit.names.pre] = pre;
+      setCookie(kit, reply, kit.names.pre, pre);
+    }
+    reply.header("cache-control", "no-store");
+    return sendPage(reply, recoveryCodesPage(ctx(request), { codes, continueHref: ended.address }));
   };
 
   /** Loads the flow for a step page, or redirects to where the person belongs. */
@@ -311,12 +379,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       // (expiry, Force New Password, a code sent from another tab).
       const key = await core.factors.app.start(loaded, request.ip);
       if (!key.ok || key.kind !== "key") return undefined;
-      const svg = await QRCode.toString(key.uri, {
-        type: "svg",
-        errorCorrectionLevel: "M",
-        margin: 4,
-      });
-      qr = { svg: raw(svg), grouped: key.grouped };
+      qr = { svg: await keyQr(key.uri), grouped: key.grouped };
     }
     const extra = await panel(request, loaded, page);
     return setupPage(page, { username: loaded.user.username, qr, error, extra });
@@ -328,11 +391,38 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     error?: string,
   ): Promise<Html> => {
     const page = ctx(request);
-    const extra = await panel(request, loaded, page);
+    const codes = await panel(request, loaded, page);
     // A user who chose an emailed code on the set-up screen has no app to open yet.
     const appEnabled = await core.factors.app.available(loaded);
-    return verifyPage(page, { appEnabled, error, extra });
+    const recoveryCodes = (await core.factors.recovery?.available(loaded)) ?? false;
+    const help = verifyHelp(page, { triesLeft: triesLeft(loaded), recoveryCodes, appEnabled });
+    return verifyPage(page, {
+      appEnabled,
+      error,
+      extra: html`${help}${codes}`,
+      rememberDays: await rememberDaysFor(loaded),
+    });
   };
+
+  /** Tries left on this flow before it ends (issue 11: the screen says so). */
+  const triesLeft = (loaded: LoadedFlow): number =>
+    Math.max(0, core.rules.maxWrongCodesPerFlow - loaded.flow.failedCodes);
+
+  /** "Remember this device" is offered on a sign-in's verification, when turned on. */
+  const rememberDaysFor = async (loaded: LoadedFlow): Promise<number> =>
+    loaded.flow.purpose === "signin" ? getRememberDays(core.stores.settings) : 0;
+
+  const renderRecovery = async (
+    request: FastifyRequest,
+    loaded: LoadedFlow,
+    error?: string,
+  ): Promise<Html> =>
+    recoveryFormPage(ctx(request), {
+      left: (await core.factors.recovery?.countLeft(loaded.user.id)) ?? 0,
+      rememberDays: await rememberDaysFor(loaded),
+      triesLeft: triesLeft(loaded),
+      error,
+    });
 
   /**
    * The user confirmed an app in another flow (a second tab): this one has nothing left to
@@ -386,6 +476,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       ip: request.ip,
       current: token === undefined ? undefined : await findFlow(core, token),
       deviceCookie: request.cookies[kit.names.device],
+      remembered: { token: request.cookies[kit.names.remember], userAgent: userAgentOf(request) },
     });
     if (!result.ok) {
       const page = ctx(request);
@@ -488,14 +579,65 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
 
   app.post("/login/verify", async (request, reply) => {
     const code = formField(request, "code", 64).trim();
-    const result = await verify(core, flowToken(request), code, request.ip);
+    const remember =
+      formField(request, "remember", 8) === "1" ? { userAgent: userAgentOf(request) } : undefined;
+    const result = await verify(core, flowToken(request), code, request.ip, remember);
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "verify");
     if (!loaded) return reply;
+    const page = ctx(request);
+    const hint = hintText(page.locale, result.hint);
+    const error =
+      result.hint?.kind === "used" ? hint : [text(page, result), hint].filter(Boolean).join(" ");
     return refusePage(reply, result, () =>
-      renderVerify(request, loaded, text(ctx(request), result)),
+      formField(request, "form", 16) === "recovery"
+        ? renderRecovery(request, loaded, error)
+        : renderVerify(request, loaded, error),
     );
+  });
+
+  /** "Use a recovery code": its own form, judged by the same verification (issue 11). */
+  app.get("/login/verify/recovery", async (request, reply) => {
+    const loaded = await atStep(request, reply, "verify");
+    if (!loaded) return reply;
+    return sendPage(reply, await renderRecovery(request, loaded));
+  });
+
+  /**
+   * Download of the codes just shown: the page's own form posts them back and gets them as
+   * a text file (no JS, nothing kept in clear on the server). Only codes of our form, at
+   * most a set's worth, are echoed, as an attachment: never a page of the sender's making.
+   */
+  app.post("/login/recovery-codes.txt", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const sent = Array.isArray(body.codes) ? body.codes : [body.codes];
+    const codes = sent
+      .filter((c): c is string => typeof c === "string")
+      .map((c) => parseRecoveryCode(c))
+      .filter((c): c is string => c !== undefined)
+      .map(formatRecoveryCode);
+    if (codes.length === 0 || codes.length !== sent.length || codes.length > RECOVERY_CODE_COUNT) {
+      const page = ctx(request);
+      return sendPage(
+        reply,
+        errorPage(
+          page,
+          t(page.locale, "codes_shown.title"),
+          t(page.locale, "codes_shown.bad_download"),
+        ),
+        400,
+      );
+    }
+    return reply
+      .code(200)
+      .header("content-type", "text/plain; charset=utf-8")
+      .header(
+        "content-disposition",
+        `attachment; filename="${kit.appName.replace(/[^\w.-]+/g, "-")}-recovery-codes.txt"`,
+      )
+      .header("cache-control", "no-store")
+      .send(recoveryCodesFile(ctx(request).locale, kit.appName, codes));
   });
 
   /** Send verification code via email / SMS, from the set-up or verification screen. */
@@ -567,4 +709,10 @@ export function forwardedUnread(request: FastifyRequest): boolean {
   const forwarded = request.headers.forwarded !== undefined;
   if (xff && request.ips === undefined) return true;
   return forwarded && !xff;
+}
+
+/** How a browser describes itself, for the list of remembered devices (display only). */
+function userAgentOf(request: FastifyRequest): string {
+  const agent = request.headers["user-agent"];
+  return typeof agent === "string" ? agent.slice(0, 256) : "";
 }

@@ -28,7 +28,10 @@ export function registerOidcEntry(app: FastifyInstance, deps: ContinuationDeps):
         400,
       );
     }
-    const continuation = { kind: "oidc", uid: details.uid } as const;
+    // Issue 11: `mfa` keeps a remembered device from skipping the code this client needs.
+    const continuation = details.mfaRequired
+      ? ({ kind: "oidc", uid: details.uid, mfa: true } as const)
+      : ({ kind: "oidc", uid: details.uid } as const);
     // Signed in already, with a proof that answers the request: on to the application.
     const signedIn = await currentSession(core, request.cookies[kit.names.session]);
     const maxAge = Number(details.params.max_age);

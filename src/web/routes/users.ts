@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { User } from "../../core/ports/users.js";
+import { forgetDevice, listDevices } from "../../core/remembered-devices.js";
 import { idleCutoff } from "../../core/sessions.js";
 import {
   forceNewPassword,
@@ -10,6 +11,11 @@ import {
   unlockSecondFactor,
 } from "../../core/supervision.js";
 import {
+  generateTemporaryPassword,
+  setTemporaryPassword,
+  TEMPORARY_PASSWORD_TTL_MS,
+} from "../../core/temporary-password.js";
+import {
   addUser,
   editUser,
   type FormErrors,
@@ -18,15 +24,17 @@ import {
 } from "../../core/user-admin.js";
 import type { Core } from "../../system.js";
 import { t } from "../../words/catalogue.js";
-import { adminNoticeText } from "../admin-words.js";
+import { adminNoticeText, fieldErrorText } from "../admin-words.js";
 import { type GuardDeps, requireStaff, type UserContext } from "../guards.js";
 import { formField, queryField, sendPage } from "../http.js";
 import { errorPage } from "../pages.js";
 import { forbiddenPage } from "../pages-admin.js";
+import type { RecoveryView } from "../pages-devices.js";
 import {
   addUserPage,
   confirmForcePage,
   type StaffContext,
+  temporaryPasswordShownPage,
   userSettingsPage,
   usersPage,
 } from "../pages-users.js";
@@ -60,8 +68,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
       ),
       404,
     );
-  const refused = (reply: FastifyReply, ctx: StaffContext, reason: "not_found" | "forbidden") =>
-    reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403);
+  // last_administrator: the web acts on no administrator (mayActOn), so only the CLI meets it.
+  const refused = (
+    reply: FastifyReply,
+    ctx: StaffContext,
+    reason: "not_found" | "forbidden" | "last_administrator",
+  ) => (reason === "not_found" ? notFound(reply, ctx) : sendPage(reply, forbiddenPage(ctx), 403));
   // A settings page shows the account's recent audit events with their IP addresses: a
   // supervisor opens only the users they may act on (docs/supervision.md).
   const mayOpen = (actor: User, target: User): boolean =>
@@ -160,11 +172,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     reply: FastifyReply,
     ctx: StaffContext,
     form?: { values: Record<string, string>; errors: FormErrors },
+    temporaryError?: string,
   ) => {
     const target = await admin.stores.users.findById(idOf(request));
     if (!target) return notFound(reply, ctx);
     if (!mayOpen(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
-    const [auth, lock, removedApps, events, sessions] = await Promise.all([
+    const [auth, lock, removedApps, events, sessions, recovery] = await Promise.all([
       deps.core.stores.authenticators.get(target.id),
       secondFactorLockView(admin, target.id),
       deps.core.stores.authenticators.history(target.id),
@@ -174,6 +187,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         deps.core.clock.now(),
         idleCutoff(deps.core.rules, deps.core.clock.now()),
       ),
+      recoveryView(deps.core, target.id),
     ]);
     const mayAct = mayActOn(ctx.user, target);
     return sendPage(
@@ -194,8 +208,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
         canEdit: mayAct && isAdministrator(ctx.user),
         notice: adminNoticeText(ctx.locale, queryField(request, "notice")),
         form,
+        recovery,
+        temporaryHours: TEMPORARY_PASSWORD_TTL_MS / 3600_000,
+        ...(temporaryError ? { temporaryError } : {}),
       }),
-      form ? 400 : 200,
+      form || temporaryError ? 400 : 200,
     );
   };
 
@@ -241,6 +258,42 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     return reply.redirect(`/users/${result.user.id}?notice=unlocked`, 303);
   });
 
+  /**
+   * Issue 11: a temporary password for a user who forgot theirs. Generated (shown once, on
+   * this answer, never stored in clear) or typed; a fresh second factor first.
+   */
+  app.post("/users/:id/temporary-password", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    if (!(await freshProof(reply, ctx, request))) return reply;
+    const generated = formField(request, "generate") === "1";
+    const password = generated
+      ? generateTemporaryPassword(deps.core.random)
+      : formField(request, "password");
+    const result = await setTemporaryPassword(
+      admin,
+      ctx.user,
+      idOf(request),
+      { password, generated },
+      request.ip,
+    );
+    if (!result.ok) {
+      if (result.reason !== "invalid") return refused(reply, ctx, result.reason);
+      const error = fieldErrorText(ctx.locale, result.error, {
+        ...(result.weakness ? { weakness: result.weakness } : {}),
+        ...(result.minLength ? { minLength: result.minLength } : {}),
+      });
+      return showUser(request, reply, ctx, undefined, error);
+    }
+    if (!generated || result.expiresAt === null) {
+      return reply.redirect(`/users/${result.user.id}?notice=temporary_set`, 303);
+    }
+    return sendPage(
+      reply,
+      temporaryPasswordShownPage(ctx, result.user, password, result.expiresAt),
+    );
+  });
+
   app.post("/users/:id/edit", async (request, reply) => {
     const ctx = await requireStaff(deps, request, reply, "administrator");
     if (!ctx) return reply;
@@ -263,6 +316,24 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
     return showUser(request, reply, ctx, { values, errors: result.errors });
   });
 
+  /**
+   * Forget one of the user's remembered devices (issue 11; audited). No step-up: it only
+   * takes a shortcut away (the device asks for the second factor again), never gives one.
+   */
+  app.post("/users/:id/devices/:deviceId/forget", async (request, reply) => {
+    const ctx = await requireStaff(deps, request, reply, "supervisor");
+    if (!ctx) return reply;
+    const target = await admin.stores.users.findById(idOf(request));
+    if (!target) return notFound(reply, ctx);
+    if (!mayActOn(ctx.user, target)) return sendPage(reply, forbiddenPage(ctx), 403);
+    const deviceId = (request.params as { deviceId?: unknown }).deviceId;
+    const id = typeof deviceId === "string" && USER_ID.test(deviceId) ? deviceId : "";
+    if (!(await forgetDevice(deps.core, ctx.user, target, id, request.ip))) {
+      return notFound(reply, ctx);
+    }
+    return reply.redirect(`/users/${target.id}?notice=device_forgotten`, 303);
+  });
+
   for (const [action, active] of [
     ["deactivate", false],
     ["reactivate", true],
@@ -281,4 +352,25 @@ export function registerUserRoutes(app: FastifyInstance, deps: StaffRouteDeps): 
 function profileValues(request: FastifyRequest, fields: readonly string[]): Record<string, string> {
   // No cut-off here: an over-long value is the core's to refuse, field by field.
   return Object.fromEntries(fields.map((f) => [f, formField(request, f)]));
+}
+
+/**
+ * A user's recovery codes left, remembered devices, and the phone's clock at their latest
+ * wrong app code that showed an offset (issue 11), for a staff page.
+ */
+export async function recoveryView(core: Core, userId: string): Promise<RecoveryView> {
+  const [recoveryLeft, devices, failed] = await Promise.all([
+    core.stores.recoveryCodes.countLeft(userId),
+    listDevices(core, userId),
+    core.stores.audit.list({ userId, type: "second_factor_failed", limit: 50 }),
+  ]);
+  const offset = failed.find((e) => typeof e.detail.clockOffsetSeconds === "number");
+  return {
+    recoveryLeft,
+    devices,
+    clockOffset: offset && {
+      offsetSeconds: offset.detail.clockOffsetSeconds as number,
+      at: offset.at,
+    },
+  };
 }
