@@ -55,7 +55,7 @@ export function reusable<DB, R>(
       // Every argument must be a bound parameter, never part of the SQL text.
       const used = new Set(sources.filter((s) => s >= 0));
       if (query.sql.includes(SLOT) || used.size !== args.length) {
-        throw new Error(`reusable: arguments not all bound in ${query.sql}`);
+        return Promise.reject(new Error(`reusable: arguments not all bound in ${query.sql}`));
       }
       compiled = query;
     }
