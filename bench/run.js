@@ -37,6 +37,9 @@ async function withServer(db, fn) {
     root,
     logFile,
     inspect: settings.cpuProfile,
+    // Another build of the server (a copy of dist/ from an earlier commit) for
+    // before/after runs on the same machine, interleaved.
+    script: process.env.BENCH_SERVER_SCRIPT || "dist/main.js",
     env: {
       DATABASE_URL: db.url,
       SECRET_KEY: secretKey,
@@ -155,6 +158,7 @@ async function main() {
           results.overload = await overloadPhase(server, book, {
             concurrency: settings.overloadConcurrency,
             seconds: settings.overloadSeconds,
+            retry: settings.overloadRetry,
             extraPids,
             label: "overload",
             profileDir,

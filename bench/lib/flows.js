@@ -86,6 +86,7 @@ export function failed(what, r, t0, tStep) {
       ms: now - t0,
       stepMs: now - tStep,
       retryAfter: r.retryAfter !== undefined,
+      retryAfterSeconds: r.retryAfter === undefined ? undefined : Number(r.retryAfter),
     };
   }
   return {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { fullLogin, verifyOnly } from "./flows.js";
 import { percentile, runLoad } from "./load.js";
 import { sampleMemory } from "./server.js";
@@ -97,20 +98,31 @@ export async function verifyPhase(
 /**
  * (6): many more concurrent sign-ins than the hash cap admits. Goodput is the full
  * sign-ins completed inside the window per second; the 503s are timed per request.
+ * `retry`: "after" — a client turned away starts again once the answer's Retry-After
+ * has passed (a person reading the page and pressing the button again; no browser
+ * retries a 503 by itself); "immediate" — at once, a retry loop per client.
  */
 export async function overloadPhase(
   server,
   book,
-  { concurrency, seconds, extraPids, label, profileDir },
+  { concurrency, seconds, extraPids, label, profileDir, retry = "after" },
 ) {
   const t = target(server, concurrency);
   const memory = sampleMemory(server, 200);
   const stop = await startWindow(server, { extraPids, label, profileDir });
+  const end = performance.now() + seconds * 1000;
   const result = await runLoad({
     concurrency,
     seconds,
     book,
-    attempt: (user) => vestibule.fullSignIn(t, book, user),
+    attempt: async (user) => {
+      const outcome = await vestibule.fullSignIn(t, book, user);
+      if (retry === "after" && outcome.kind === "busy" && outcome.retryAfterSeconds > 0) {
+        const left = end - performance.now();
+        if (left > 0) await sleep(Math.min(outcome.retryAfterSeconds * 1000, left));
+      }
+      return outcome;
+    },
   });
   const { used, profile } = await stop();
   const samples = memory.stop();

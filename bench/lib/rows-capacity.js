@@ -15,7 +15,7 @@ export function overloadRows(results, rows) {
         : `${overload.busyRetryAfter} of ${overload.busy} with Retry-After`;
   rows.push({
     row: "6",
-    what: `Overload: ${results.settings.overloadConcurrency} concurrent sign-ins, ${overload.seconds.toFixed(0)} s — answered 503 (busy), latency of the request that got it`,
+    what: `Overload: ${results.settings.overloadConcurrency} concurrent sign-ins, ${overload.seconds.toFixed(0)} s, a client turned away ${results.settings.overloadRetry === "immediate" ? "tries again at once" : "tries again after Retry-After"} — answered 503 (busy), latency of the request that got it`,
     result: `${overload.busy} × 503 (${at || "none"}); ${retryAfter}`,
     p50: ms(overload.busyP50),
     p99: ms(overload.busyP99),

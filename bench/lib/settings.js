@@ -9,6 +9,14 @@ const num = (name, fallback) => {
 
 const ALL_PHASES = ["argon", "login", "oidc", "generator", "totp", "overload", "soak", "scale"];
 
+function overloadRetry(raw) {
+  const value = raw === undefined || raw === "" ? "after" : raw;
+  if (value !== "after" && value !== "immediate") {
+    throw new Error('BENCH_OVERLOAD_RETRY must be "after" or "immediate"');
+  }
+  return value;
+}
+
 export function loadSettings() {
   const phases = (process.env.BENCH_PHASES ?? ALL_PHASES.join(","))
     .split(",")
@@ -28,6 +36,10 @@ export function loadSettings() {
     totpConcurrency: num("BENCH_TOTP_CONCURRENCY", 64),
     overloadConcurrency: num("BENCH_OVERLOAD", 500),
     overloadSeconds: num("BENCH_OVERLOAD_SECONDS", 10),
+    // What a person turned away does (bench/README.md, row 6): presses the button again
+    // after the Retry-After the page was sent with ("after", the default), or at once
+    // ("immediate": every client a retry loop, the worst case).
+    overloadRetry: overloadRetry(process.env.BENCH_OVERLOAD_RETRY),
     soakSeconds: num("BENCH_SOAK_SECONDS", 300),
     scaleUsers: num("BENCH_SCALE_USERS", 1_000_000),
     healthzIntervalMs: num("BENCH_HEALTHZ_INTERVAL_MS", 20),

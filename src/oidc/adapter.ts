@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { errors } from "oidc-provider";
 import type { Clock } from "../core/ports/runtime.js";
 import type { Database } from "../store/schema.js";
+import { arg, reusable } from "../store/sql.js";
 import { endOidcAccount } from "./accounts.js";
 
 // oidc-provider's storage on SQLite and PostgreSQL: one row per stored artefact in
@@ -63,35 +64,67 @@ export function createOidcStorage(
   }
 
   function modelAdapter(model: string): ProviderAdapter {
+    // Every sign-in through the provider runs these: compiled once per model (the provider
+    // keeps one adapter per model), run with each call's values (store/sql.ts).
+    const selectWhere = (column: "id" | "uid" | "user_code") =>
+      reusable(db, (d) =>
+        d
+          .selectFrom("oidc_models")
+          .select(["payload", "consumed_at"])
+          .where("model", "=", model)
+          .where(column, "=", arg(0))
+          .where(live(arg(1))),
+      );
+    const selects = {
+      id: selectWhere("id"),
+      uid: selectWhere("uid"),
+      user_code: selectWhere("user_code"),
+    };
     const findWhere = async (column: "id" | "uid" | "user_code", value: string) => {
-      const row = await db
-        .selectFrom("oidc_models")
-        .select(["payload", "consumed_at"])
-        .where("model", "=", model)
-        .where(column, "=", value)
-        .where(live(clock.now()))
-        .executeTakeFirst();
+      const row = (await selects[column](value, clock.now())).rows[0];
       return row ? toPayload(row) : undefined;
     };
+    const columns = {
+      payload: arg(0),
+      grant_id: arg(1),
+      uid: arg(2),
+      user_code: arg(3),
+      account_id: arg(4),
+      client_id: arg(5),
+      expires_at: arg(6),
+    };
+    const upsertRow = reusable(db, (d) =>
+      d
+        .insertInto("oidc_models")
+        .values({ model, id: arg(7), consumed_at: null, ...columns })
+        .onConflict((oc) => oc.columns(["model", "id"]).doUpdateSet(columns)),
+    );
+    const consumeRow = reusable(db, (d) =>
+      d
+        .updateTable("oidc_models")
+        .set({ consumed_at: arg(0) })
+        .where("model", "=", model)
+        .where("id", "=", arg(1))
+        .where("consumed_at", "is", null),
+    );
+    const deleteRow = reusable(db, (d) =>
+      d.deleteFrom("oidc_models").where("model", "=", model).where("id", "=", arg(0)),
+    );
     return {
       async upsert(id, payload, expiresIn) {
         const { consumed: _consumed, ...stored } = payload;
         const now = clock.now();
-        const columns = {
-          payload: JSON.stringify(stored),
-          grant_id: GRANTABLE.has(model) ? text(payload.grantId) : null,
-          uid: text(payload.uid),
-          user_code: text(payload.userCode),
-          account_id: text(payload.accountId),
-          client_id: text(payload.clientId),
-          expires_at: typeof expiresIn === "number" ? now + expiresIn * 1000 : null,
-        };
         // consumed_at is left as it is: saving a consumed artefact again never revives it.
-        await db
-          .insertInto("oidc_models")
-          .values({ model, id, consumed_at: null, ...columns })
-          .onConflict((oc) => oc.columns(["model", "id"]).doUpdateSet(columns))
-          .execute();
+        await upsertRow(
+          JSON.stringify(stored),
+          GRANTABLE.has(model) ? text(payload.grantId) : null,
+          text(payload.uid),
+          text(payload.userCode),
+          text(payload.accountId),
+          text(payload.clientId),
+          typeof expiresIn === "number" ? now + expiresIn * 1000 : null,
+          id,
+        );
       },
       find: (id) => findWhere("id", id),
       findByUid: (uid) => findWhere("uid", uid),
@@ -100,14 +133,8 @@ export function createOidcStorage(
         // Single use in one conditional statement: of any number of concurrent
         // redemptions, on any number of instances, exactly one sees an affected row.
         // The provider's own check (`consumed` from find, then consume) is not atomic.
-        const result = await db
-          .updateTable("oidc_models")
-          .set({ consumed_at: clock.now() })
-          .where("model", "=", model)
-          .where("id", "=", id)
-          .where("consumed_at", "is", null)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 1) return;
+        const result = await consumeRow(clock.now(), id);
+        if (Number(result.numAffectedRows ?? 0n) === 1) return;
         // Lost the race (or a replay the provider did not see): treat it as the provider
         // treats a code or refresh token used twice (RFC 6749 §4.1.2, RFC 9700 §4.14.2):
         // revoke the grant, then refuse with invalid_grant (400).
@@ -115,11 +142,7 @@ export function createOidcStorage(
         throw new errors.InvalidGrant(`${model} already consumed`);
       },
       async destroy(id) {
-        await db
-          .deleteFrom("oidc_models")
-          .where("model", "=", model)
-          .where("id", "=", id)
-          .execute();
+        await deleteRow(id);
       },
       async revokeByGrantId(grantId) {
         await db

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Random } from "../core/ports/runtime.js";
 import type { SecretBox } from "../core/secrets.js";
 import type { Database, OidcClientsTable } from "../store/schema.js";
+import { arg, reusableOn } from "../store/sql.js";
 import { checkRedirectUri } from "./redirect-uri.js";
 
 // The applications that may sign people in through Vestibule. They are added by an
@@ -164,15 +165,16 @@ export async function rotateClientSecret(
 }
 
 /** The client as oidc-provider's Client model reads it (adapter.ts serves it). */
+/** The provider looks its client up on most of its requests: compiled once (store/sql.ts). */
+const selectClient = reusableOn((db: Kysely<Database>) =>
+  db.selectFrom("oidc_clients").selectAll().where("client_id", "=", arg(0)),
+);
+
 export async function clientMetadata(
   deps: Pick<ClientDeps, "db" | "box">,
   clientId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const row = await deps.db
-    .selectFrom("oidc_clients")
-    .selectAll()
-    .where("client_id", "=", clientId)
-    .executeTakeFirst();
+  const row = (await selectClient(deps.db, clientId)).rows[0];
   if (!row) return undefined;
   const info = toInfo(row);
   return {

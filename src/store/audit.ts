@@ -1,23 +1,33 @@
 import type { Kysely } from "kysely";
 import type { AuditStore, StoredAuditEvent } from "../core/ports/audit.js";
 import type { Database } from "./schema.js";
+import { arg, reusable } from "./sql.js";
 
 // Append-only: this file inserts and reads audit_events; nothing updates or deletes them.
 export function createAuditStore(db: Kysely<Database>): AuditStore {
+  // Every sign-in writes one: compiled once (sql.ts).
+  const insert = reusable(db, (d) =>
+    d.insertInto("audit_events").values({
+      at: arg(0),
+      type: arg(1),
+      user_id: arg(2),
+      actor_id: arg(3),
+      username: arg(4),
+      ip: arg(5),
+      detail: arg(6),
+    }),
+  );
   return {
     async append(e) {
-      await db
-        .insertInto("audit_events")
-        .values({
-          at: e.at,
-          type: e.type,
-          user_id: e.userId ?? null,
-          actor_id: e.actorId ?? null,
-          username: e.username ?? null,
-          ip: e.ip ?? null,
-          detail: JSON.stringify(e.detail ?? {}),
-        })
-        .execute();
+      await insert(
+        e.at,
+        e.type,
+        e.userId ?? null,
+        e.actorId ?? null,
+        e.username ?? null,
+        e.ip ?? null,
+        JSON.stringify(e.detail ?? {}),
+      );
     },
     async list(query) {
       let q = db.selectFrom("audit_events").selectAll().orderBy("id", "desc").limit(query.limit);

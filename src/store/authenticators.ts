@@ -8,20 +8,28 @@ import {
 } from "kysely";
 import type { Authenticator, AuthenticatorStore } from "../core/ports/authenticators.js";
 import type { AuthenticatorsTable, Database } from "./schema.js";
-import { inTransaction } from "./sql.js";
+import { arg, inTransaction, reusable } from "./sql.js";
 
 type ConfirmInput = Parameters<AuthenticatorStore["confirm"]>[0];
 
 // An authenticator is written only by `confirm`, from the key a flow showed; it can win
 // once and ends the flow it came from.
 export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorStore {
+  // The verification's queries, compiled once (sql.ts).
+  const selectByUser = reusable(db, (d) =>
+    d.selectFrom("authenticators").selectAll().where("user_id", "=", arg(0)),
+  );
+  const updateStep = reusable(db, (d) =>
+    d
+      .updateTable("authenticators")
+      .set({ last_step: arg(0) })
+      .where("user_id", "=", arg(1))
+      .where("confirmed_at", "is not", null)
+      .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", arg(0))])),
+  );
   return {
     async get(userId) {
-      const row = await db
-        .selectFrom("authenticators")
-        .selectAll()
-        .where("user_id", "=", userId)
-        .executeTakeFirst();
+      const row = (await selectByUser(userId)).rows[0];
       return row && toAuthenticator(row);
     },
     async history(userId) {
@@ -104,14 +112,8 @@ export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorSto
     async useStep(userId, step) {
       // RFC 6238 §5.2: the verifier must not accept the second attempt of the same OTP.
       // Requiring a strictly newer step also refuses an older code after a newer one.
-      const result = await db
-        .updateTable("authenticators")
-        .set({ last_step: step })
-        .where("user_id", "=", userId)
-        .where("confirmed_at", "is not", null)
-        .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const result = await updateStep(step, userId);
+      return Number(result.numAffectedRows ?? 0n) === 1;
     },
   };
 }

@@ -8,6 +8,7 @@ import type {
   FlowStore,
 } from "../core/ports/flows.js";
 import type { Database, FlowsTable } from "./schema.js";
+import { arg, reusable } from "./sql.js";
 
 // A flow is one row: its state, its attempts, its sent code and its set-up key are
 // columns, so none of them can outlive the flow or move to another one, and every
@@ -23,30 +24,54 @@ export function createFlowStore(db: Kysely<Database>): FlowStore {
       .executeTakeFirst();
     return row?.setup_secret_box ?? undefined;
   };
+  // Every sign-in step's queries, compiled once (sql.ts).
+  const insert = reusable(db, (d) =>
+    d.insertInto("flows").values({
+      id_hash: arg(0),
+      user_id: arg(1),
+      purpose: arg(2),
+      state: arg(3),
+      continuation: arg(4),
+      session_id_hash: arg(5),
+      created_at: arg(6),
+      expires_at: arg(7),
+      failed_codes: arg(8),
+    }),
+  );
+  const selectLive = reusable(db, (d) =>
+    d
+      .selectFrom("flows")
+      .selectAll()
+      .where("id_hash", "=", arg(0))
+      .where("expires_at", ">", arg(1)),
+  );
+  const deleteInState = reusable(db, (d) =>
+    d.deleteFrom("flows").where("id_hash", "=", arg(0)).where("state", "=", arg(1)).returningAll(),
+  );
+  const countAttempt = reusable(db, (d) =>
+    d
+      .updateTable("flows")
+      .set((eb) => ({ failed_codes: eb("failed_codes", "+", 1) }))
+      .where("id_hash", "=", arg(0))
+      .where("failed_codes", "<", arg(1))
+      .returning("failed_codes"),
+  );
   return {
     async create(f: Flow) {
-      await db
-        .insertInto("flows")
-        .values({
-          id_hash: f.idHash,
-          user_id: f.userId,
-          purpose: f.purpose,
-          state: f.state,
-          continuation: JSON.stringify(f.continuation),
-          session_id_hash: f.sessionIdHash,
-          created_at: f.createdAt,
-          expires_at: f.expiresAt,
-          failed_codes: f.failedCodes,
-        })
-        .execute();
+      await insert(
+        f.idHash,
+        f.userId,
+        f.purpose,
+        f.state,
+        JSON.stringify(f.continuation),
+        f.sessionIdHash,
+        f.createdAt,
+        f.expiresAt,
+        f.failedCodes,
+      );
     },
     async find(idHash, now) {
-      const row = await db
-        .selectFrom("flows")
-        .selectAll()
-        .where("id_hash", "=", idHash)
-        .where("expires_at", ">", now)
-        .executeTakeFirst();
+      const row = (await selectLive(idHash, now)).rows[0];
       return row && toFlow(row);
     },
     async advance(idHash, from, to, newIdHash, userId) {
@@ -64,12 +89,7 @@ export function createFlowStore(db: Kysely<Database>): FlowStore {
       return Number(result.numUpdatedRows) === 1;
     },
     async take(idHash, state) {
-      const row = await db
-        .deleteFrom("flows")
-        .where("id_hash", "=", idHash)
-        .where("state", "=", state)
-        .returningAll()
-        .executeTakeFirst();
+      const row = (await deleteInState(idHash, state)).rows[0];
       return row && toFlow(row);
     },
     async delete(idHash) {
@@ -91,13 +111,7 @@ export function createFlowStore(db: Kysely<Database>): FlowStore {
     // A code attempt is counted before the code is checked, by one conditional UPDATE: of
     // any number of concurrent submissions at most `max` get a row.
     async reserveAttempt(idHash, max) {
-      const row = await db
-        .updateTable("flows")
-        .set((eb) => ({ failed_codes: eb("failed_codes", "+", 1) }))
-        .where("id_hash", "=", idHash)
-        .where("failed_codes", "<", max)
-        .returning("failed_codes")
-        .executeTakeFirst();
+      const row = (await countAttempt(idHash, max)).rows[0];
       return row && Number(row.failed_codes);
     },
     async refundAttempt(idHash) {

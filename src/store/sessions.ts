@@ -1,32 +1,46 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Amr, Session, SessionStore } from "../core/ports/sessions.js";
 import type { Database, SessionsTable } from "./schema.js";
+import { arg, reusable } from "./sql.js";
 
 export function createSessionStore(db: Kysely<Database>): SessionStore {
+  // The sign-in's and every signed-in page's queries, compiled once (sql.ts).
+  const insert = reusable(db, (d) =>
+    d.insertInto("sessions").values({
+      id_hash: arg(0),
+      user_id: arg(1),
+      created_at: arg(2),
+      expires_at: arg(3),
+      auth_time: arg(4),
+      amr: arg(5),
+      last_seen_at: arg(6),
+      ip: arg(7),
+      user_agent: arg(8),
+    }),
+  );
+  const selectLive = reusable(db, (d) =>
+    d
+      .selectFrom("sessions")
+      .selectAll()
+      .where("id_hash", "=", arg(0))
+      .where("expires_at", ">", arg(1)),
+  );
   return {
     async create(s) {
-      await db
-        .insertInto("sessions")
-        .values({
-          id_hash: s.idHash,
-          user_id: s.userId,
-          created_at: s.createdAt,
-          expires_at: s.expiresAt,
-          auth_time: s.authTime,
-          amr: s.amr.join(","),
-          last_seen_at: s.lastSeenAt ?? s.createdAt,
-          ip: s.ip ?? null,
-          user_agent: s.userAgent ?? null,
-        })
-        .execute();
+      await insert(
+        s.idHash,
+        s.userId,
+        s.createdAt,
+        s.expiresAt,
+        s.authTime,
+        s.amr.join(","),
+        s.lastSeenAt ?? s.createdAt,
+        s.ip ?? null,
+        s.userAgent ?? null,
+      );
     },
     async find(idHash, now) {
-      const row = await db
-        .selectFrom("sessions")
-        .selectAll()
-        .where("id_hash", "=", idHash)
-        .where("expires_at", ">", now)
-        .executeTakeFirst();
+      const row = (await selectLive(idHash, now)).rows[0];
       return row && toSession(row);
     },
     async touch(idHash, now) {

@@ -2,22 +2,31 @@ import { type ExpressionBuilder, type Kysely, PostgresAdapter, type Selectable, 
 import type { Role } from "../core/ports/runtime.js";
 import type { NewUser, User, UserPatch, UserSearch, UserStore } from "../core/ports/users.js";
 import type { Database, UsersTable } from "./schema.js";
-import { escapeLike, inTransaction, withoutNul } from "./sql.js";
+import { arg, escapeLike, inTransaction, reusable, withoutNul } from "./sql.js";
 
 export function createUserStore(db: Kysely<Database>): UserStore {
+  // The sign-in's queries, compiled once (sql.ts).
+  const selectById = reusable(db, (d) =>
+    d.selectFrom("users").selectAll().where("id", "=", arg(0)),
+  );
+  const selectByUsername = reusable(db, (d) =>
+    d.selectFrom("users").selectAll().where("username", "=", arg(0)),
+  );
+  const updateSignIn = reusable(db, (d) =>
+    d
+      .updateTable("users")
+      .set({ last_sign_in_at: arg(0) })
+      .where("id", "=", arg(1)),
+  );
   const byId = async (id: string) => {
-    const row = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = (await selectById(id)).rows[0];
     return row && toUser(row);
   };
   return {
     async findByUsername(username) {
       // PostgreSQL text cannot hold NUL (the query would fail); no username has one.
       if (username.includes("\0")) return undefined;
-      const row = await db
-        .selectFrom("users")
-        .selectAll()
-        .where("username", "=", username)
-        .executeTakeFirst();
+      const row = (await selectByUsername(username)).rows[0];
       return row && toUser(row);
     },
     findById: byId,
@@ -81,11 +90,7 @@ export function createUserStore(db: Kysely<Database>): UserStore {
       });
     },
     async recordSignIn(userId, now) {
-      await db
-        .updateTable("users")
-        .set({ last_sign_in_at: now })
-        .where("id", "=", userId)
-        .execute();
+      await updateSignIn(now, userId);
     },
 
     // The users page: a prefix search is written as a range plus LIKE, so both SQLite and

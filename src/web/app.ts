@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyServerOptions,
   LogController,
 } from "fastify";
+import helmet from "helmet";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
 import { pageContext } from "./context.js";
-import { type FormPagesDeps, formPages, logoOrigins, pageCsp } from "./forms.js";
+import { type FormPagesDeps, formPages, logoOrigins, pageCsp, turnAwayWhenBusy } from "./forms.js";
 import { forwardAuthEndpoints } from "./forward-auth.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
 import { csrfValid, sendPage } from "./http.js";
@@ -54,12 +54,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options);
   logRequests(app, deps.metrics);
+  // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts).
+  turnAwayWhenBusy(app, kit, deps.hashSaturated);
   await app.register(cookie);
-  await app.register(helmet, {
+  // helmet's headers, its middleware made once at start: @fastify/helmet builds a new one
+  // (every option parsed again) on each request (issue 13: headers computed once).
+  const securityHeaders = helmet({
     // Pages get theirs (forms.ts); anything else the strictest (below).
     contentSecurityPolicy: false,
     strictTransportSecurity: kit.secure,
     referrerPolicy: { policy: "no-referrer" },
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, () => done());
   });
   const pages = pageCsp(kit.secure, [], logoOrigins(kit));
   app.addHook("onSend", async (_request, reply, payload) => {

@@ -49,28 +49,6 @@ export function formPages(deps: FormPagesDeps) {
     // parsers the root instance has) is 415 before anything reads it (issue 14).
     forms.removeAllContentTypeParsers();
     await forms.register(formbody);
-    const saturated = deps.hashSaturated;
-    if (saturated) {
-      // A flood of sign-ins beyond the hasher's cap: a password step now could only be
-      // refused as busy, so it is refused before anything is spent on it — the form is not
-      // read or parsed, no CSRF check, no limiter, no store, no page rendered (issue 13).
-      // No attempt is counted: the person did nothing wrong. The Login page itself is
-      // turned away too (its form could only be refused), except for a signed-in browser
-      // (forward-auth's `rd` sends it on without a password). The later steps go on: a
-      // person past the password finishes.
-      forms.addHook("onRequest", async (request, reply) => {
-        if (request.routeOptions.url !== "/login" || !saturated()) return;
-        if (request.method !== "POST" && request.cookies[kit.names.session] !== undefined) {
-          return;
-        }
-        return reply
-          .code(503)
-          .header("retry-after", BUSY_RETRY_SECONDS)
-          .header("content-security-policy", csp)
-          .type("text/html; charset=utf-8")
-          .send(busyPage(kit, request));
-      });
-    }
     forms.addHook("onRequest", async (request, reply) => {
       if (request.method !== "POST" || isFormPost(request.headers["content-type"])) return;
       const ctx = pageContext(kit, request);
@@ -152,6 +130,49 @@ function signInFormWithoutSignIn(kit: WebKit, request: FastifyRequest): boolean 
 /** Where LOGO_URL's image comes from: the one origin img-src adds beside our own. */
 export function logoOrigins(kit: Pick<WebKit, "logoUrl">): string[] {
   return kit.logoUrl ? [new URL(kit.logoUrl).origin] : [];
+}
+
+/**
+ * A flood of sign-ins beyond the hasher's cap: a password step now could only be refused
+ * as busy, so it is refused before anything is spent on it — the form is not read or
+ * parsed, no CSRF check, no limiter, no store, no page rendered (issue 13). No attempt is
+ * counted: the person did nothing wrong. The Login page itself is turned away too (its
+ * form could only be refused), except for a signed-in browser (forward-auth's `rd` sends
+ * it on without a password). The later steps go on: a person past the password finishes.
+ *
+ * Registered on the root before every other onRequest hook, so a refusal parses no
+ * cookie (the session cookie's presence is read from the raw header), runs no helmet
+ * and no middleware: its headers are made once. It is logged at debug, not info (a line
+ * per refusal would be most of a flood's cost; vestibule_unavailable_total counts them).
+ */
+export function turnAwayWhenBusy(
+  app: FastifyInstance,
+  kit: WebKit,
+  saturated: (() => boolean) | undefined,
+): void {
+  if (!saturated) return;
+  const headers = {
+    "retry-after": BUSY_RETRY_SECONDS,
+    "content-security-policy": pageCsp(kit.secure),
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+  };
+  const session = `${kit.names.session}=`;
+  app.addHook("onRequest", (request, reply, done) => {
+    if (request.routeOptions.url !== "/login" || !saturated()) return done();
+    if (request.method !== "POST" && hasCookie(request.headers.cookie, session)) return done();
+    request.quietLog = true;
+    reply.code(503).headers(headers).send(busyPage(kit, request));
+  });
+}
+
+/** Whether a Cookie header holds a cookie named so (`prefix` is the name and "="). */
+export function hasCookie(header: string | undefined, prefix: string): boolean {
+  if (!header) return false;
+  for (const part of header.split(";")) if (part.trimStart().startsWith(prefix)) return true;
+  return false;
 }
 
 /** Seconds a browser turned away by a full hasher is asked to wait (Retry-After). */

@@ -5,6 +5,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The signed-in user, once a guard has read the session (guards.ts); for the log line. */
     userId: string | null;
+    /** Logged at debug, not info: an answer a flood repeats (the busy refusal, forms.ts). */
+    quietLog: boolean;
   }
 }
 
@@ -34,6 +36,7 @@ function routeOf(request: FastifyRequest): string | null {
  */
 export function logRequests(app: FastifyInstance, metrics: Metrics): void {
   app.decorateRequest("userId", null);
+  app.decorateRequest("quietLog", false);
   app.addHook("onResponse", async (request, reply) => {
     const route = routeOf(request);
     const status = reply.statusCode;
@@ -45,7 +48,8 @@ export function logRequests(app: FastifyInstance, metrics: Metrics): void {
       ms: Math.round(reply.elapsedTime * 10) / 10,
       userId: request.userId,
     };
-    if (route !== null && PROBES.has(route)) request.log.debug(line, "request");
-    else request.log.info(line, "request");
+    if (request.quietLog || (route !== null && PROBES.has(route))) {
+      request.log.debug(line, "request");
+    } else request.log.info(line, "request");
   });
 }

@@ -1,7 +1,8 @@
 // The operator's log: one JSON line per request (method, route pattern, status, time,
 // the user id when known), probes quiet at info, every security event also a line (from
 // the audit path), never a password, code, cookie or the username someone typed.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { GatedHasher } from "../../src/core/password.js";
 import { DEFAULT_PASSWORD, location, startVestibule } from "../support/harness.js";
 import { startWebhookReceiver, type TestWebhookReceiver } from "../support/webhook.js";
 
@@ -94,6 +95,31 @@ describe("one line per request", () => {
         const probes = requests().filter((l) => String(l.route).endsWith("z"));
         expect(probes, level).toHaveLength(expected);
         expect(requests().some((l) => l.route === "/login")).toBe(true);
+      } finally {
+        await v.close();
+      }
+    }
+  });
+
+  it("a busy refusal (the hasher full) is quiet at info and written at debug; the route's other answers stay at info", async () => {
+    for (const [level, expected] of [
+      ["info", 0],
+      ["debug", 2],
+    ] as const) {
+      const { v, requests } = await logged(level);
+      try {
+        const saturated = vi.spyOn(v.system.hasher as GatedHasher, "saturated");
+        saturated.mockReturnValue(true);
+        const b = v.browser();
+        expect((await b.get("/login")).statusCode).toBe(503);
+        expect((await b.post("/login", { username: "x", password: "y" })).statusCode).toBe(503);
+        const busy = requests().filter((l) => l.status === 503);
+        expect(busy, level).toHaveLength(expected);
+        for (const line of busy) expect(line).toMatchObject({ level: 20, route: "/login" });
+        saturated.mockRestore();
+        // Any other answer of the same route stays at info.
+        expect((await b.get("/login")).statusCode).toBe(200);
+        expect(requests().filter((l) => l.status === 200 && l.route === "/login")).toHaveLength(1);
       } finally {
         await v.close();
       }
