@@ -38,6 +38,24 @@ const FAVICON_CACHE = "public, max-age=31536000, immutable";
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 /**
+ * The headers a helmet middleware sets, collected once: helmet decides them from its
+ * options alone, the same for every response.
+ */
+function fixedHeadersOf(middleware: ReturnType<typeof helmet>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  middleware({} as never, collector as never, () => {});
+  return headers;
+}
+
+/**
  * The HTTP server: logging, security headers, errors, /livez, /readyz (/healthz), /metrics
  * and the stylesheet at the root; the form pages as one plugin beside which protocol
  * endpoints are mounted.
@@ -54,9 +72,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
   const app = Fastify(options);
   logRequests(app, deps.metrics);
-  // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts).
-  turnAwayWhenBusy(app, kit, deps.hashSaturated);
-  await app.register(cookie);
   // helmet's headers, its middleware made once at start: @fastify/helmet builds a new one
   // (every option parsed again) on each request (issue 13: headers computed once).
   const securityHeaders = helmet({
@@ -65,6 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: kit.secure,
     referrerPolicy: { policy: "no-referrer" },
   });
+  // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts), so
+  // it carries helmet's headers as collected once here (HSTS, framing, …) itself.
+  turnAwayWhenBusy(app, kit, deps.hashSaturated, fixedHeadersOf(securityHeaders));
+  await app.register(cookie);
   app.addHook("onRequest", (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, () => done());
   });

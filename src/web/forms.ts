@@ -149,9 +149,12 @@ export function turnAwayWhenBusy(
   app: FastifyInstance,
   kit: WebKit,
   saturated: (() => boolean) | undefined,
+  /** helmet's headers (app.ts), which the hook it runs before would have set. */
+  securityHeaders: Record<string, string> = {},
 ): void {
   if (!saturated) return;
   const headers = {
+    ...securityHeaders,
     "retry-after": BUSY_RETRY_SECONDS,
     "content-security-policy": pageCsp(kit.secure),
     "content-type": "text/html; charset=utf-8",

@@ -386,4 +386,32 @@ describe("password throttling", () => {
     expect((await b.get("/login")).statusCode).toBe(200);
     expect((await t.browser().get("/login")).statusCode).toBe(503);
   });
+
+  it("the busy answer carries every security header the other answers carry (HSTS, framing, COOP…)", async () => {
+    t = await startVestibule({
+      methods: [],
+      env: { PUBLIC_URL: "https://id.example.test", HASH_CONCURRENCY: "1", HASH_QUEUE: "0" },
+    });
+    const calm = await t.browser().get("/login");
+    vi.spyOn(t.system.hasher as GatedHasher, "saturated").mockReturnValue(true);
+    const busy = await t.browser().get("/login");
+    expect(busy.statusCode).toBe(503);
+    const helmetNames = [
+      "strict-transport-security",
+      "x-frame-options",
+      "cross-origin-opener-policy",
+      "cross-origin-resource-policy",
+      "origin-agent-cluster",
+      "x-content-type-options",
+      "x-dns-prefetch-control",
+      "x-download-options",
+      "x-permitted-cross-domain-policies",
+      "x-xss-protection",
+      "referrer-policy",
+    ];
+    for (const name of helmetNames) {
+      expect(calm.headers[name], name).toBeTruthy();
+      expect(busy.headers[name], name).toBe(calm.headers[name]);
+    }
+  });
 });
