@@ -201,10 +201,18 @@ describe("FORWARD_AUTH_COOKIE_DOMAIN (issue 10)", () => {
       "//cdn.example.org/logo.svg",
       "https://user:pw@cdn.example.org/logo.svg",
       "not a url",
+      // Its origin goes into the CSP header's img-src: a host that would end the
+      // directive (";"), start another policy (",") or quote is no host for an image.
+      "https://cdn.example.org;sandbox/logo.svg",
+      "https://cdn.example.org,x/logo.svg",
+      "https://cdn.example.org'x/logo.svg",
     ]) {
       expect(() => loadConfig({ SECRET_KEY: KEY, LOGO_URL: bad })).toThrow(
         /^LOGO_URL must be an https:\/\/ address/,
       );
     }
+    expect(
+      loadConfig({ SECRET_KEY: KEY, LOGO_URL: "https://[2001:db8::1]:8443/l.png" }).logoUrl,
+    ).toBe("https://[2001:db8::1]:8443/l.png");
   });
 });

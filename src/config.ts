@@ -299,7 +299,10 @@ function logoUrl(env: Env): string | undefined {
   if (!value) return undefined;
   // https only: an http image on an https page is mixed content, and img-src allows it alone.
   const url = URL.parse(value);
-  if (url?.protocol !== "https:" || url.username || url.password) {
+  // Its origin goes into the CSP header (img-src): a host of letters, digits, dots and
+  // hyphens, or an IPv6 literal, never one that could end the directive (";", ",", quotes).
+  const host = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/;
+  if (url?.protocol !== "https:" || url.username || url.password || !host.test(url.hostname)) {
     throw new ConfigError(`LOGO_URL must be an https:// address of an image; got "${value}"`);
   }
   return url.href;
