@@ -10,6 +10,7 @@ import * as forwardAuth from "./migrations/0008_forward_auth.js";
 import * as security from "./migrations/0010_security.js";
 import * as recoveryDevices from "./migrations/0011_recovery_devices.js";
 import * as account from "./migrations/0012_account.js";
+import * as refusedSteps from "./migrations/0014_refused_steps.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0010_security": security,
   "0011_recovery_devices": recoveryDevices,
   "0012_account": account,
+  "0014_refused_steps": refusedSteps,
 };
 
 function provider(dialect: Dialect): MigrationProvider {
