@@ -12,7 +12,7 @@ import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
 import { hashToken, newToken } from "../secrets.js";
-import { type StartedSession, startSession } from "../sessions.js";
+import { type Client, type StartedSession, startSession } from "../sessions.js";
 
 // The flow: one pending sign-in, enrolment or step-up per browser, as a short server-side
 // state machine (DESIGN §2). Every step checks the flow's state on the server and moves it
@@ -107,17 +107,17 @@ export async function enterNextStep(
   deps: FlowDeps,
   user: User,
   from: Flow | undefined,
-  ip: string,
+  client: Client,
   continuation: Continuation = from?.continuation ?? HOME,
   device?: RememberedBrowser,
 ): Promise<Next | Refusal> {
   const state = await nextState(deps, user, from?.state);
   if (state === "signed_in") {
     if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
-    return startSession(deps, user, ip, { amr: ["pwd"], continuation });
+    return startSession(deps, user, client, { amr: ["pwd"], continuation });
   }
   if (state === "verify" && device && !secondFactorRequiredBy(continuation)) {
-    const skipped = await skipSecondFactor(deps, user, from, ip, continuation, device);
+    const skipped = await skipSecondFactor(deps, user, from, client, continuation, device);
     if (skipped) return skipped;
   }
   const token = newToken(deps.random);
@@ -152,17 +152,17 @@ async function skipSecondFactor(
   deps: FlowDeps,
   user: User,
   from: Flow | undefined,
-  ip: string,
+  client: Client,
   continuation: Continuation,
   device: RememberedBrowser,
 ): Promise<Next | Refusal | undefined> {
   const renewed = await useRememberedDevice(deps, user.id, device.token, {
-    ip,
+    ip: client.ip,
     userAgent: device.userAgent,
   });
   if (!renewed) return undefined;
   if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
-  const session = await startSession(deps, user, ip, {
+  const session = await startSession(deps, user, client, {
     amr: ["pwd"],
     continuation,
     detail: { rememberedDevice: true },

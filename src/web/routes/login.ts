@@ -25,7 +25,7 @@ import {
 } from "../../core/recovery-codes.js";
 import { getRememberDays } from "../../core/remembered-devices.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
-import { hashToken, newToken } from "../../core/secrets.js";
+import { newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
@@ -179,11 +179,6 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   ): Promise<FastifyReply> => {
     switch (next.kind) {
       case "session":
-        // Where it began, for the account page's list of sessions (issue 11).
-        await core.stores.sessions.describe(hashToken(next.token), {
-          ip: request.ip,
-          userAgent: request.headers["user-agent"] ?? null,
-        });
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
@@ -474,6 +469,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       username,
       password: formField(request, "password"),
       ip: request.ip,
+      userAgent: request.headers["user-agent"] ?? null,
       current: token === undefined ? undefined : await findFlow(core, token),
       deviceCookie: request.cookies[kit.names.device],
       remembered: { token: request.cookies[kit.names.remember], userAgent: userAgentOf(request) },
@@ -537,6 +533,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       newPassword: formField(request, "newPassword"),
       confirmPassword: formField(request, "confirmPassword"),
       ip: request.ip,
+      userAgent: request.headers["user-agent"] ?? null,
     });
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
@@ -581,7 +578,14 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const code = formField(request, "code", 64).trim();
     const remember =
       formField(request, "remember", 8) === "1" ? { userAgent: userAgentOf(request) } : undefined;
-    const result = await verify(core, flowToken(request), code, request.ip, remember);
+    const result = await verify(
+      core,
+      flowToken(request),
+      code,
+      request.ip,
+      remember,
+      request.headers["user-agent"] ?? null,
+    );
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "verify");
