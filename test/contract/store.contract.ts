@@ -109,6 +109,9 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       await store.settings.set(key, "one");
       await other.settings.set(key, "two");
       expect(await store.settings.get(key)).toBe("two");
+      // Several keys in one read: the ones set, nothing for the others.
+      const many = await other.settings.getMany([key, `${key}-unset`]);
+      expect([...many]).toEqual([[key, "two"]]);
     });
 
     test("set-up key per pending sign-in; confirmed once, from that key; each TOTP step used once", async () => {

@@ -3,14 +3,15 @@ import type { FactorContext } from "../factors/factor.js";
 import type { Factors } from "../factors/registry.js";
 import type { PasswordHasher } from "../password.js";
 import type { PasswordRules } from "../password-policy.js";
-import { getEnabledMethods } from "../policy.js";
+import { getEnabledMethods, METHODS_KEY } from "../policy.js";
 import type { Continuation, Flow, FlowPurpose, FlowState } from "../ports/flows.js";
 import type { Limits } from "../ports/limits.js";
 import type { Clock, Random } from "../ports/runtime.js";
+import type { SettingsStore } from "../ports/settings.js";
 import type { Stores } from "../ports/stores.js";
 import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
-import { secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
+import { DAYS_KEY, secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
 import { hashToken, newToken } from "../secrets.js";
 import { type Client, type StartedSession, startSession } from "../sessions.js";
 
@@ -54,6 +55,11 @@ export interface FlowDeps {
 /** A flow that belongs to a user who may still sign in, with the enabled methods. */
 export interface LoadedFlow extends FactorContext {
   flow: Flow & { userId: string };
+  /**
+   * The settings a step's pages and rules read, as of loading the flow: one read per
+   * request (issue 13), not one per setting.
+   */
+  settings: Pick<SettingsStore, "get">;
 }
 
 export const HOME: Continuation = { kind: "home" };
@@ -90,10 +96,20 @@ export async function loadFlow(
   if (!flow?.userId) return undefined;
   const user = await deps.stores.users.findById(flow.userId);
   if (!user?.active) return undefined;
+  const keys = [METHODS_KEY, DAYS_KEY];
+  const read = await deps.stores.settings.getMany(keys);
+  const settings = {
+    get: async (key: string) => {
+      // A key not read with the flow would read as unset (its default): refused instead.
+      if (!keys.includes(key)) throw new Error(`setting ${key} is not read with the flow`);
+      return read.get(key);
+    },
+  };
   return {
     flow: { ...flow, userId: flow.userId },
     user,
-    methods: await getEnabledMethods(deps.stores.settings),
+    methods: await getEnabledMethods(settings),
+    settings,
   };
 }
 

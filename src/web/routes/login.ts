@@ -405,7 +405,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
 
   /** "Remember this device" is offered on a sign-in's verification, when turned on. */
   const rememberDaysFor = async (loaded: LoadedFlow): Promise<number> =>
-    loaded.flow.purpose === "signin" ? getRememberDays(core.stores.settings) : 0;
+    loaded.flow.purpose === "signin" ? getRememberDays(loaded.settings) : 0;
 
   const renderRecovery = async (
     request: FastifyRequest,
