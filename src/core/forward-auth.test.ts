@@ -24,10 +24,15 @@ afterAll(async () => {
 let n = 0;
 async function signedIn(role: User["role"], amr: Amr[] = ["pwd", "otp"]) {
   const user = await f.addUser(`fw${++n}`, { role });
-  const started = await startSession(f.core, user, "127.0.0.1", {
-    amr,
-    continuation: { kind: "home" },
-  });
+  const started = await startSession(
+    f.core,
+    user,
+    { ip: "127.0.0.1" },
+    {
+      amr,
+      continuation: { kind: "home" },
+    },
+  );
   const session = await f.system.stores.sessions.find(hashToken(started.token), f.clock.now());
   return { user, session: session!, token: started.token };
 }

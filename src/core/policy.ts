@@ -1,11 +1,11 @@
 import { METHODS, type Method } from "./ports/runtime.js";
 import type { SettingsStore } from "./ports/settings.js";
 
-const METHODS_KEY = "methods";
+export const METHODS_KEY = "methods";
 /** A new installation asks for the authenticator app, the strongest of the three. */
 export const DEFAULT_METHODS: readonly Method[] = ["app"];
 
-export async function getEnabledMethods(settings: SettingsStore): Promise<Method[]> {
+export async function getEnabledMethods(settings: Pick<SettingsStore, "get">): Promise<Method[]> {
   const value = await settings.get(METHODS_KEY);
   if (value === undefined) return [...DEFAULT_METHODS];
   return parseMethods(value) ?? [...DEFAULT_METHODS];

@@ -16,7 +16,7 @@ import { type Actor, isAdministrator, mayActOn } from "./supervision.js";
 // expiry, set once when it was remembered, never moves. A remembered device never answers
 // a step-up, nor a sign-in for an application that requires a second factor.
 
-const DAYS_KEY = "remember_device_days";
+export const DAYS_KEY = "remember_device_days";
 export const DEFAULT_REMEMBER_DAYS = 30;
 export const MAX_REMEMBER_DAYS = 365;
 const DAY_MS = 86_400_000;

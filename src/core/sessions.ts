@@ -55,6 +55,13 @@ export interface StartedSession {
   remembered?: { token: string; expiresAt: number };
 }
 
+/** The browser a session begins in (issue 11's account page lists where each began). */
+export interface Client {
+  ip: string;
+  /** Its User-Agent header as sent (cut to 256 characters when stored); null: none. */
+  userAgent?: string | null;
+}
+
 /**
  * Signed in: a fresh session id, never the flow's, remembering when and how (`amr`) the
  * user proved who they are. `method` names the second factor for the audit event.
@@ -62,7 +69,7 @@ export interface StartedSession {
 export async function startSession(
   deps: SessionDeps,
   user: User,
-  ip: string,
+  client: Client,
   proof: {
     amr: Amr[];
     method?: string;
@@ -81,13 +88,16 @@ export async function startSession(
     authTime: now,
     amr: proof.amr,
     lastSeenAt: now,
+    // Where it began, in the same insert (issue 13: it was an update right after).
+    ip: client.ip,
+    userAgent: client.userAgent ?? null,
   });
   await deps.stores.users.recordSignIn(user.id, now);
   await deps.audit({
     type: "signin_ok",
     userId: user.id,
     username: user.username,
-    ip,
+    ip: client.ip,
     detail: { ...(proof.method ? { method: proof.method } : {}), ...proof.detail },
   });
   const deviceKey = deps.deviceKeys[0];

@@ -115,7 +115,36 @@ export function createAuthenticatorStore(db: Kysely<Database>): AuthenticatorSto
       const result = await updateStep(step, userId);
       return Number(result.numAffectedRows ?? 0n) === 1;
     },
+    async refuseStep(userId, step, keepFrom) {
+      // Rare (a code from ahead of time): a read, then a write iff the list is still the
+      // one read; a concurrent refusal makes this one read again and add its step too.
+      for (let tries = 0; tries < REFUSE_STEP_TRIES; tries++) {
+        const row = (await selectByUser(userId)).rows[0];
+        if (!row || row.confirmed_at === null) return;
+        const kept = parseSteps(row.refused_steps).filter((s) => s >= keepFrom && s !== step);
+        const next = JSON.stringify([...kept, step].sort((a, b) => a - b));
+        const result = await db
+          .updateTable("authenticators")
+          .set({ refused_steps: next })
+          .where("user_id", "=", userId)
+          .where("secret_box", "=", row.secret_box)
+          .where(sql<string>`coalesce(refused_steps, '')`, "=", row.refused_steps ?? "")
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) return;
+      }
+      // Not recorded: thrown, so the refusal (and its hint) is not shown and the attempt
+      // is given back (503).
+      throw new Error("refused steps: could not record the step (too many concurrent writes)");
+    },
   };
+}
+
+/** Tries of refuseStep's compare-and-swap: one per concurrent refusal it may lose to. */
+const REFUSE_STEP_TRIES = 50;
+
+/** The refused steps column: a JSON list of step numbers, written only by refuseStep. */
+function parseSteps(text: string | null): number[] {
+  return text ? (JSON.parse(text) as number[]) : [];
 }
 
 /** The user's authenticator from this key, the step used; only while none is confirmed. */
@@ -257,5 +286,6 @@ function toAuthenticator(row: Selectable<AuthenticatorsTable>): Authenticator {
     confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at),
     lastStep: row.last_step === null ? null : Number(row.last_step),
     createdAt: Number(row.created_at),
+    refusedSteps: parseSteps(row.refused_steps),
   };
 }

@@ -11,6 +11,7 @@ import * as security from "./migrations/0010_security.js";
 import * as recoveryDevices from "./migrations/0011_recovery_devices.js";
 import * as account from "./migrations/0012_account.js";
 import * as locale from "./migrations/0013_locale.js";
+import * as refusedSteps from "./migrations/0014_refused_steps.js";
 import type { Dialect } from "./schema.js";
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0011_recovery_devices": recoveryDevices,
   "0012_account": account,
   "0013_locale": locale,
+  "0014_refused_steps": refusedSteps,
 };
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -32,6 +32,8 @@ export interface AuthenticatorsTable {
   confirmed_at: number | null;
   last_step: number | null;
   created_at: number;
+  /** JSON list of the steps of app codes refused as from ahead of time (0014). */
+  refused_steps: string | null;
 }
 
 export interface FlowsTable {

@@ -36,7 +36,7 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
         s.amr.join(","),
         s.lastSeenAt ?? s.createdAt,
         s.ip ?? null,
-        s.userAgent ?? null,
+        s.userAgent?.slice(0, 256) ?? null,
       );
     },
     async find(idHash, now) {
@@ -62,13 +62,6 @@ export function createSessionStore(db: Kysely<Database>): SessionStore {
     },
     async delete(idHash) {
       await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
-    },
-    async describe(idHash, client) {
-      await db
-        .updateTable("sessions")
-        .set({ ip: client.ip, user_agent: client.userAgent?.slice(0, 256) ?? null })
-        .where("id_hash", "=", idHash)
-        .execute();
     },
     async deleteOthers(userId, keepIdHash) {
       const result = await db

@@ -13,6 +13,14 @@ export function createSettingsStore(db: Kysely<Database>): SettingsStore {
       const row = (await selectValue(key)).rows[0];
       return row?.value;
     },
+    async getMany(keys) {
+      const rows = await db
+        .selectFrom("settings")
+        .select(["key", "value"])
+        .where("key", "in", [...keys])
+        .execute();
+      return new Map(rows.map((r) => [r.key, r.value]));
+    },
     async set(key, value) {
       await db
         .insertInto("settings")

@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts).
   turnAwayWhenBusy(app, kit, deps.hashSaturated);
   await app.register(cookie);
-  // helmet's headers, its middleware made once at start: @fastify/helmet builds a new one
+  // helmet's headers, its middleware made once at start: the Fastify plugin for helmet built a new one
   // (every option parsed again) on each request (issue 13: headers computed once).
   const securityHeaders = helmet({
     // Pages get theirs (forms.ts); anything else the strictest (below).

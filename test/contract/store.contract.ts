@@ -115,6 +115,9 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       await store.settings.set(key, "one");
       await other.settings.set(key, "two");
       expect(await store.settings.get(key)).toBe("two");
+      // Several keys in one read: the ones set, nothing for the others.
+      const many = await other.settings.getMany([key, `${key}-unset`]);
+      expect([...many]).toEqual([[key, "two"]]);
     });
 
     test("set-up key per pending sign-in; confirmed once, from that key; each TOTP step used once", async () => {
@@ -173,6 +176,31 @@ export function storeContract(name: string, get: () => StoreUnderTest): void {
       expect(await store.authenticators.useStep(user.id, 101)).toBe(false);
       expect(await store.authenticators.useStep(user.id, 100)).toBe(false); // older after newer
       expect(await store.authenticators.useStep(user.id, 103)).toBe(true);
+
+      // Steps refused as from ahead of time (issue 13): on the row the factor reads anyway.
+      expect((await store.authenticators.get(user.id))?.refusedSteps).toEqual([]);
+      await store.authenticators.refuseStep(user.id, 120, 100);
+      await other.authenticators.refuseStep(user.id, 110, 100);
+      await store.authenticators.refuseStep(user.id, 120, 100); // once
+      expect((await other.authenticators.get(user.id))?.refusedSteps).toEqual([110, 120]);
+      // Twenty concurrent refusals of other steps, across two instances: none is lost.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? other : store).authenticators.refuseStep(user.id, 130 + i, 100),
+        ),
+      );
+      const refused = (await store.authenticators.get(user.id))?.refusedSteps;
+      expect(refused).toEqual([110, 120, ...Array.from({ length: 20 }, (_, i) => 130 + i)]);
+      // Steps that can no longer come due are dropped with the next refusal.
+      await store.authenticators.refuseStep(user.id, 160, 125);
+      expect((await store.authenticators.get(user.id))?.refusedSteps).toEqual([
+        ...Array.from({ length: 20 }, (_, i) => 130 + i),
+        160,
+      ]);
+      // Nothing without a confirmed authenticator.
+      const none = await addUser("norefuse");
+      await store.authenticators.refuseStep(none.id, 120, 100);
+      expect(await store.authenticators.get(none.id)).toBeUndefined();
     });
 
     test("challenges: find unexpired, advance once, count wrong codes, take once", async () => {

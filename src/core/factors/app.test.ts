@@ -62,6 +62,32 @@ describe("app factor", () => {
     expect(await judge(generateTotp(secret, f.clock.now() - 30_000))).toEqual({ kind: "used" });
   });
 
+  it("a code refused as from ahead of time is kept on the authenticator and never accepted", async () => {
+    f = await coreFixture({ methods: ["app"] });
+    const user = await f.addUser("fay");
+    const secret = await f.enrolApp(user);
+    const app = f.core.factors.app;
+    const judge = await app.prepare(await flowOf("fay"));
+    if (!judge) throw new Error("expected a judge");
+    const future = generateTotp(secret, f.clock.now() + 5 * 60_000);
+    const step = Math.floor(f.clock.now() / 30_000) + 10;
+    expect(await judge(future)).toEqual({
+      kind: "wrong",
+      detail: { clockOffsetSeconds: 300, refusedStep: step },
+    });
+    expect((await f.system.stores.authenticators.get(user.id))?.refusedSteps).toEqual([step]);
+    // When its time comes, the judge of any later flow (a sign-in or a step-up) refuses it.
+    f.clock.advance(5 * 60_000);
+    const later = await app.prepare(await flowOf("fay"));
+    if (!later) throw new Error("expected a judge");
+    expect(await later(future)).toEqual({ kind: "wrong" });
+    expect((await f.system.stores.authenticators.get(user.id))?.lastStep).not.toBe(step);
+    // The next step's code works.
+    f.clock.advance(30_000);
+    const code = generateTotp(secret, f.clock.now());
+    expect(await later(code)).toEqual({ kind: "matched", factor: "app", amr: "otp" });
+  });
+
   it("prepare opens the key first: a box that does not open throws before anything else", async () => {
     f = await coreFixture({ methods: ["app"] });
     const user = await f.addUser("dot");

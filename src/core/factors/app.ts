@@ -4,7 +4,6 @@ import type { Stores } from "../ports/stores.js";
 import { type Refusal, refuse } from "../reasons.js";
 import { type SecretBox, totpSecretAad } from "../secrets.js";
 import {
-  CLOCK_OFFSET_SEARCH_STEPS,
   generateTotpSecret,
   groupSecret,
   matchTotpStep,
@@ -24,7 +23,7 @@ import {
 } from "./factor.js";
 
 export interface AppFactorDeps {
-  stores: Pick<Stores, "authenticators" | "flows" | "atomically" | "audit">;
+  stores: Pick<Stores, "authenticators" | "flows" | "atomically">;
   /** authenticator_added, written in the transaction that confirms the authenticator. */
   audit: Audit;
   box: SecretBox;
@@ -95,20 +94,6 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
     };
   };
 
-  /** Was `step` the step of a code refused with "your phone's clock looks ahead"? */
-  const refusedAhead = async (userId: string, step: number): Promise<boolean> => {
-    const since =
-      clock.now() -
-      (CLOCK_OFFSET_SEARCH_STEPS + TOTP_WINDOW_STEPS + 1) * TOTP_PERIOD_SECONDS * 1000;
-    const failed = await stores.audit.list({
-      userId,
-      type: "second_factor_failed",
-      since,
-      limit: REFUSED_AHEAD_LOOKBACK,
-    });
-    return failed.some((e) => e.detail.refusedStep === step);
-  };
-
   return {
     id: "app",
     kind: "authenticator",
@@ -128,11 +113,26 @@ export function createAppFactor(deps: AppFactorDeps): AppFactor {
       // 503 and charges the user nothing.
       const secret = box.open(auth.secretBox, totpSecretAad(ctx.user.id));
       return async (code) => {
-        const step = matchTotpStep(secret, code, clock.now());
-        if (step === null) return wrongCode(secret, code, clock.now());
+        const now = clock.now();
+        const step = matchTotpStep(secret, code, now);
+        if (step === null) {
+          const verdict = wrongCode(secret, code, now);
+          // Recorded before the hint can be shown (a failure here answers 503 and charges
+          // nothing): the step stays refused in every sign-in and step-up of the user.
+          const refusedStep = verdict.kind === "wrong" ? verdict.detail?.refusedStep : undefined;
+          if (typeof refusedStep === "number") {
+            await stores.authenticators.refuseStep(
+              ctx.user.id,
+              refusedStep,
+              totpStep(now) - TOTP_WINDOW_STEPS,
+            );
+          }
+          return verdict;
+        }
         // A code refused earlier as from a phone ahead of time stays refused when its time
-        // comes (issue 11): its hint told whoever typed it when it would be right.
-        if (await refusedAhead(ctx.user.id, step)) return { kind: "wrong" };
+        // comes (issue 11): its hint told whoever typed it when it would be right. The
+        // steps are on the authenticator row read above (issue 13: no query of its own).
+        if (auth.refusedSteps.includes(step)) return { kind: "wrong" };
         // The compare-and-swap on the last used step lets exactly one of many concurrent
         // submissions of one code through, on any number of instances.
         if (!(await stores.authenticators.useStep(ctx.user.id, step))) return { kind: "used" };
@@ -204,13 +204,8 @@ function wrongCode(secret: string, code: string, now: number): Verdict {
   if (offset === null) return { kind: "wrong" };
   if (offset < 0) return { kind: "wrong", detail: { clockOffsetSeconds: offset } };
   // A code from ahead of time will be right later: its step goes on the audit event (a
-  // time, not the code), and the app's judge never accepts that step (refusedAhead).
+  // time, not the code) and on the authenticator (refuseStep): the app's judge never
+  // accepts that step.
   const refusedStep = totpStep(now) + offset / TOTP_PERIOD_SECONDS;
   return { kind: "wrong", detail: { clockOffsetSeconds: offset, refusedStep } };
 }
-
-/**
- * Wrong-code events looked at for refused steps: more than the account's second-factor
- * limits let anyone make in the ~11 minutes a refused step can come due.
- */
-const REFUSED_AHEAD_LOOKBACK = 500;

@@ -3,16 +3,17 @@ import type { FactorContext } from "../factors/factor.js";
 import type { Factors } from "../factors/registry.js";
 import type { PasswordHasher } from "../password.js";
 import type { PasswordRules } from "../password-policy.js";
-import { getEnabledMethods } from "../policy.js";
+import { getEnabledMethods, METHODS_KEY } from "../policy.js";
 import type { Continuation, Flow, FlowPurpose, FlowState } from "../ports/flows.js";
 import type { Limits } from "../ports/limits.js";
 import type { Clock, Random } from "../ports/runtime.js";
+import type { SettingsStore } from "../ports/settings.js";
 import type { Stores } from "../ports/stores.js";
 import type { User } from "../ports/users.js";
 import { type Refusal, refuse } from "../reasons.js";
-import { secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
+import { DAYS_KEY, secondFactorRequiredBy, useRememberedDevice } from "../remembered-devices.js";
 import { hashToken, newToken } from "../secrets.js";
-import { type StartedSession, startSession } from "../sessions.js";
+import { type Client, type StartedSession, startSession } from "../sessions.js";
 import { lockedRefusal } from "./attempts.js";
 
 // The flow: one pending sign-in, enrolment or step-up per browser, as a short server-side
@@ -55,6 +56,11 @@ export interface FlowDeps {
 /** A flow that belongs to a user who may still sign in, with the enabled methods. */
 export interface LoadedFlow extends FactorContext {
   flow: Flow & { userId: string };
+  /**
+   * The settings a step's pages and rules read, as of loading the flow: one read per
+   * request (issue 13), not one per setting.
+   */
+  settings: Pick<SettingsStore, "get">;
 }
 
 export const HOME: Continuation = { kind: "home" };
@@ -91,10 +97,20 @@ export async function loadFlow(
   if (!flow?.userId) return undefined;
   const user = await deps.stores.users.findById(flow.userId);
   if (!user?.active) return undefined;
+  const keys = [METHODS_KEY, DAYS_KEY];
+  const read = await deps.stores.settings.getMany(keys);
+  const settings = {
+    get: async (key: string) => {
+      // A key not read with the flow would read as unset (its default): refused instead.
+      if (!keys.includes(key)) throw new Error(`setting ${key} is not read with the flow`);
+      return read.get(key);
+    },
+  };
   return {
     flow: { ...flow, userId: flow.userId },
     user,
-    methods: await getEnabledMethods(deps.stores.settings),
+    methods: await getEnabledMethods(settings),
+    settings,
   };
 }
 
@@ -108,17 +124,17 @@ export async function enterNextStep(
   deps: FlowDeps,
   user: User,
   from: Flow | undefined,
-  ip: string,
+  client: Client,
   continuation: Continuation = from?.continuation ?? HOME,
   device?: RememberedBrowser,
 ): Promise<Next | Refusal> {
   const state = await nextState(deps, user, from?.state);
   if (state === "signed_in") {
     if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
-    return startSession(deps, user, ip, { amr: ["pwd"], continuation });
+    return startSession(deps, user, client, { amr: ["pwd"], continuation });
   }
   if (state === "verify" && device && !secondFactorRequiredBy(continuation)) {
-    const skipped = await skipSecondFactor(deps, user, from, ip, continuation, device);
+    const skipped = await skipSecondFactor(deps, user, from, client, continuation, device);
     if (skipped) return skipped;
   }
   if (state === "verify" || state === "setup_app") {
@@ -160,17 +176,17 @@ async function skipSecondFactor(
   deps: FlowDeps,
   user: User,
   from: Flow | undefined,
-  ip: string,
+  client: Client,
   continuation: Continuation,
   device: RememberedBrowser,
 ): Promise<Next | Refusal | undefined> {
   const renewed = await useRememberedDevice(deps, user.id, device.token, {
-    ip,
+    ip: client.ip,
     userAgent: device.userAgent,
   });
   if (!renewed) return undefined;
   if (from && !(await deps.stores.flows.take(from.idHash, from.state))) return refuse("expired");
-  const session = await startSession(deps, user, ip, {
+  const session = await startSession(deps, user, client, {
     amr: ["pwd"],
     continuation,
     detail: { rememberedDevice: true },

@@ -8,7 +8,13 @@ import { enterNextStep, type FlowDeps, loadFlow, type Next } from "./flow.js";
 export async function changePassword(
   deps: FlowDeps,
   token: string | undefined,
-  input: { newPassword: string; confirmPassword: string; ip: string },
+  input: {
+    newPassword: string;
+    confirmPassword: string;
+    ip: string;
+    /** The browser's User-Agent, for the session it may begin. */
+    userAgent?: string | null;
+  },
 ): Promise<Next | Refusal> {
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
@@ -29,7 +35,10 @@ export async function changePassword(
   try {
     const passwordHash = await deps.hasher.hash(input.newPassword);
     // Claim the step first: of two racing submissions only one changes the password.
-    const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, input.ip);
+    const next = await enterNextStep(deps, { ...user, mustChangePassword: false }, flow, {
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
     if (!next.ok) return next;
     // The new password and its audit event commit together; the remembered devices are
     // forgotten in the same transaction (issue 11: a new password, a new proof everywhere).

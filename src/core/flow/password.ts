@@ -36,6 +36,8 @@ export async function submitPassword(
     username: string;
     password: string;
     ip: string;
+    /** The browser's User-Agent, for the session it may begin. */
+    userAgent?: string | null;
     current?: Flow | undefined;
     /** The browser's device cookie (core/device-cookie.ts), if it sent one. */
     deviceCookie?: string | undefined;
@@ -133,12 +135,13 @@ export async function submitPassword(
   }
   const { current } = input;
   const remembered = input.remembered;
+  const client = { ip: input.ip, userAgent: input.userAgent };
   if (current?.state === "password") {
-    return enterNextStep(deps, user, current, input.ip, current.continuation, remembered);
+    return enterNextStep(deps, user, current, client, current.continuation, remembered);
   }
   // Another flow in this browser (signing in again half-way): the new one replaces it and
   // keeps where it was going.
   const continuation = current?.purpose === "signin" ? current.continuation : HOME;
   if (current) await stores.flows.delete(current.idHash);
-  return enterNextStep(deps, user, undefined, input.ip, continuation, remembered);
+  return enterNextStep(deps, user, undefined, client, continuation, remembered);
 }

@@ -4,7 +4,7 @@ import type { Refusal } from "../reasons.js";
 import { refuse } from "../reasons.js";
 import { rememberDevice } from "../remembered-devices.js";
 import { UnreadableSecret } from "../secrets.js";
-import { startSession } from "../sessions.js";
+import { type Client, startSession } from "../sessions.js";
 import { type Answer, attempt, type Prepared } from "./attempts.js";
 import { type FlowDeps, type LoadedFlow, loadFlow, type Next } from "./flow.js";
 
@@ -20,6 +20,8 @@ export async function verify(
   ip: string,
   /** "Remember this device" was ticked: this browser, as it describes itself (issue 11). */
   remember?: { userAgent: string },
+  /** The browser's User-Agent, for the session a sign-in begins. */
+  userAgent: string | null = null,
 ): Promise<Next | Refusal> {
   const loaded = await loadFlow(deps, token);
   if (!loaded) return refuse("expired");
@@ -38,7 +40,9 @@ export async function verify(
       ),
     ip,
   };
-  return attempt(deps, loaded, input, (matched) => finish(deps, loaded, matched, ip, remember));
+  return attempt(deps, loaded, input, (matched) =>
+    finish(deps, loaded, matched, { ip, userAgent }, remember),
+  );
 }
 
 /**
@@ -71,14 +75,15 @@ async function finish(
   deps: FlowDeps,
   loaded: LoadedFlow,
   matched: Matched,
-  ip: string,
+  client: Client,
   remember?: { userAgent: string },
 ): Promise<Next | Refusal> {
+  const { ip } = client;
   const taken = await deps.stores.flows.take(loaded.flow.idHash, "verify");
   if (!taken) return refuse("expired");
   switch (taken.purpose) {
     case "signin": {
-      const session = await startSession(deps, loaded.user, ip, {
+      const session = await startSession(deps, loaded.user, client, {
         amr: ["pwd", matched.amr],
         method: matched.factor,
         continuation: taken.continuation,

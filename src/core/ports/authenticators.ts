@@ -6,6 +6,11 @@ export interface Authenticator {
   confirmedAt: number | null;
   lastStep: number | null;
   createdAt: number;
+  /**
+   * Steps of codes refused as from a phone ahead of time (issue 11), still able to come
+   * due: the factor never accepts them. Ascending.
+   */
+  refusedSteps: number[];
 }
 
 /** An authenticator that was removed (Force New Password): its record, not its key. */
@@ -51,4 +56,10 @@ export interface AuthenticatorStore {
   }): Promise<boolean>;
   /** RFC 6238 §5.2: records `step` as used iff it is newer than the last one. */
   useStep(userId: string, step: number): Promise<boolean>;
+  /**
+   * Adds `step` to the confirmed authenticator's refused steps and drops those before
+   * `keepFrom` (they can no longer come due), by compare-and-swap: concurrent refusals,
+   * on any number of instances, all stay recorded. Nothing without a confirmed one.
+   */
+  refuseStep(userId: string, step: number, keepFrom: number): Promise<void>;
 }

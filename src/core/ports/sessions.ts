@@ -33,14 +33,13 @@ export type NewSession = Omit<Session, "lastSeenAt" | "ip" | "userAgent"> & {
 };
 
 export interface SessionStore {
+  /** With where it began: its address and browser (User-Agent, cut to 256 characters). */
   create(session: NewSession): Promise<void>;
   /** The session while its absolute lifetime runs; the idle rule is the core's. */
   find(idHash: string, now: number): Promise<Session | undefined>;
   /** A request used the session at `now` (its last_seen_at). */
   touch(idHash: string, now: number): Promise<void>;
   delete(idHash: string): Promise<void>;
-  /** Where a session began: its address and browser (User-Agent, cut to 256 characters). */
-  describe(idHash: string, client: { ip: string | null; userAgent: string | null }): Promise<void>;
   /** Ends every session of the user but `keepIdHash` (Sign out other sessions); how many went. */
   deleteOthers(userId: string, keepIdHash: string): Promise<number>;
   /** A step-up proved a second factor again: the session's proof is now this one. */

@@ -25,7 +25,7 @@ import {
 } from "../../core/recovery-codes.js";
 import { getRememberDays } from "../../core/remembered-devices.js";
 import type { ReturnPolicy } from "../../core/return-address.js";
-import { hashToken, newToken } from "../../core/secrets.js";
+import { newToken } from "../../core/secrets.js";
 import { currentSession, currentUser, signOut } from "../../core/sessions.js";
 import { maskEmail } from "../../delivery/mask.js";
 import { maskPhone } from "../../delivery/phone.js";
@@ -179,11 +179,6 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
   ): Promise<FastifyReply> => {
     switch (next.kind) {
       case "session":
-        // Where it began, for the account page's list of sessions (issue 11).
-        await core.stores.sessions.describe(hashToken(next.token), {
-          ip: request.ip,
-          userAgent: request.headers["user-agent"] ?? null,
-        });
         clearCookie(kit, reply, kit.names.signin);
         setCookie(kit, reply, kit.names.session, next.token);
         setCookie(kit, reply, kit.names.device, next.deviceCookie, DEVICE_COOKIE_SECONDS);
@@ -419,7 +414,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
 
   /** "Remember this device" is offered on a sign-in's verification, when turned on. */
   const rememberDaysFor = async (loaded: LoadedFlow): Promise<number> =>
-    loaded.flow.purpose === "signin" ? getRememberDays(core.stores.settings) : 0;
+    loaded.flow.purpose === "signin" ? getRememberDays(loaded.settings) : 0;
 
   const renderRecovery = async (
     request: FastifyRequest,
@@ -486,6 +481,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       username,
       password: formField(request, "password"),
       ip: request.ip,
+      userAgent: request.headers["user-agent"] ?? null,
       current: token === undefined ? undefined : await findFlow(core, token),
       deviceCookie: request.cookies[kit.names.device],
       remembered: { token: request.cookies[kit.names.remember], userAgent: userAgentOf(request) },
@@ -549,6 +545,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
       newPassword: formField(request, "newPassword"),
       confirmPassword: formField(request, "confirmPassword"),
       ip: request.ip,
+      userAgent: request.headers["user-agent"] ?? null,
     });
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
@@ -588,7 +585,14 @@ export function registerLoginRoutes(app: FastifyInstance, deps: LoginRouteDeps):
     const code = typedCode(request);
     const remember =
       formField(request, "remember", 8) === "1" ? { userAgent: userAgentOf(request) } : undefined;
-    const result = await verify(core, flowToken(request), code, request.ip, remember);
+    const result = await verify(
+      core,
+      flowToken(request),
+      code,
+      request.ip,
+      remember,
+      request.headers["user-agent"] ?? null,
+    );
     if (result.ok) return follow(request, reply, result);
     if (ENDS_FLOW[result.reason]) return ended(reply, result);
     const loaded = await atStep(request, reply, "verify");
