@@ -33,11 +33,15 @@ export default defineConfig({
       {
         extends: true,
         // Debian's Chromium driving the real server (test/support/chromium.ts), and
-        // Debian's nginx in front of it (test/support/nginx.ts).
+        // Debian's nginx and Caddy in front of it (test/support/nginx.ts, caddy.ts).
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
-          globalSetup: ["test/support/chromium.ts", "test/support/nginx.ts"],
+          globalSetup: [
+            "test/support/chromium.ts",
+            "test/support/nginx.ts",
+            "test/support/caddy.ts",
+          ],
         },
       },
     ],

@@ -5,7 +5,7 @@
 // a Remote-User a client sends itself never gets through.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { IncomingHttpHeaders, Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -13,12 +13,15 @@ import "../support/nginx.js";
 import type { User } from "../../src/core/ports/users.js";
 import { HAS_CHROMIUM, launchBrowser, type TestBrowser } from "../support/browser.js";
 import {
-  DEFAULT_PASSWORD,
-  movingClock,
-  startVestibule,
-  type Vestibule,
-} from "../support/harness.js";
-import { closeServer, freePort, listenOnLoopback } from "../support/http.js";
+  answering,
+  decodedName,
+  recordingUpstream,
+  signInThroughProxy,
+  signOutThenSentToSignIn,
+  startVestibuleBehindProxy,
+} from "../support/forward-proxy.js";
+import type { Vestibule } from "../support/harness.js";
+import { closeServer, freePort } from "../support/http.js";
 
 const NGINX = inject("nginx");
 
@@ -81,39 +84,16 @@ let user: User;
 let secret = "";
 const seen: IncomingHttpHeaders[] = [];
 
-async function answering(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url, { redirect: "manual" });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`nginx did not answer at ${url}`);
-}
-
 describe.runIf(HAS_CHROMIUM && NGINX !== "")(
   "nginx auth_request in front of an application",
   () => {
     beforeAll(async () => {
-      v = await startVestibule({
-        listen: true,
-        clock: movingClock(),
-        methods: ["app"],
-        env: { PUBLIC_URL: `http://127.0.0.1:${await freePort()}`, TRUST_PROXY: "loopback" },
-      });
+      v = await startVestibuleBehindProxy();
       user = await v.addUser("nginx-person", { email: "np@example.org", displayName: "Zoë" });
       secret = await v.enrolApp(user);
-      // The application: shows and records the headers it was given.
-      upstream = createServer((req, res) => {
-        seen.push(req.headers);
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(
-          `<!doctype html><title>Upstream</title><p>Hello <span id="user">${req.headers["remote-user"] ?? ""}</span> (<span id="groups">${req.headers["remote-groups"] ?? ""}</span>)</p>`,
-        );
-      });
-      const upstreamUrl = await listenOnLoopback(upstream);
+      const app = await recordingUpstream(seen);
+      upstream = app.server;
+      const upstreamUrl = app.url;
       dir = mkdtempSync(join(tmpdir(), "vestibule-nginx-"));
       const port = await freePort();
       front = `http://127.0.0.1:${port}`;
@@ -122,7 +102,7 @@ describe.runIf(HAS_CHROMIUM && NGINX !== "")(
       nginx = spawn(NGINX, ["-p", dir, "-c", conf, "-e", join(dir, "error.log")], {
         stdio: "ignore",
       });
-      await answering(`${front}/`);
+      await answering(`${front}/`, () => "nginx did not start");
       browser = await launchBrowser();
     });
     afterAll(async () => {
@@ -134,23 +114,10 @@ describe.runIf(HAS_CHROMIUM && NGINX !== "")(
     });
 
     it("a browser is sent to sign in, then reaches the application, which sees Remote-User", async () => {
-      const { page } = browser;
-      await page.goto(`${front}/reports?month=5`);
-      await page.waitForURL((u) => u.href.startsWith(`${v.url}/login?rd=`));
-      expect(new URL(page.url()).searchParams.get("rd")).toBe(`${front}/reports?month=5`);
-      await page.getByLabel("Username", { exact: true }).fill(user.username);
-      await page.getByLabel("Password", { exact: true }).fill(DEFAULT_PASSWORD);
-      await page.getByRole("button", { name: "Login" }).click();
-      await page.waitForURL((u) => u.pathname === "/login/verify");
-      v.clock.advance(30_000);
-      await page.getByLabel("Verification code", { exact: true }).fill(v.totp(secret));
-      await page.getByRole("button", { name: "Confirm" }).click();
-      await page.waitForURL(`${front}/reports?month=5`);
-      expect(await page.locator("#user").textContent()).toBe(user.username);
-      expect(await page.locator("#groups").textContent()).toBe("user");
+      await signInThroughProxy(browser.page, v, user, secret, `${front}/reports?month=5`);
       const last = seen.at(-1)!;
       expect(last["remote-email"]).toBe("np@example.org");
-      expect(Buffer.from(String(last["remote-name"]), "latin1").toString("utf8")).toBe("Zoë");
+      expect(decodedName(last)).toBe("Zoë");
     });
 
     it("a Remote-User the client sends never gets through, signed in or not", async () => {
@@ -180,12 +147,7 @@ describe.runIf(HAS_CHROMIUM && NGINX !== "")(
     });
 
     it("after Sign out the application sends the browser to sign in again", async () => {
-      const { page } = browser;
-      await page.goto(`${v.url}/`);
-      await page.getByRole("button", { name: "Sign out" }).first().click();
-      await page.waitForURL((u) => u.pathname === "/login");
-      await page.goto(`${front}/reports`);
-      await page.waitForURL((u) => u.href.startsWith(`${v.url}/login?rd=`));
+      await signOutThenSentToSignIn(browser.page, v, `${front}/reports`);
     });
   },
 );
