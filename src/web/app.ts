@@ -11,7 +11,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { mountOidc } from "../oidc/mount.js";
 import { t } from "../words/catalogue.js";
-import { pageContext } from "./context.js";
+import { errorContext, pageContext } from "./context.js";
 import { type FormPagesDeps, formPages, logoOrigins, pageCsp, turnAwayWhenBusy } from "./forms.js";
 import { forwardAuthEndpoints } from "./forward-auth.js";
 import { type HealthDeps, registerHealthRoutes } from "./health.js";
@@ -62,16 +62,6 @@ function fixedHeadersOf(middleware: ReturnType<typeof helmet>): Record<string, s
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { kit } = deps;
-  const options: FastifyServerOptions = {
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: deps.trustProxy === false ? false : deps.trustProxy,
-    loggerInstance: deps.logger,
-    // Fastify's two lines per request are replaced by one of ours (request-log.ts).
-    logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { maxParamLength: 200 },
-  };
-  const app = Fastify(options);
-  logRequests(app, deps.metrics);
   // helmet's headers, its middleware made once at start: the Fastify plugin for helmet built a new one
   // (every option parsed again) on each request (issue 13: headers computed once).
   const securityHeaders = helmet({
@@ -80,14 +70,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     strictTransportSecurity: kit.secure,
     referrerPolicy: { policy: "no-referrer" },
   });
+  const fixedHeaders = fixedHeadersOf(securityHeaders);
+  const pages = pageCsp(kit.secure, [], logoOrigins(kit));
+  const options: FastifyServerOptions = {
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A URL Fastify cannot read (`/login/%zz`) is refused before any hook runs: answer it
+    // with our bad-request page and our headers, not Fastify's bare JSON.
+    frameworkErrors: (_error, request, reply) => {
+      reply.headers(fixedHeaders).header("cache-control", "no-store");
+      reply.header("content-security-policy", pages);
+      const ctx = errorContext(kit, request);
+      const title = t(ctx.locale, "error.bad_request.title");
+      sendPage(reply, errorPage(ctx, title, t(ctx.locale, "error.bad_request.text")), 400);
+    },
+    trustProxy: deps.trustProxy === false ? false : deps.trustProxy,
+    loggerInstance: deps.logger,
+    // Fastify's two lines per request are replaced by one of ours (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 200 },
+  };
+  const app = Fastify(options);
+  logRequests(app, deps.metrics);
   // First of the onRequest hooks: a busy refusal costs none of the others (forms.ts), so
   // it carries helmet's headers as collected once here (HSTS, framing, …) itself.
-  turnAwayWhenBusy(app, kit, deps.hashSaturated, fixedHeadersOf(securityHeaders));
+  turnAwayWhenBusy(app, kit, deps.hashSaturated, fixedHeaders);
   await app.register(cookie);
   app.addHook("onRequest", (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, () => done());
   });
-  const pages = pageCsp(kit.secure, [], logoOrigins(kit));
   app.addHook("onSend", async (_request, reply, payload) => {
     // Nothing we serve after a sign-in step should sit in a shared or back-button cache.
     if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");

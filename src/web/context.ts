@@ -25,3 +25,12 @@ export function pageContext(kit: WebKit, request: FastifyRequest, user?: User): 
   if (user) ctx.user = user;
   return ctx;
 }
+
+/** For an answer given before any hook ran (no cookies read): no form, no user. */
+export function errorContext(kit: WebKit, request: FastifyRequest): PageContext {
+  const locale = chooseLocale({
+    acceptLanguage: request.headers["accept-language"],
+    fallback: kit.defaultLocale,
+  });
+  return { appName: kit.appName, csrf: "", locale, timeZone: kit.timeZone, logoUrl: kit.logoUrl };
+}

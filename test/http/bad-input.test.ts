@@ -174,6 +174,20 @@ describe("bodies and content types", () => {
 });
 
 describe("cookies and routes", () => {
+  it("a URL Fastify cannot read (/login/%zz) → our 400 page with our headers, in the reader's language", async () => {
+    for (const url of ["/login/%zz", "/%E0%A4%A", "/users/%"]) {
+      const res = await t.app.inject({ method: "GET", url, headers: { "accept-language": "de" } });
+      expectClean(res);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/^text\/html/);
+      expect(res.body).toContain('<html lang="de">');
+      expect(res.headers["content-security-policy"]).toContain("script-src 'none'");
+      expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["cache-control"]).toBe("no-store");
+    }
+  });
+
   it.each([
     ["garbage challenge", "vst_signin=garbage"],
     ["garbage session", "vst_session=%%%; vst_signin=%00"],
