@@ -3,9 +3,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../../test/support/cli.js";
 import { COMMANDS } from "./commands.js";
-import { run } from "./main.js";
 
 let dir: string;
 const savedEnv = { ...process.env };
@@ -22,27 +22,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await run(args);
-    return { code: process.exitCode ?? 0, out, err };
-  } finally {
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]): Promise<CliResult> => runCli(args);
 
 describe("help", () => {
   it.each([["--help"], ["-h"], ["help"]])("%s lists every command, exit 0", async (flag) => {

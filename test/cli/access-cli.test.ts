@@ -1,7 +1,7 @@
 // `vestibule access set|list|remove`: forward-auth rules per host, through the same core
 // as any other caller, audited; bad arguments are one line on stderr, exit 2, nothing written.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli } from "../support/cli.js";
 import { startVestibule, TEST_SECRET_KEY, type Vestibule } from "../support/harness.js";
 
 let t: Vestibule;
@@ -18,28 +18,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(...argv: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await run(argv);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
-}
+const cli = (...argv: string[]): Promise<CliResult> => runCli(argv);
 
 const rules = () => t.system.stores.access.list();
 

@@ -1,9 +1,9 @@
 // The CLI's supervision commands run the same core as the web: `user force-new-password`
 // and `audit [--user U] [--since 1h]` (JSON lines).
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAuditArgs } from "../../src/cli/audit.js";
-import { run } from "../../src/cli/main.js";
 import type { User } from "../../src/core/ports/users.js";
+import { type CliResult, runCli } from "../support/cli.js";
 import { startVestibule, TEST_SECRET_KEY, type Vestibule } from "../support/harness.js";
 
 let t: Vestibule;
@@ -21,28 +21,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(...argv: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await run(argv);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
-}
+const cli = (...argv: string[]): Promise<CliResult> => runCli(argv);
 
 describe("vestibule user force-new-password", () => {
   it("does what the button does: app cleared, must change, sessions ended, audited as the CLI", async () => {

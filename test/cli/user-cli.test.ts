@@ -1,11 +1,6 @@
-// Issue 11: `vestibule user set-password|deactivate|reactivate|edit USERNAME` on every
-// account, administrators included, through the web's core functions; the last active
-// administrator is never deactivated or demoted; each command has its help; unknown
-// flags exit 2.
-import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../src/core/secrets.js";
+import { type CliResult, runCli } from "../support/cli.js";
 import {
   DEFAULT_PASSWORD,
   startVestibule,
@@ -28,36 +23,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(
-  argv: string[],
-  stdin = "",
-): Promise<{ out: string; err: string; code: number }> {
-  Object.defineProperty(process, "stdin", {
-    configurable: true,
-    value: Object.assign(Readable.from([Buffer.from(stdin)]), { isTTY: false }),
-  });
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await run(argv);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    Object.defineProperty(process, "stdin", realStdin);
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, code };
-}
+const cli = (argv: string[], stdin = ""): Promise<CliResult> => runCli(argv, stdin);
 
 async function aSession(userId: string, name: string): Promise<string> {
   const idHash = hashToken(name);

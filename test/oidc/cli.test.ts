@@ -3,12 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { run } from "../../src/cli/main.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clientMetadata } from "../../src/oidc/clients.js";
 import { oidcBox } from "../../src/oidc/sealing.js";
 import { openDatabase } from "../../src/store/open.js";
 import { systemRandom } from "../../src/system.js";
+import { type CliResult, runCli } from "../support/cli.js";
 
 const SECRET_KEY = "oidc-cli-test-secret-key-0123456789abcdefgh";
 let dir: string;
@@ -27,27 +27,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await run(args);
-    return { code: process.exitCode ?? 0, out, err };
-  } finally {
-    process.exitCode = undefined;
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]): Promise<CliResult> => runCli(args);
 
 async function withDb<T>(
   work: (opened: ReturnType<typeof openDatabase>) => Promise<T>,
